@@ -1,0 +1,76 @@
+"""Snapshot benchmarks: load time of the bundled snapshot, build time from the raw files.
+
+python -m benchmarks.bench_snapshot [--raw ../shared/data/raw]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import print_rows, row, timed
+from indicators.snapshot import PROJECT_ROOT, load_snapshot
+
+DEFAULT_RAW = PROJECT_ROOT.parent / "shared" / "data" / "raw"
+
+
+def cold_load_seconds() -> float:
+    """Load in a fresh interpreter (imports excluded): what the app pays once per process."""
+    code = (
+        "import time; from indicators.snapshot import load_snapshot; "
+        "t=time.perf_counter(); load_snapshot(); print(time.perf_counter()-t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    )
+    return float(out.stdout.strip())
+
+
+def run(raw: Path = DEFAULT_RAW) -> list[dict]:
+    rows = []
+    warm = timed(load_snapshot, repeat=20)
+    rows.append(
+        row("snapshot load, warm (median of 20, checksums verified)", warm["median"], goal=0.050)
+    )
+    rows.append(row("snapshot load, cold process (first load)", cold_load_seconds(), goal=0.050))
+    unverified = timed(lambda: load_snapshot(verify=False), repeat=20)
+    rows.append(row("snapshot load, warm, without checksum verification", unverified["median"]))
+    if raw.is_dir():
+        from indicators.build import build_snapshot
+
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            build_snapshot(raw, store=Path(tmp))
+            rows.append(
+                row(
+                    "snapshot build from raw files",
+                    time.perf_counter() - start,
+                    goal=30.0,
+                    unit="s",
+                )
+            )
+    else:
+        rows.append(
+            {
+                "benchmark": "snapshot build from raw files",
+                "value": float("nan"),
+                "unit": "s",
+                "goal": 30.0,
+                "note": f"skipped: {raw} absent",
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW)
+    print_rows(run(parser.parse_args().raw))
+
+
+if __name__ == "__main__":
+    main()

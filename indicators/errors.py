@@ -1,0 +1,65 @@
+"""Errors with messages a user can act on: every one names the file, row or code at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WsisDataError(Exception):
+    """Base class for every error the data layer raises on purpose."""
+
+
+class SourceFormatError(WsisDataError):
+    """A source file does not have the layout its loader reads.
+
+    The message always names the file and, where known, the row (1-based, as a spreadsheet
+    or text editor shows it) and the column at fault.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.row = row
+        self.column = column
+        where = [f"file {self.path}"]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {problem}")
+
+
+class SnapshotError(WsisDataError):
+    """A snapshot is missing, truncated, corrupt or does not match its descriptor."""
+
+
+class RefreshError(WsisDataError):
+    """A live refresh failed; the existing snapshot was left untouched."""
+
+
+class UnknownCodeError(WsisDataError, KeyError):
+    """An economy, group, indicator, slide or other code is not known."""
+
+    def __init__(self, kind: str, code: object, *, known: list[str] | None = None) -> None:
+        self.kind = kind
+        self.code = code
+        hint = ""
+        if known:
+            sample = ", ".join(sorted(known)[:8])
+            hint = f" (known {kind} codes include: {sample}{', ...' if len(known) > 8 else ''})"
+        msg = f"unknown {kind} code {code!r}{hint}"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])
+
+
+class AnalysisError(WsisDataError, ValueError):
+    """An analytics request cannot be answered honestly (empty group, no population base, ...)."""
