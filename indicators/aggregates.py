@@ -3,8 +3,10 @@
 World Bank rule for ratios: weight each economy by the indicator's population base (total,
 female or male population), impute missing members by the group mean (which leaves the weighted
 mean of the reporting members unchanged) and publish no aggregate when the reporting members hold
-less than two-thirds of the group's weight. Counts (population) are summed. Indicators without a
-population base cannot be aggregated and say so.
+less than two-thirds of the group's weight. Counts (population) are summed. Prices relative to
+income are summarised, as ITU does, by the median economy (aggregation "median"; the population
+base then only measures coverage). Indicators without a population base cannot be aggregated
+and say so.
 """
 
 from __future__ import annotations
@@ -76,9 +78,8 @@ def aggregate_groups(
         raise AnalysisError("no group to aggregate")
     universe = sorted({m for g in groups for m in g.members})
     values = snapshot.wide(indicator).reindex(universe)
-    weights = (
-        snapshot.wide(ind.weight).reindex(universe) if ind.aggregation == "weighted_mean" else None
-    )
+    weighted = ind.aggregation in ("weighted_mean", "median")
+    weights = snapshot.wide(ind.weight).reindex(universe) if weighted else None
     cols = _years([values], years)
     values = values.reindex(columns=cols)
     x = values.to_numpy(dtype="float64")
@@ -98,6 +99,8 @@ def aggregate_groups(
         with np.errstate(invalid="ignore", divide="ignore"):
             value = num / rep_w
             coverage = rep_w / total_w
+        if ind.aggregation == "median":
+            value = _group_medians(x, has, membership)
         no_weight = membership @ (~w_known).astype(float)
     else:  # sum of counts
         n_members = membership.sum(axis=1, keepdims=True)
@@ -136,6 +139,18 @@ def aggregate_groups(
     return out
 
 
+def _group_medians(x: np.ndarray, has: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Unweighted median of the reporting members, per group (rows) and year (columns)."""
+    out = np.full((membership.shape[0], x.shape[1]), np.nan)
+    for gi in range(membership.shape[0]):
+        rows = membership[gi] > 0
+        sub = np.where(has[rows], x[rows], np.nan)
+        with np.errstate(all="ignore"):
+            reported = has[rows].any(axis=0)
+            out[gi, reported] = np.nanmedian(sub[:, reported], axis=0)
+    return out
+
+
 def aggregate(
     snapshot: Snapshot,
     catalogue: Catalogue,
@@ -164,11 +179,9 @@ def itu_counterpart(
     catalogue: Catalogue, snapshot: Snapshot, *, indicator: str, group: str
 ) -> tuple[str, str] | None:
     """The ITU aggregate (entity, indicator) publishing the same concept for a World Bank group."""
-    ent = snapshot.entities
-    match = ent[(ent["kind"] == "itu_aggregate") & (ent["wb_equivalent"] == group)]
-    if match.empty:
+    entity = snapshot.itu_equivalents.get(group)
+    if entity is None:
         return None
-    entity = str(match["code"].iloc[0])
     ind = catalogue.indicator(indicator)
     candidates = [indicator] + [
         i.code for i in catalogue.indicators if i.same_concept_as == indicator

@@ -151,6 +151,7 @@ def _load_observation_source(
     entry = {
         "id": sid,
         "title": decl["title"],
+        "label": decl.get("label", decl["title"]),
         "dataset": decl["dataset"],
         "vintage": vintage,
         "loader": loader,
@@ -167,6 +168,32 @@ def _load_observation_source(
         "names": extra_names,
     }
     return observations, info
+
+
+PLACEHOLDER_REASON = (
+    "a price of 0 or less is a placeholder, not a free service (e.g. Burundi 2022: 0% of GNI p.c. "
+    "while its US$ price is positive): treated as missing"
+)
+
+
+def drop_price_placeholders(
+    observations: pd.DataFrame, catalogue: Catalogue
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Drop non-positive values of price series (ITU DataHub writes 0 where it has no price)."""
+    prices = [i.code for i in catalogue.indicators if i.kind == "price"]
+    bad = observations["indicator"].isin(prices) & (observations["value"] <= 0)
+    records = [
+        {
+            "source": str(r.source),
+            "indicator": str(r.indicator),
+            "economy": str(r.economy),
+            "year": int(r.year),
+            "value": float(r.value),
+            "reason": PLACEHOLDER_REASON,
+        }
+        for r in observations[bad].itertuples(index=False)
+    ]
+    return observations[~bad], records
 
 
 def derive_sex_population(observations: pd.DataFrame) -> pd.DataFrame:
@@ -323,6 +350,8 @@ def build_tables(
     say("deriving female and male population")
     observations = concat_observations([observations, derive_sex_population(observations)])
     observations = observations[observations["indicator"].isin(catalogue.codes)]
+    observations, placeholders = drop_price_placeholders(observations, catalogue)
+    dropped += placeholders
     observations = normalise_observations(observations.reset_index(drop=True))
 
     refs = {d["loader"]: d for d in decls["reference"]}
@@ -347,6 +376,7 @@ def build_tables(
         {
             "id": "derived",
             "title": "Computed by the build from World Bank population series",
+            "label": "computed from WDI population",
             "dataset": "derived",
             "vintage": "as its inputs (SP.POP.TOTL, SP.POP.TOTL.FE.ZS)",
             "loader": "derive_sex_population",

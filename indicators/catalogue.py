@@ -18,7 +18,8 @@ from indicators.errors import UnknownCodeError, WsisDataError
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 
 KINDS = frozenset({"rate", "price", "count", "level"})
-AGGREGATIONS = frozenset({"weighted_mean", "sum", "none"})
+AGGREGATIONS = frozenset({"weighted_mean", "median", "sum", "none"})
+WEIGHTED = frozenset({"weighted_mean", "median"})  # need a population base (median: for coverage)
 COMPARATORS = frozenset({">=", "<=", ">", "<", "between"})
 METRICS = frozenset({"value", "gender_parity"})
 AREA_STATUSES = frozenset({"measured", "partial", "gap"})
@@ -351,9 +352,9 @@ def validate(catalogue: Catalogue) -> list[str]:
             problems.append(f"{where} has unknown kind {ind.kind}")
         if ind.aggregation not in AGGREGATIONS:
             problems.append(f"{where} has unknown aggregation {ind.aggregation}")
-        if ind.aggregation == "weighted_mean" and ind.weight not in seen:
+        if ind.aggregation in WEIGHTED and ind.weight not in seen:
             problems.append(f"{where} is a weighted mean without a known weight ({ind.weight})")
-        if ind.aggregation != "weighted_mean" and ind.weight is not None:
+        if ind.aggregation not in WEIGHTED and ind.weight is not None:
             problems.append(f"{where} has a weight but aggregation {ind.aggregation}")
         for area_id in ind.areas + ind.context_for:
             if area_id not in area_ids:

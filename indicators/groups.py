@@ -44,7 +44,7 @@ def economies(snapshot: Snapshot) -> pd.DataFrame:
 
 def group_codes(snapshot: Snapshot) -> list[str]:
     """Codes that name a World Bank group with known members."""
-    return sorted(snapshot.memberships["group"].astype(str).unique().tolist())
+    return sorted(snapshot.group_index)
 
 
 def fiscal_years(snapshot: Snapshot) -> list[int]:
@@ -87,12 +87,9 @@ def resolve_group(
         members = tuple(sorted(sel["economy"].astype(str)))
         basis = f"income classification of FY{fiscal_year % 100:02d}"
     else:
-        mem = snapshot.memberships
-        sel = mem[mem["group"] == code]
-        if sel.empty:
+        if code not in snapshot.group_index:
             raise UnknownCodeError("group", code, known=group_codes(snapshot))
-        members = tuple(sorted(sel["economy"].astype(str)))
-        basis = str(sel["basis"].iloc[0])
+        members, basis = snapshot.group_index[code]
     if not members:
         raise AnalysisError(f"group {code} has no members{_fy(fiscal_year)}")
     name = label or _entity_name(snapshot, code)

@@ -110,6 +110,7 @@ def _descriptor(
         {
             "id": source_id,
             "title": "World Bank API (live refresh through wbgapi)",
+            "label": f"World Bank API, fetched {fetched.fetched_at[:10]}",
             "dataset": "wdi",
             "producer": "World Bank",
             "licence": "CC BY 4.0",

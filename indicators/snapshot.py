@@ -103,6 +103,23 @@ class Snapshot:
         return cached
 
     @cached_property
+    def group_index(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Group code -> (sorted member codes, basis of the membership); memoised."""
+        mem = self.memberships
+        out: dict[str, tuple[tuple[str, ...], str]] = {}
+        for code, grp in mem.groupby(mem["group"].astype(str), sort=True):
+            out[code] = (tuple(sorted(grp["economy"].astype(str))), str(grp["basis"].iloc[0]))
+        return out
+
+    @cached_property
+    def itu_equivalents(self) -> dict[str, str]:
+        """World Bank group code -> the ITU aggregate publishing the same group (WLD -> ITU_WLD)."""
+        ent = self.entities[
+            (self.entities["kind"] == "itu_aggregate") & self.entities["wb_equivalent"].notna()
+        ]
+        return dict(zip(ent["wb_equivalent"].astype(str), ent["code"].astype(str), strict=True))
+
+    @cached_property
     def entity_index(self) -> pd.DataFrame:
         """The entities table indexed by code."""
         return self.entities.set_index("code", drop=False)
@@ -243,6 +260,9 @@ def write_snapshot(
             _fsync_dir(tmp)
             final = root / "snapshots" / snap_id
             if final.exists():
+                # identical tables: keep the folder, but let newer provenance metadata win
+                if _stable(read_descriptor(final)) != _stable(full):
+                    os.replace(tmp / DESCRIPTOR, final / DESCRIPTOR)
                 shutil.rmtree(tmp)
             else:
                 os.replace(tmp, final)
@@ -252,6 +272,14 @@ def write_snapshot(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+
+
+VOLATILE_KEYS = frozenset({"built_at", "built_from", "previous_snapshot", "refresh_changes"})
+
+
+def _stable(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The descriptor without the keys that change on every build or refresh."""
+    return {k: v for k, v in descriptor.items() if k not in VOLATILE_KEYS}
 
 
 def set_current(store: str | Path | None, snapshot_id: str) -> None:

@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 from fixtures import fixture_snapshot
 
-from indicators.build import build_memberships, build_snapshot, derive_sex_population
+from indicators.build import (
+    build_memberships,
+    build_snapshot,
+    derive_sex_population,
+    drop_price_placeholders,
+)
 from indicators.catalogue import load_catalogue
 from indicators.schema import normalise_observations
 from indicators.snapshot import load_snapshot
@@ -108,3 +113,24 @@ def test_every_catalogue_indicator_is_built(raw_dir: Path, tmp_path: Path) -> No
     snap = load_snapshot(folder=path)
     present = set(snap.observations["indicator"].astype(str).unique())
     assert set(load_catalogue().codes) <= present
+
+
+def test_zero_prices_are_placeholders() -> None:
+    """ITU writes 0 where it has no price; a price basket of 0% of income is dropped and logged."""
+    snap = fixture_snapshot()
+    obs = normalise_observations(snap.observations.astype(object))
+    price = obs["indicator"] == "i154_FBB5_GNI"
+    first = obs.index[price][0]
+    obs.loc[first, "value"] = 0.0
+    kept, dropped = drop_price_placeholders(obs, load_catalogue())
+    assert len(kept) == len(obs) - 1 and first not in kept.index
+    assert [(d["indicator"], d["value"]) for d in dropped] == [("i154_FBB5_GNI", 0.0)]
+    users = obs["indicator"] == "IT.NET.USER.ZS"
+    obs.loc[obs.index[users][0], "value"] = 0.0  # a rate of 0 is a real value, kept
+    assert len(drop_price_placeholders(obs, load_catalogue())[0]) == len(obs) - 1
+
+
+def test_bundled_snapshot_has_no_zero_prices() -> None:
+    snap = load_snapshot()
+    for code in ("i154_FBB5_GNI", "i154_FBB5$", "i271mb_5GB_GNI"):
+        assert (snap.rows(code)["value"] > 0).all()

@@ -1,0 +1,201 @@
+"""Claim checks and talking points: verdicts follow the data, figures carry their provenance."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fixtures import ECONOMIES, fixture_observations, fixture_snapshot, rows
+
+from indicators.catalogue import load_catalogue
+from indicators.claims import (
+    CANNOT_CHECK,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    VERDICTS,
+    check_claims,
+    evaluate_claim,
+    load_claims,
+)
+from indicators.errors import UnknownCodeError
+from indicators.schema import concat_observations
+from indicators.snapshot import load_snapshot
+from indicators.talking_points import talking_points
+
+CAT = load_catalogue()
+
+
+def snapshot_plus(*parts):
+    return fixture_snapshot(concat_observations([fixture_observations(), *parts]))
+
+
+def share_claim(entity: str = "WLD", fraction=(2, 3)) -> dict:
+    return {
+        "id": "t",
+        "area": "access",
+        "quote": "q",
+        "paraphrase": "p",
+        "check": "share_above",
+        "params": {
+            "indicator": "IT.NET.USER.ZS",
+            "entity": entity,
+            "threshold_fraction": list(fraction),
+        },
+    }
+
+
+def test_share_above_follows_the_value() -> None:
+    snap = fixture_snapshot()
+    latest = snap.wide("IT.NET.USER.ZS").loc["WLD"].dropna()
+    value = float(latest.iloc[-1])
+    above = evaluate_claim(snap, CAT, share_claim(fraction=(1, 100)))
+    assert above.verdict == SUPPORTED and f"{value:.1f}%" in above.summary
+    below = evaluate_claim(snap, CAT, share_claim(fraction=(99, 100)))
+    assert below.verdict == NOT_SUPPORTED
+    assert above.evidence[0].year == int(latest.index[-1]) and above.evidence[0].vintage
+
+
+def test_rising_verdicts() -> None:
+    up = rows(
+        "i271GA.RUR",
+        lambda c, y: 40.0 + y - 2015,
+        economies=["ITU_WLD"],
+        years=range(2015, 2025),
+        source="fixture_itu",
+    )
+    down = rows(
+        "i271G.RUR",
+        lambda c, y: 90.0 - (y - 2015),
+        economies=["ITU_WLD"],
+        years=range(2015, 2025),
+        source="fixture_itu",
+    )
+    snap = snapshot_plus(up, down)
+
+    def claim(codes):
+        series = [{"indicator": c, "entity": "ITU_WLD"} for c in codes]
+        return {
+            "id": "r",
+            "area": "geography",
+            "quote": "q",
+            "paraphrase": "p",
+            "check": "rising",
+            "params": {"series": series, "years": 5},
+        }
+
+    assert evaluate_claim(snap, CAT, claim(["i271GA.RUR"])).verdict == SUPPORTED
+    assert evaluate_claim(snap, CAT, claim(["i271G.RUR"])).verdict == NOT_SUPPORTED
+    assert evaluate_claim(snap, CAT, claim(["i271GA.RUR", "i271G.RUR"])).verdict == PARTLY
+
+
+def test_gaps_persist_and_vanish() -> None:
+    snap = fixture_snapshot()  # urban 60+, rural 30+ in the fixture
+    gap = {"label": "geography", "higher": "i99H.URB", "lower": "i99H.RUR", "entity": "ITU_WLD"}
+    claim = {
+        "id": "g",
+        "area": "geography",
+        "quote": "q",
+        "paraphrase": "p",
+        "check": "gaps_persist",
+        "params": {"gaps": [gap], "material_points": 1},
+    }
+    assert evaluate_claim(snap, CAT, claim).verdict == SUPPORTED
+    same = {**gap, "lower": "i99H.URB"}
+    claim["params"]["gaps"] = [same]
+    assert evaluate_claim(snap, CAT, claim).verdict == NOT_SUPPORTED
+
+
+def test_gender_gap_uses_the_parity_band() -> None:
+    female = rows(
+        "i99H.F", lambda c, y: 60.0, economies=["ITU_WLD"], years=[2030], source="fixture_itu"
+    )
+    male = rows(
+        "i99H.M", lambda c, y: 60.6, economies=["ITU_WLD"], years=[2030], source="fixture_itu"
+    )
+    snap = snapshot_plus(female, male)
+    gap = {"label": "gender", "higher": "i99H.M", "lower": "i99H.F", "entity": "ITU_WLD"}
+    claim = {
+        "id": "g",
+        "area": "gender",
+        "quote": "q",
+        "paraphrase": "p",
+        "check": "gaps_persist",
+        "params": {"gaps": [gap], "material_points": 1},
+    }
+    result = evaluate_claim(snap, CAT, claim)
+    assert result.verdict == NOT_SUPPORTED  # 0.6 points and parity 0.99: within the band
+    assert "parity score 0.99" in result.summary
+
+
+def test_areas_without_indicators_cannot_be_checked() -> None:
+    claim = {"id": "a", "area": "ai", "quote": "q", "paraphrase": "p", "check": "no_indicator"}
+    result = evaluate_claim(fixture_snapshot(), CAT, claim)
+    assert result.verdict == CANNOT_CHECK and CAT.area("ai").gap_source in result.summary
+
+
+def test_missing_data_is_said_not_hidden() -> None:
+    result = evaluate_claim(fixture_snapshot(), CAT, share_claim(entity=ECONOMIES[0] + "X"))
+    assert result.verdict == CANNOT_CHECK and "cannot check" in result.summary
+
+
+def test_unknown_check_is_named() -> None:
+    with pytest.raises(UnknownCodeError, match="nonsense"):
+        evaluate_claim(fixture_snapshot(), CAT, {**share_claim(), "check": "nonsense"})
+
+
+def test_declared_claims_cover_the_briefing_note() -> None:
+    ids = {c["id"] for c in load_claims()}
+    assert {
+        "two_thirds_online",
+        "rural_broadband_growing",
+        "inequalities_persist",
+        "affordability_divide",
+    } <= ids
+    areas = {a.id for a in CAT.areas}
+    assert all(c["area"] in areas for c in load_claims())
+
+
+def test_real_claims_evaluate_with_verdicts_and_provenance() -> None:
+    snap = load_snapshot()
+    checks = {c.id: c for c in check_claims(snap, CAT)}
+    assert all(c.verdict in VERDICTS for c in checks.values())
+    online = checks["two_thirds_online"]
+    wld = snap.wide("IT.NET.USER.ZS").loc["WLD"].dropna()
+    assert online.evidence[0].value == pytest.approx(float(wld.iloc[-1]))
+    assert online.evidence[0].vintage == "2026-07-13"
+    assert online.verdict == (SUPPORTED if float(wld.iloc[-1]) > 200 / 3 else NOT_SUPPORTED)
+    for check in checks.values():
+        if check.verdict != CANNOT_CHECK:
+            assert check.evidence and all(e.source and e.vintage for e in check.evidence)
+    parts = checks["inequalities_persist"].summary
+    for label in ("gender", "age", "geography", "income"):
+        assert f"{label}:" in parts
+
+
+def _figures(text: str) -> set[str]:
+    return set(re.findall(r"\d[\d,]*\.?\d*", text))
+
+
+def test_real_talking_points_cover_every_area_with_traceable_figures() -> None:
+    snap = load_snapshot()
+    points = talking_points(snap, CAT)
+    assert {p.area for p in points} == {a.id for a in CAT.areas}
+    for point in points:
+        if point.evidence:
+            assert point.citation and all(e.vintage for e in point.evidence)
+            found = _figures(point.text)
+            for ev in point.evidence:
+                assert {f"{ev.value:.1f}", f"{ev.value:,.0f}"} & found, (ev, point.text)
+        else:
+            assert (
+                "usual source" in point.text.lower()
+                or "missing" in point.text.lower()
+                or "cannot" in point.text
+            )
+
+
+def test_talking_points_degrade_gracefully_on_thin_data() -> None:
+    points = talking_points(fixture_snapshot(), CAT)
+    assert {p.area for p in points} == {a.id for a in CAT.areas}
+    assert any("cannot support a figure" in p.text for p in points)

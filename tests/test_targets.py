@@ -1,0 +1,473 @@
+"""Tests of indicators.targets: distance, paces, the status scheme, economies meeting a target.
+
+Series are built by formulas here (linear paths towards or away from a target) or come from
+`fixture_snapshot()`; integration tests read the bundled snapshot and check the statuses against
+values read from it, never typed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_observations, fixture_snapshot
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from indicators.aggregates import aggregate_groups
+from indicators.catalogue import Target, load_catalogue
+from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.groups import economies, resolve_group
+from indicators.snapshot import load_snapshot
+from indicators.targets import (
+    ASSESS_COLUMNS,
+    ON_TRACK_RATIO,
+    PROJECTION_LIMIT,
+    STAGNATION_RATIO,
+    STATUS_COLUMNS,
+    STATUSES,
+    MetSummary,
+    assess,
+    economies_meeting,
+    summarise_targets,
+    target_status,
+)
+
+YEARS = list(range(2010, 2025))
+LATEST = YEARS[-1]
+
+
+def fixture_target(comparator: str, value: float, *, year: int = 2030, upper=None) -> Target:
+    """A made-up target on a made-up scale (not a catalogue target)."""
+    return Target(
+        id="fixture_target",
+        indicator="IT.NET.USER.ZS",
+        label="fixture target",
+        comparator=comparator,
+        value=value,
+        upper=upper,
+        year=year,
+        scope="each",
+        source="umc2030",
+        source_text="fixture",
+        confirmed=True,
+    )
+
+
+def linear(latest: float, slope: float, years=YEARS) -> np.ndarray:
+    """A series ending at `latest` in the last year and changing by `slope` a year."""
+    return np.array([[latest - slope * (years[-1] - y) for y in years]])
+
+
+def one(values: np.ndarray, target: Target, years=YEARS, **kw) -> pd.Series:
+    return assess(values, years, target, **kw).iloc[0]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return fixture_snapshot()
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def real_status(real, catalogue):
+    return target_status(real, catalogue)
+
+
+# --- assess: the status scheme -------------------------------------------------------------------
+
+finite = st.floats(min_value=-50, max_value=150, allow_nan=False)
+scale = st.floats(min_value=0.5, max_value=40, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    comparator=st.sampled_from([">=", ">", "<=", "<", "between"]),
+    latest=finite,
+    slope=st.floats(min_value=-5, max_value=5, allow_nan=False),
+    value=finite,
+    width=st.floats(min_value=0, max_value=20, allow_nan=False),
+    year=st.integers(2018, 2035),
+)
+def test_property_achieved_iff_target_is_met(comparator, latest, slope, value, width, year):
+    upper = value + width if comparator == "between" else None
+    target = fixture_target(comparator, value, year=year, upper=upper)
+    row = one(linear(latest, slope), target)
+    met = target.is_met(row["latest_value"])
+    assert (row["status"] == "achieved") == met
+    assert row["distance"] >= 0
+    if met:
+        assert row["distance"] == 0
+    assert row["status"] in STATUSES
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    higher=st.booleans(),
+    strict=st.booleans(),
+    gap=scale,
+    faster=st.floats(min_value=1.0, max_value=20, allow_nan=False),
+    year=st.integers(LATEST + 1, 2040),
+)
+def test_property_faster_than_required_is_on_track(higher, strict, gap, faster, year):
+    comparator = (">" if strict else ">=") if higher else ("<" if strict else "<=")
+    sign = 1 if higher else -1
+    level = 50.0
+    target = fixture_target(comparator, level, year=year)
+    latest = level - sign * gap
+    slope = sign * faster * gap / (year - LATEST)
+    row = one(linear(latest, slope), target)
+    assert row["status"] == "on track"
+    assert np.sign(row["required_pace"]) == sign
+    assert row["projected_year"] <= year
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    higher=st.booleans(),
+    gap=scale,
+    away=st.floats(min_value=STAGNATION_RATIO * 1.5, max_value=10, allow_nan=False),
+    year=st.integers(LATEST + 1, 2040),
+)
+def test_property_moving_away_is_moving_away(higher, gap, away, year):
+    sign = 1 if higher else -1
+    level = 50.0
+    target = fixture_target(">=" if higher else "<=", level, year=year)
+    slope = -sign * away * gap / (year - LATEST)  # wrong direction, beyond the stagnation band
+    row = one(linear(level - sign * gap, slope), target)
+    assert row["status"] == "moving away"
+    assert pd.isna(row["projected_year"])
+    assert row["pace_ratio"] <= -STAGNATION_RATIO
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    higher=st.booleans(),
+    gap=scale,
+    share=st.floats(min_value=STAGNATION_RATIO * 1.2, max_value=ON_TRACK_RATIO * 0.95),
+)
+def test_property_slower_than_required_is_improving_but_off_track(higher, gap, share):
+    sign = 1 if higher else -1
+    target = fixture_target(">=" if higher else "<=", 50.0, year=2030)
+    slope = sign * share * gap / (2030 - LATEST)
+    row = one(linear(50.0 - sign * gap, slope), target)
+    assert row["status"] == "improving but off track"
+    assert row["pace_ratio"] == pytest.approx(share)
+
+
+@settings(max_examples=100, deadline=None)
+@given(higher=st.booleans(), gap=scale, tiny=st.floats(min_value=-0.09, max_value=0.09))
+def test_property_near_zero_pace_is_stagnating(higher, gap, tiny):
+    sign = 1 if higher else -1
+    target = fixture_target(">=" if higher else "<=", 50.0, year=2030)
+    slope = sign * tiny * STAGNATION_RATIO * 10 * gap / (2030 - LATEST)
+    assume(abs(tiny) * 10 * STAGNATION_RATIO < STAGNATION_RATIO * 0.95)
+    row = one(linear(50.0 - sign * gap, slope), target)
+    assert row["status"] == "stagnating"
+
+
+def test_columns_and_paces_of_a_simple_case():
+    target = fixture_target(">=", 80.0, year=2030)
+    row = one(linear(60.0, 2.0), target)
+    assert tuple(assess(linear(60.0, 2.0), YEARS, target).columns) == ASSESS_COLUMNS
+    assert row["latest_year"] == LATEST and row["latest_value"] == 60.0
+    assert row["distance"] == 20.0
+    assert row["required_pace"] == pytest.approx(20.0 / (2030 - LATEST))
+    assert row["observed_pace"] == pytest.approx(2.0)
+    assert row["pace_from_year"] == LATEST - 5 and not row["pace_from_substituted"]
+    assert row["projected_year"] == math.ceil(LATEST + 20.0 / 2.0)
+    ratio = 2.0 / (20.0 / (2030 - LATEST))
+    assert row["pace_ratio"] == pytest.approx(ratio)
+
+
+def test_target_year_reached_without_meeting_it():
+    """A 2024 target with data to 2024: no required pace, never 'on track', pace vs start."""
+    level = 75.0
+    needed = (level - 60.0) / 5  # from 60 five years before to the target
+    target = fixture_target(">=", level, year=LATEST)
+    row = one(linear(60.0 + 5 * needed * 0.97, needed * 0.97), target)
+    assert np.isnan(row["required_pace"])
+    assert row["status"] == "improving but off track"
+    assert row["reference_pace"] == pytest.approx(needed)
+    assert "not after the latest year" in row["note"]
+
+
+def test_target_met_after_its_year_is_achieved_with_a_note():
+    target = fixture_target(">=", 50.0, year=LATEST - 2)
+    row = one(linear(55.0, 1.0), target)
+    assert row["status"] == "achieved" and "after the target year" in row["note"]
+
+
+def test_pace_start_substitution_prefers_the_earlier_year():
+    values = linear(60.0, 2.0)
+    values[0, YEARS.index(LATEST - 5)] = np.nan
+    row = one(values, fixture_target(">=", 80.0))
+    assert row["pace_from_year"] == LATEST - 6 and row["pace_from_substituted"]
+    assert row["observed_pace"] == pytest.approx(2.0)
+    assert f"pace measured from {LATEST - 6}" in row["note"]
+    values[0, YEARS.index(LATEST - 6)] = np.nan
+    row = one(values, fixture_target(">=", 80.0))
+    assert row["pace_from_year"] == LATEST - 4
+
+
+def test_no_value_to_measure_the_pace_is_insufficient_unless_met():
+    values = linear(60.0, 2.0)
+    for y in (LATEST - 6, LATEST - 5, LATEST - 4):
+        values[0, YEARS.index(y)] = np.nan
+    row = one(values, fixture_target(">=", 80.0))
+    assert row["status"] == "insufficient data" and np.isnan(row["observed_pace"])
+    assert row["distance"] == 20.0  # the distance is still known
+    assert one(values, fixture_target(">=", 50.0))["status"] == "achieved"
+
+
+def test_no_value_at_all_is_insufficient_data():
+    row = one(np.full((1, len(YEARS)), np.nan), fixture_target(">=", 80.0))
+    assert row["status"] == "insufficient data" and row["note"] == "no value"
+    assert pd.isna(row["latest_year"]) and np.isnan(row["distance"])
+
+
+def test_between_band_distance_and_direction():
+    target = fixture_target("between", 0.98, upper=1.02)
+    below = one(linear(0.90, 0.02), target)
+    assert below["distance"] == pytest.approx(0.08)
+    assert below["required_pace"] > 0 and below["status"] == "on track"
+    above = one(linear(1.10, 0.01), target)
+    assert above["distance"] == pytest.approx(0.08)
+    assert above["required_pace"] < 0 and above["status"] == "moving away"
+    inside = one(linear(1.0, 0.01), target)
+    assert inside["status"] == "achieved" and inside["distance"] == 0
+
+
+def test_projection_beyond_the_limit_is_nan_with_a_note():
+    target = fixture_target(">=", 100.0)
+    row = one(linear(10.0, 0.001), target)
+    assert pd.isna(row["projected_year"]) and str(PROJECTION_LIMIT) in row["note"]
+
+
+def test_assess_rejects_bad_options():
+    with pytest.raises(ValueError, match="window"):
+        assess(linear(1.0, 1.0), YEARS, fixture_target(">=", 2.0), window=0)
+    with pytest.raises(ValueError, match="match"):
+        assess(linear(1.0, 1.0), YEARS[1:], fixture_target(">=", 2.0))
+
+
+# --- target_status on the fixture snapshot -------------------------------------------------------
+
+
+def test_fixture_economies_against_universal_use(snap, catalogue):
+    out = target_status(snap, catalogue, target_ids=["umc_internet_use_2030"])
+    assert tuple(out.columns) == STATUS_COLUMNS
+    assert out["entity"].tolist() == ["WLD", *sorted(economies(snap)["code"])]
+    target = catalogue.target("umc_internet_use_2030")
+    eco = out[out["entity_kind"] == "economy"].set_index("entity")
+    for code, row in eco.iterrows():
+        last, first = fixture_internet(code, 2024), fixture_internet(code, 2019)
+        assert row["latest_value"] == last
+        assert row["observed_pace"] == pytest.approx((last - first) / 5)
+        assert row["required_pace"] == pytest.approx((target.value - last) / (target.year - 2024))
+        assert row["value_source"] == "published" and row["source"] == FIXTURE_SOURCE
+    wld = out.set_index("entity").loc["WLD"]
+    assert wld["latest_value"] == snap.wide("IT.NET.USER.ZS").loc["WLD", 2024]
+    assert wld["value_source"] == "published"
+
+
+def test_group_without_published_value_is_computed_with_coverage(snap, catalogue):
+    out = target_status(snap, catalogue, target_ids=["bbc_internet_developing_2025"])
+    row = out.iloc[0]
+    agg = aggregate_groups(
+        snap, catalogue, indicator="IT.NET.USER.ZS", groups=[resolve_group(snap, "LMY")]
+    ).set_index("year")
+    assert row["entity"] == "LMY" and row["latest_value"] == agg.at[2024, "value"]
+    assert row["coverage"] == agg.at[2024, "coverage"]
+    assert row["value_source"] == f"computed (coverage {agg.at[2024, 'coverage']:.0%})"
+    assert "computed for" in row["note"]
+
+
+def test_gender_parity_of_economies_and_of_the_world(snap, catalogue):
+    out = target_status(snap, catalogue, target_ids=["umc_gender_parity_2030"]).set_index("entity")
+    fe, ma = snap.wide("IT.NET.USER.FE.ZS"), snap.wide("IT.NET.USER.MA.ZS")
+    for code in economies(snap)["code"]:
+        assert out.loc[code, "latest_value"] == fe.loc[code, 2023] / ma.loc[code, 2023]
+    itu_f, itu_m = snap.wide("i99H.F"), snap.wide("i99H.M")
+    year = int(itu_f.loc["ITU_WLD"].dropna().index.max())
+    wld = out.loc["WLD"]
+    assert wld["latest_value"] == itu_f.loc["ITU_WLD", year] / itu_m.loc["ITU_WLD", year]
+    assert wld["value_source"] == "published" and "ITU_WLD" in wld["note"]
+    assert wld["source"] == "fixture_itu"
+
+
+def test_lower_is_better_price_target(snap, catalogue):
+    out = target_status(snap, catalogue, target_ids=["bbc_affordability_fixed_2025"])
+    target = catalogue.target("bbc_affordability_fixed_2025")
+    for _, row in out.iterrows():
+        if target.is_met(row["latest_value"]):
+            assert row["status"] == "achieved"
+            continue
+        assert row["required_pace"] <= 0  # prices must fall
+        assert row["observed_pace"] < 0  # and do, in the fixture
+        assert row["status"] in ("on track", "improving but off track")
+
+
+def test_each_target_accepts_groups_as_entities(snap, catalogue):
+    out = target_status(
+        snap, catalogue, target_ids=["umc_internet_use_2030"], entities=["LIC", "E01"]
+    )
+    lic = out.set_index("entity").loc["LIC"]
+    assert lic["value_source"].startswith("computed (coverage")
+
+
+def test_every_catalogue_target_runs_on_the_fixture(snap, catalogue):
+    out = target_status(snap, catalogue)
+    assert set(out["status"]) <= set(STATUSES)
+    assert out.loc[out["latest_value"].isna(), "status"].eq("insufficient data").all()
+    assert out.loc[out["latest_value"].isna(), "value_source"].eq("no value").all()
+
+
+def test_bad_codes_and_scopes(snap, catalogue):
+    with pytest.raises(UnknownCodeError, match="no_such_target"):
+        target_status(snap, catalogue, target_ids=["no_such_target"])
+    with pytest.raises(UnknownCodeError, match="E99"):
+        target_status(snap, catalogue, entities=["E99"])
+    with pytest.raises(AnalysisError, match="LMY"):
+        target_status(
+            snap, catalogue, target_ids=["bbc_internet_developing_2025"], entities=["E01"]
+        )
+    with pytest.raises(UnknownCodeError):
+        economies_meeting(snap, catalogue, target_id="no_such_target")
+
+
+# --- economies_meeting and summarise_targets -----------------------------------------------------
+
+
+def test_economies_meeting_matches_a_brute_force_count(snap, catalogue):
+    target = catalogue.target("bbc_affordability_fixed_2025")
+    summary = economies_meeting(snap, catalogue, target_id=target.id)
+    assert isinstance(summary, MetSummary)
+    wide = snap.wide(target.indicator)
+    newest = int(wide.columns[wide.notna().any()].max())
+    expected = {
+        code
+        for code in economies(snap)["code"]
+        if code in wide.index and target.is_met(wide.loc[code].dropna().iloc[-1])
+    }
+    assert set(summary.met) == expected and summary.count_met == len(expected)
+    assert summary.reference_years == (newest - 5, newest)
+    assert summary.count_assessed == len(summary.met) + len(summary.not_met)
+
+
+def test_economies_without_recent_values_are_set_apart(catalogue):
+    obs = fixture_observations()
+    old = (obs["indicator"] == "i154_FBB5_GNI") & (obs["economy"] == "E06")
+    obs = obs[~old | (obs["year"] <= 2018)]
+    summary = economies_meeting(
+        fixture_snapshot(obs), catalogue, target_id="bbc_affordability_fixed_2025", max_age=3
+    )
+    assert summary.no_recent_data == ("E06",)
+    assert "E06" not in summary.met + summary.not_met
+    with pytest.raises(ValueError):
+        economies_meeting(
+            fixture_snapshot(obs), catalogue, target_id="umc_households_2030", max_age=-1
+        )
+    with pytest.raises(AnalysisError):
+        economies_meeting(fixture_snapshot(obs), catalogue, target_id="umc_households_2030")
+
+
+def test_summary_counts_every_status_of_economies(snap, catalogue):
+    status = target_status(snap, catalogue)
+    summary = summarise_targets(status)
+    assert list(summary.columns) == ["target_id", "status", "count", "total", "share"]
+    eco = status[status["entity_kind"] == "economy"]
+    for target_id, sub in summary.groupby("target_id", observed=True):
+        counts = eco[eco["target_id"] == target_id]["status"].value_counts()
+        assert sub.set_index("status")["count"].to_dict() == {
+            s: int(counts.get(s, 0)) for s in STATUSES
+        }
+        assert sub["share"].sum() == pytest.approx(1.0)
+    everything = summarise_targets(status, entity_kinds=None)
+    assert everything["count"].sum() == len(status)
+
+
+# --- integration on the bundled snapshot ---------------------------------------------------------
+
+
+def test_every_catalogue_target_evaluates_on_the_snapshot(real_status, catalogue):
+    out = real_status
+    assert set(out["target_id"]) == {t.id for t in catalogue.targets()}
+    assert set(out["status"]) <= set(STATUSES)
+    for target_id, sub in out.groupby("target_id"):
+        target = catalogue.target(target_id)
+        met = sub["latest_value"].map(target.is_met)
+        assert (met == (sub["status"] == "achieved")).all()
+    assert (out["distance"].dropna() >= 0).all()
+    found = out["latest_value"].notna()
+    assert out.loc[found, "source"].notna().all() and out.loc[found, "vintage"].notna().all()
+    assert out.loc[~found, "status"].eq("insufficient data").all()
+
+
+def test_world_internet_2025_target_is_consistent_with_the_values(real_status, real, catalogue):
+    target = catalogue.target("bbc_internet_world_2025")
+    row = real_status[real_status["target_id"] == target.id].set_index("entity").loc["WLD"]
+    series = real.wide("IT.NET.USER.ZS").loc["WLD"].dropna()
+    latest = int(series.index.max())
+    assert row["latest_year"] == latest and row["latest_value"] == series[latest]
+    assert round(row["latest_value"], 1) == 73.6  # documented fact: the world, 2025
+    assert not target.is_met(row["latest_value"])
+    assert row["distance"] == target.value - series[latest]
+    start = latest - 5
+    observed = (series[latest] - series[start]) / 5
+    assert row["observed_pace"] == pytest.approx(observed)
+    assert np.isnan(row["required_pace"])  # the target year is the latest year
+    needed = (target.value - series[start]) / (target.year - start)
+    ratio = observed / needed
+    expected = (
+        "improving but off track"
+        if ratio >= STAGNATION_RATIO
+        else ("stagnating" if ratio > -STAGNATION_RATIO else "moving away")
+    )
+    assert row["status"] == expected
+    assert row["pace_ratio"] == pytest.approx(ratio)
+    assert row["value_source"] == "published"
+
+
+def test_world_gender_parity_uses_the_itu_aggregate(real_status, real):
+    rows = real_status[real_status["metric"] == "gender_parity"].set_index(["target_id", "entity"])
+    itu = real.rows("i99H.F")
+    vintage = str(itu.loc[itu["economy"] == "ITU_WLD", "vintage"].iloc[0])
+    f, m = real.wide("i99H.F").loc["ITU_WLD"], real.wide("i99H.M").loc["ITU_WLD"]
+    year = int(f.dropna().index.max())
+    for target_id in ("umc_gender_parity_2030", "bbc_gender_equality_2025"):
+        wld = rows.loc[(target_id, "WLD")]
+        assert wld["latest_value"] == f[year] / m[year]
+        assert wld["vintage"] == vintage and "ITU_WLD" in wld["note"]
+        assert f"vintage {vintage}" in wld["note"] and wld["value_source"] == "published"
+
+
+def test_developing_countries_value_is_computed_with_enough_coverage(real_status):
+    row = real_status[real_status["target_id"] == "bbc_internet_developing_2025"].iloc[0]
+    assert row["entity"] == "LMY" and row["value_source"].startswith("computed (coverage")
+    assert row["coverage"] >= 2 / 3
+
+
+def test_economies_meeting_partitions_the_scope(real, catalogue):
+    for target in catalogue.targets():
+        summary = economies_meeting(real, catalogue, target_id=target.id)
+        parts = [set(summary.met), set(summary.not_met), set(summary.no_recent_data)]
+        assert not (parts[0] & parts[1]) and not (parts[0] & parts[2])
+        scope = (
+            set(economies(real)["code"])
+            if target.scope == "each"
+            else set(resolve_group(real, target.scope).members)
+        )
+        assert parts[0] | parts[1] | parts[2] == scope
+        assert summary.count_met == len(summary.met)
