@@ -1,20 +1,53 @@
-"""WSIS+20 dashboard: entry point for `streamlit run streamlit_app.py`."""
+"""WSIS+20 dashboard: the app shell (`streamlit run streamlit_app.py`).
+
+Sets up the page, the navigation between the pages in dashboard/pages/, the sidebar (snapshot,
+source releases, optional live refresh) and the link notices shared by every page. A link of the
+form `?page=explorer&indicator=...` opens that page with the rest of its parameters. Pages do
+their own work inside `page_guard`, so no visitor ever sees a traceback.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from indicators.errors import WsisDataError
-from indicators.snapshot import load_snapshot
+from dashboard.data import get_data
+from dashboard.sidebar import render_sidebar
+from dashboard.state import PAGES
+from dashboard.ui import page_guard, shell_link_notices
 
-st.set_page_config(page_title="WSIS+20: digital progress since Tunis", layout="wide")
-st.title("WSIS+20: digital progress since Tunis")
-try:
-    snap = load_snapshot()
-except WsisDataError as exc:
-    st.error(f"The data snapshot could not be loaded: {exc}")
-    st.stop()
-d = snap.descriptor
-st.write(f"Snapshot **{snap.id}**, built {d.get('built_at')}: {d['row_count']:,} observations.")
-for src in d.get("sources", []):
-    st.write(f"- {src['title']}: vintage {src['vintage']} ({src.get('licence', '')})")
+st.set_page_config(
+    page_title="WSIS+20: digital progress since Tunis",
+    page_icon=":material/public:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGE_FILES = {
+    "overview": ("dashboard/pages/overview.py", "Since Tunis", ":material/insights:"),
+    "areas": ("dashboard/pages/areas.py", "Challenge areas", ":material/checklist:"),
+    "inequalities": ("dashboard/pages/inequalities.py", "Inequalities", ":material/diversity_3:"),
+    "profile": ("dashboard/pages/profile.py", "Economy profile", ":material/flag:"),
+    "explorer": ("dashboard/pages/explorer.py", "Explorer", ":material/query_stats:"),
+    "presentation": ("dashboard/pages/presentation.py", "Presentation", ":material/slideshow:"),
+    "sources": ("dashboard/pages/sources.py", "Data and sources", ":material/database:"),
+}
+pages = {
+    name: st.Page(path, title=title, icon=icon, url_path=name, default=(name == "overview"))
+    for name, (path, title, icon) in PAGE_FILES.items()
+}
+if set(pages) != set(PAGES):  # a page added to one list and not the other
+    raise RuntimeError("PAGE_FILES and dashboard.state.PAGES name different pages")
+nav = st.navigation(list(pages.values()), position="top")
+
+wanted = st.query_params.get("page")
+if wanted in pages:
+    rest = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
+    if pages[wanted] is nav or pages[wanted].url_path == nav.url_path:
+        del st.query_params["page"]
+    else:
+        st.switch_page(pages[wanted], query_params=rest)
+
+render_sidebar(data_page=pages["sources"])
+with page_guard():
+    shell_link_notices(get_data())
+nav.run()

@@ -434,7 +434,8 @@ def _whole(header: dict[str, Any], name: str, where: str) -> int:
     """A paging header field as a non-negative int (the API sends ints or digit strings)."""
     value = header.get(name)
     if isinstance(value, bool) or not (
-        (isinstance(value, int) and value >= 0) or (isinstance(value, str) and value.isdigit())
+        (isinstance(value, int) and value >= 0)
+        or (isinstance(value, str) and value.isascii() and value.isdigit())
     ):
         raise _BadResponse(f"{where}: header field {name!r} is {value!r}, not a whole number")
     return int(value)

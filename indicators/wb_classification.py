@@ -302,7 +302,7 @@ def income_thresholds(path: str | Path) -> pd.DataFrame:
             continue
         for c, fiscal_year in sorted(years.items()):
             gni_year = _cell(gni_row, c)
-            if not gni_year.isdigit():
+            if not (gni_year.isascii() and gni_year.isdigit()):
                 raise SourceFormatError(
                     origin,
                     f"calendar year {gni_year!r} is not a year",

@@ -1,0 +1,94 @@
+"""Export benchmarks: one PNG export with the browser warm, the default deck cold (a fresh
+process, browser start included), the zip pack and the PDF.
+
+python -m benchmarks.bench_export
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from benchmarks.common import print_rows, row, timed
+from indicators.snapshot import PROJECT_ROOT
+
+COLD_DECK = """
+import time
+start = time.perf_counter()
+from dashboard.deck import build_pptx
+from indicators.catalogue import load_catalogue
+from indicators.snapshot import load_snapshot
+data = build_pptx(load_snapshot(), load_catalogue())
+print(time.perf_counter() - start, len(data))
+"""
+
+
+def cold_deck_seconds() -> tuple[float, float, int]:
+    """(seconds inside the process, wall seconds of the process, bytes) for the default deck."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", COLD_DECK],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    wall = time.perf_counter() - start
+    inside, size = out.stdout.split()
+    return float(inside), wall, int(size)
+
+
+def run() -> list[dict]:
+    from dashboard import export
+    from dashboard.deck import pdf_bytes, pptx_bytes, prepare_deck
+    from dashboard.figures_overview import internet_use_since_tunis
+    from dashboard.pack import build_pack
+    from indicators.catalogue import load_catalogue
+    from indicators.snapshot import load_snapshot
+
+    rows = []
+    inside, wall, size = cold_deck_seconds()
+    rows.append(
+        row(
+            "default deck (PPTX), cold process incl. browser start",
+            inside,
+            goal=15.0,
+            unit="s",
+            note=f"process wall time {wall:.1f} s with imports, {size / 1e6:.1f} MB",
+        )
+    )
+    snapshot, catalogue = load_snapshot(), load_catalogue()
+    chart = internet_use_since_tunis(snapshot, catalogue)
+    start = time.perf_counter()
+    export.to_png(chart)
+    rows.append(row("first PNG export in a process (browser start)", time.perf_counter() - start))
+    warm = timed(lambda: export.to_png(chart), repeat=10)
+    rows.append(row("PNG export 1920x1080, browser warm (median of 10)", warm["median"], goal=0.5))
+    svg = timed(lambda: export.to_svg(chart), repeat=5)
+    rows.append(row("SVG export, browser warm (median of 5)", svg["median"]))
+    start = time.perf_counter()
+    deck = prepare_deck(snapshot, catalogue)
+    rows.append(row("default deck prepared, browser warm", time.perf_counter() - start, unit="s"))
+    start = time.perf_counter()
+    pptx = pptx_bytes(deck)
+    rows.append(row("PPTX written from the prepared deck", time.perf_counter() - start))
+    start = time.perf_counter()
+    pack = build_pack(deck)
+    rows.append(
+        row(
+            "zip pack (PNG reused, SVG rendered, CSV, README)",
+            time.perf_counter() - start,
+            unit="s",
+            note=f"{len(pack) / 1e6:.1f} MB",
+        )
+    )
+    start = time.perf_counter()
+    pdf = pdf_bytes(deck, pptx=pptx)
+    rows.append(row("PDF of the deck", time.perf_counter() - start, unit="s", note=pdf.method))
+    return rows
+
+
+if __name__ == "__main__":
+    print_rows(run())

@@ -1,0 +1,208 @@
+"""Page benchmarks: warm rerun time of every page (AppTest) and time to the first chart in a browser.
+
+python -m benchmarks.bench_pages [--reruns 7] [--loads 3] [--no-browser]
+
+1. AppTest: each page runs once (cold: data loading and imports), then `--reruns` more times;
+   the median rerun is what a visitor waits after each click (goal: under 300 ms).
+2. Browser (Debian chromium through Playwright, fresh context per load): from navigation to the
+   first plotly chart drawn, for each page of `streamlit run streamlit_app.py`, and for a bare
+   Streamlit page with one plotly chart served in the same run; the ratio page / bare shows
+   the cost of the dashboard itself (goal: under 4 s). Pages that draw no chart by default are
+   timed to their first table or heading instead, and say so. No assertions: it prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from indicators.snapshot import PROJECT_ROOT
+
+PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "presentation", "sources")
+VARIANTS = {  # more explorer views worth timing (query strings)
+    "explorer (slope)": "chart=slope&economies=WLD,HIC,LIC,KEN,BRA,IND",
+    "explorer (ranking, all economies)": "chart=bar&ranking=economies",
+    "explorer (map)": "chart=map",
+}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+BARE_APP = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Bare page")
+fig = go.Figure(go.Scatter(x=list(range(2005, 2026)), y=[i * i for i in range(21)]))
+st.plotly_chart(fig)
+"""
+REST_GOAL, BROWSER_GOAL = 0.300, 4.0
+
+
+def apptest_times(
+    path: str, query: str = "", reruns: int = 7, state: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(first run, median warm rerun) of one page file, in seconds (after `state` is set)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PROJECT_ROOT / path), default_timeout=120)
+    for pair in filter(None, query.split("&")):
+        key, value = pair.split("=", 1)
+        at.query_params[key] = value
+    start = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - start
+    for key, value in (state or {}).items():  # e.g. open a tab, then time its reruns
+        at.session_state[key] = value
+        at.run()
+    times = []
+    for _ in range(reruns):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    if at.exception:
+        raise RuntimeError(f"{path} raised: {at.exception}")
+    return first, statistics.median(times)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(script: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run script` on a free port; return the process and its URL when healthy."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("WSIS_STORE", "WSIS_ALLOW_REFRESH")}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    cmd += ["--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.3)
+    stop(proc)
+    raise RuntimeError(f"{script} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def first_draw(browser, url: str) -> tuple[float, str]:
+    """Seconds from navigation to the first plotly chart (else to the first table or heading)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    try:
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector("[data-testid=stDataFrame], h1, h2, .js-plotly-plot", timeout=60_000)
+        content = time.perf_counter() - start
+        try:  # a chart may follow the first content
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=10_000)
+            return time.perf_counter() - start, "chart"
+        except Exception:
+            return content, "no chart by default: time to first table or heading"
+    except Exception:
+        return float("nan"), "nothing drawn within 60 s"
+    finally:
+        context.close()
+
+
+def browser_rows(loads: int) -> list[tuple[str, float, str]]:
+    """(page, median seconds, what was timed) for the bare page and every dashboard page."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        servers = [serve(bare, Path(tmp)), serve(PROJECT_ROOT / "streamlit_app.py", PROJECT_ROOT)]
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                targets = [("bare Streamlit page, one plotly chart", servers[0][1])]
+                app = servers[1][1]
+                targets += [(name, f"{app}/{'' if name == 'overview' else name}") for name in PAGES]
+                targets += [(name, f"{app}/explorer?{q}") for name, q in VARIANTS.items()]
+                first_draw(browser, app)  # warm the app's data cache once (first visitor)
+                for name, url in targets:
+                    print(f"  timing {name} ...", file=sys.stderr, flush=True)
+                    got = [first_draw(browser, url) for _ in range(loads)]
+                    rows.append((name, statistics.median(t for t, _ in got), got[-1][1]))
+                browser.close()
+        finally:
+            for proc, _ in servers:
+                stop(proc)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=7)
+    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    os.chdir(PROJECT_ROOT)
+    print(f"{'AppTest page':<40} {'first run':>10} {'warm rerun':>11}  goal < 300 ms")
+    targets = [(p, f"dashboard/pages/{p}.py", "", None) for p in PAGES]
+    targets += [(n, "dashboard/pages/explorer.py", q, None) for n, q in VARIANTS.items()]
+    targets += [
+        (f"sources ({tab} tab)", "dashboard/pages/sources.py", "", {"sources-tab": tab})
+        for tab in ("Coverage", "Aggregates")
+    ]
+    for name, path, query, state in targets:
+        first, warm = apptest_times(path, query, args.reruns, state)
+        flag = "OK" if warm < REST_GOAL else "OVER GOAL"
+        print(f"{name:<40} {first * 1000:>8.0f} ms {warm * 1000:>8.0f} ms  {flag}")
+    if args.no_browser:
+        return
+    if not Path(CHROMIUM).exists():
+        print(f"browser timings skipped: {CHROMIUM} is missing")
+        return
+    rows = browser_rows(args.loads)
+    bare = rows[0][1]
+    print()
+    print(f"{'Browser: navigation to first chart':<40} {'median':>8} {'x bare':>7}  goal < 4 s")
+    for name, seconds, what in rows:
+        flag = "OK" if seconds < BROWSER_GOAL else "OVER GOAL"
+        note = "" if what == "chart" else f"  ({what})"
+        print(f"{name:<40} {seconds:>6.2f} s {seconds / bare:>6.2f}x  {flag}{note}")
+
+
+if __name__ == "__main__":
+    main()

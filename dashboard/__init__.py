@@ -1,0 +1,1 @@
+"""Dashboard: pages, figure builders, theme and exports of the WSIS+20 dashboard."""

@@ -1,0 +1,669 @@
+"""Figure builders of the explorer page: any indicator for any set of economies and groups.
+
+Every builder is a pure function (snapshot, catalogue, options) -> `Chart` whose `data` is
+exactly what is drawn (it becomes the CSV download). Values come from
+`dashboard.explorer_series.series`; progress since a baseline from `progress_rows`, which uses
+`indicators.progress.progress_table` (substituted baselines drawn as diamonds and listed in the
+footer, the actual years in the hover text and the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts import (
+    ESTIMATE_NOTE,
+    SUBSTITUTED_NOTE,
+    Chart,
+    _esc,
+    entity_labels,
+    frame_figure,
+    line_chart,
+    slug,
+    source_line,
+)
+from dashboard.explorer_series import (
+    WINDOW,
+    Series,
+    default_map_year,
+    entity_colours,
+    fmt_relative,
+    fmt_value,
+    map_codes,
+    names_of,
+    progress_rows,
+    series,
+)
+from dashboard.theme import DIVERGING_SCALE, NEUTRAL_INK, OKABE_ITO, SEQUENTIAL_SCALE
+from indicators.catalogue import Catalogue, Indicator
+from indicators.errors import AnalysisError
+from indicators.snapshot import Snapshot
+
+RULES = {
+    "weighted_mean": "population-weighted mean",
+    "median": "median economy",
+    "sum": "sum over the members",
+}
+
+
+def computed_note(ind: Indicator) -> str:
+    """Explains the dotted lines of aggregates computed here, with the indicator's rule."""
+    rule = RULES.get(ind.aggregation, ind.aggregation)
+    return (
+        f"Dotted lines: group figures computed by this dashboard from economy values ({rule}, "
+        "shown only where reporting economies hold at least two-thirds of the group's "
+        "population)."
+    )
+
+
+HATCH_NOTE = "Hatched bars: producer's estimates."
+OTHER_BAR = "#BBBBBB"
+TITLE_LIMIT = 80  # characters of a one-line title at 20 px on a 1000 px wide chart
+
+
+def _source(snapshot: Snapshot, catalogue: Catalogue, data: pd.DataFrame) -> str:
+    return source_line(snapshot, catalogue, data["source"].unique())
+
+
+def _vintage_note(data: pd.DataFrame) -> list[str]:
+    vintages = sorted(set(data["vintage"].astype(str)) - {""})
+    if len(vintages) > 1:
+        return [f"Values come from several releases (vintages {', '.join(vintages)})."]
+    return []
+
+
+def _span(data: pd.DataFrame) -> str:
+    if data.empty:
+        return "no years"
+    lo, hi = int(data["year"].min()), int(data["year"].max())
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def fit_title(main: str, *extra: str, fallback: str = "", limit: int = TITLE_LIMIT) -> str:
+    """A title that fits one line: `main` plus each `extra` part that still fits, else `fallback`.
+
+    Plotly does not wrap titles, so a long one would run off the chart.
+    """
+    if len(main) > limit:
+        main = fallback if fallback and len(fallback) <= limit else main[: limit - 3] + "..."
+    for part in extra:
+        if part and len(main) + len(part) <= limit:
+            main += part
+    return main
+
+
+def _most(change: float) -> str:
+    return "largest rise" if change > 0 else "smallest fall" if change < 0 else "no change"
+
+
+def _require(data: pd.DataFrame, ind: Indicator, what: str) -> None:
+    if data.empty:
+        raise AnalysisError(
+            f"no values of {ind.short_name} for {what}; choose other economies, groups or years"
+        )
+
+
+# --- line ----------------------------------------------------------------------------------------
+
+
+def line_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str],
+    start: int | None = None,
+    end: int | None = None,
+    log_y: bool = False,
+) -> Chart:
+    """Lines over time for the chosen entities (computed aggregates dotted, estimates hollow)."""
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    ind, data = got.indicator, got.data
+    _require(data, ind, "the chosen economies and groups")
+    first = data[data["entity"] == data["entity"].iloc[0]]
+    a, b = first.iloc[0], first.iloc[-1]
+    if len(first) > 1:
+        title = fit_title(
+            f"{ind.short_name}: {a['entity_name']} went from {fmt_value(a['value'], ind)} in "
+            f"{a['year']} to {fmt_value(b['value'], ind)} in {b['year']}",
+            fallback=f"{a['entity_name']}: {fmt_value(b['value'], ind)} in {b['year']}",
+        )
+    else:
+        title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
+    computed = data.loc[data["value_source"] == "computed", "entity"].unique()
+    notes = [*_vintage_note(data), *([computed_note(ind)] if len(computed) else [])]
+    targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
+    chart = line_chart(
+        data,
+        name=slug(f"{ind.short_name} over time"),
+        title=title,
+        subtitle=f"{ind.name}; {ind.unit}, {_span(data)}",
+        source=_source(snapshot, catalogue, data),
+        labels=entity_labels(snapshot),
+        y_title=ind.short_unit,
+        target=targets[0] if targets and not log_y else None,
+        log_y=log_y,
+        notes=notes,
+    )
+    labels = entity_labels(snapshot)
+    colours = entity_colours(list(dict.fromkeys(data["entity"])))
+    by_name = {labels.get(code, code): code for code in colours}
+    for trace in chart.figure.data:
+        code = by_name.get(trace.name)
+        if code is not None:
+            _recolour(trace, colours[code])
+        if code in set(computed):
+            trace.line.dash = "dot"
+    return chart
+
+
+def _recolour(trace: go.Scatter, colour: str) -> None:
+    """Give a line trace a new colour, keeping hollow (estimate) markers hollow."""
+    trace.line.color = colour
+    trace.marker.line.color = colour
+    trace.marker.color = [c if c == "rgba(0,0,0,0)" else colour for c in trace.marker.color]
+
+
+# --- slope ---
+
+
+def slope_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str],
+    baseline: int = 2005,
+    end: int | None = None,
+    log_y: bool = False,
+) -> Chart:
+    """From the baseline year to the latest value per entity; substituted baselines as diamonds."""
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, end=end)
+    ind = got.indicator
+    _require(got.data, ind, "the chosen economies and groups")
+    prog = progress_rows(got.data, baseline=baseline, latest=end)
+    ok = prog[prog["status"] == "ok"]
+    if ok.empty:
+        raise AnalysisError(
+            f"no chosen economy or group has a value of {ind.short_name} within {WINDOW} years "
+            f"of {baseline} and a later one; choose another baseline"
+        )
+    data = _slope_data(ok, ind.code)
+    fig = go.Figure()
+    colours = entity_colours(list(ok["entity"]))
+    for row in ok.itertuples(index=False):
+        colour = colours[row.entity]
+        pts = data[data["entity"] == row.entity]
+        symbols = ["diamond" if s else "circle" for s in pts["substituted"]]
+        fills = ["rgba(0,0,0,0)" if e else colour for e in pts["estimate"]]
+        fig.add_trace(
+            go.Scatter(
+                x=["Baseline", "Latest"],
+                y=pts["value"],
+                name=row.entity_name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2.5},
+                marker={
+                    "size": 11,
+                    "symbol": symbols,
+                    "color": fills,
+                    "line": {"color": colour, "width": 2},
+                },
+                customdata=np.stack([pts["year"], pts["point"]], axis=1),
+                hovertemplate="%{fullData.name}<br>%{customdata[1]} (%{customdata[0]}): "
+                "%{y:,.2f}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    top = ok.loc[ok["change"].idxmax()]
+    if len(ok) == 1:
+        title = fit_title(
+            f"{ind.short_name} in {top['entity_name']}: {fmt_value(top['baseline_value'], ind)} "
+            f"in {top['baseline_year']}, {fmt_value(top['latest_value'], ind)} in "
+            f"{top['latest_year']}",
+            fallback=f"{top['entity_name']}: {fmt_value(top['change'], ind, signed=True)}",
+        )
+    else:
+        title = fit_title(
+            f"{ind.short_name} since {baseline}: {_most(top['change'])} in {top['entity_name']} "
+            f"({fmt_value(top['change'], ind, signed=True)})",
+            fallback=f"{_most(top['change']).capitalize()}: {top['entity_name']}",
+        )
+    fig.update_yaxes(
+        title_text=ind.short_unit,
+        type="log" if log_y else "linear",
+        rangemode=None if log_y else "tozero",
+    )
+    fig.update_xaxes(range=[-0.3, 1.8])
+    _label_ends(fig, ok, colours, log_y=log_y)
+    notes = _progress_notes(ok, baseline) + _vintage_note(data)
+    notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
+    skipped = prog[prog["status"] != "ok"]
+    if len(skipped):
+        notes.append(
+            f"Not shown (no comparable values): {names_of(list(skipped['entity_name']), {})}."
+        )
+    subtitle = f"{ind.name}; {ind.unit}; baseline {baseline} to the latest year with data"
+    source = _source(snapshot, catalogue, data)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    return Chart(
+        name=slug(f"{ind.short_name} since {baseline}"),
+        figure=fig,
+        data=data,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool) -> None:
+    """Entity names at the right end of each slope, nudged apart so they never overlap."""
+    values = ok[["baseline_value", "latest_value"]].to_numpy(dtype=float)
+    if log_y:
+        values = np.log10(np.clip(values, 1e-9, None))
+    ends = values[:, 1]
+    low = float(values.min()) if log_y else min(0.0, float(values.min()))
+    span = max(float(values.max()) - low, 1e-9)
+    for row, y in zip(ok.itertuples(index=False), spread(ends, span * 0.07), strict=True):
+        fig.add_annotation(
+            x=1,
+            y=y,
+            text=_esc(row.entity_name),
+            showarrow=False,
+            xanchor="left",
+            xshift=10,
+            font={"color": colours[row.entity], "size": 13},
+        )
+
+
+def _slope_data(ok: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Two rows per entity (baseline, latest) with the actual years and provenance."""
+    parts = []
+    for point, prefix, year in (("baseline", "baseline_", "baseline_year"), ("latest", "", None)):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "entity": ok["entity"],
+                    "entity_name": ok["entity_name"],
+                    "indicator": code,
+                    "point": point,
+                    "year": ok[year or "latest_year"].astype(int),
+                    "value": ok[f"{point}_value"],
+                    "baseline_requested": ok["baseline_requested"],
+                    "substituted": ok["baseline_substituted"] & (point == "baseline"),
+                    "estimate": ok[f"{prefix}estimate"],
+                    "value_source": ok["value_source"],
+                    "source": ok[f"{prefix}source"],
+                    "vintage": ok[f"{prefix}vintage"],
+                }
+            )
+        )
+    data = pd.concat(parts, ignore_index=True)
+    order = {e: i for i, e in enumerate(ok["entity"])}
+    data["_o"] = data["entity"].map(order)
+    return data.sort_values(["_o", "point"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _progress_notes(ok: pd.DataFrame, baseline: int, *, diamonds: bool = True) -> list[str]:
+    """Name the substituted baselines (drawn as diamonds where the chart has markers)."""
+    subst = ok[ok["baseline_substituted"]]
+    if subst.empty:
+        return []
+    pairs = [f"{n} {y}" for n, y in zip(subst["entity_name"], subst["baseline_year"], strict=True)]
+    lead = (
+        SUBSTITUTED_NOTE.replace("(see table)", f"within ±{WINDOW} years of {baseline}")
+        if diamonds
+        else f"Baseline {baseline} missing: the nearest year within ±{WINDOW} years is used."
+    )
+    return [f"{lead} Substituted: {names_of(pairs, {}, limit=6)}."]
+
+
+def spread(values: Sequence[float], gap: float) -> list[float]:
+    """Label positions near `values`, at least `gap` apart, in the original order."""
+    order = np.argsort(np.asarray(values, dtype=float), kind="stable")
+    out = np.asarray(values, dtype=float).copy()
+    for prev, cur in pairwise(order):
+        out[cur] = max(out[cur], out[prev] + gap)
+    return out.tolist()
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def _measure(
+    got: Series, *, measure: str, change: str, baseline: int, end: int | None
+) -> pd.DataFrame:
+    """One row per entity: the ranked value (latest level or change) and its provenance."""
+    data = got.data
+    if measure == "level":
+        last = data.sort_values("year").groupby("entity", sort=False).tail(1)
+        out = last.assign(
+            measure="latest value",
+            latest_year=last["year"],
+            latest_value=last["value"],
+            baseline_year=pd.NA,
+            baseline_value=np.nan,
+            substituted=False,
+        )
+        return out.drop(columns=["note"]).reset_index(drop=True)
+    prog = progress_rows(data, baseline=baseline, latest=end)
+    ok = prog[prog["status"] == "ok"]
+    rel = change == "relative"
+    return pd.DataFrame(
+        {
+            "entity": ok["entity"],
+            "entity_name": ok["entity_name"],
+            "indicator": got.indicator.code,
+            "measure": "relative change" if rel else "change",
+            "value": ok["relative_change"] * 100 if rel else ok["change"],
+            "baseline_year": ok["baseline_year"],
+            "baseline_value": ok["baseline_value"],
+            "substituted": ok["baseline_substituted"],
+            "latest_year": ok["latest_year"],
+            "latest_value": ok["latest_value"],
+            "estimate": ok["estimate"],
+            "value_source": ok["value_source"],
+            "source": ok["source"],
+            "vintage": ok["vintage"],
+        }
+    ).dropna(subset=["value"])
+
+
+def ranking_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str] | None,
+    measure: str = "level",
+    change: str = "absolute",
+    baseline: int = 2005,
+    start: int | None = None,
+    end: int | None = None,
+    log_x: bool = False,
+    highlight: Sequence[str] = (),
+) -> Chart:
+    """Horizontal bars sorted from the highest value: latest level or change since the baseline.
+
+    `entities=None` ranks every economy (groups excluded) and highlights `highlight`.
+    """
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    ind = got.indicator
+    _require(got.data, ind, "the chosen economies" if entities is None else "the chosen set")
+    ranked = _measure(got, measure=measure, change=change, baseline=baseline, end=end)
+    if ranked.empty:
+        raise AnalysisError(
+            f"no value of {ind.short_name} within {WINDOW} years of {baseline} and a later one; "
+            "choose another baseline"
+        )
+    ranked = ranked.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    rel = measure == "change" and change == "relative"
+    label = {
+        "level": ind.short_unit,
+        "change": f"change since {baseline} ({'%' if rel else _points(ind)})",
+    }
+    fmt = (
+        (lambda v: fmt_relative(v / 100))
+        if rel
+        else (lambda v: fmt_value(v, ind, signed=measure == "change"))
+    )
+    log = log_x and measure == "level"
+    if entities is None:
+        fig = _skyline(ranked, fmt, set(highlight), axis_title=label[measure], log=log)
+    else:
+        fig = go.Figure(_bar_trace(ranked, fmt, rel=rel))
+        fig.update_yaxes(autorange="reversed", title_text="", automargin=True)
+        fig.update_xaxes(
+            title_text=label[measure], type="log" if log else "linear", zeroline=not log
+        )
+        fig.update_layout(bargap=0.25)
+    hi, lo = ranked.iloc[0], ranked.iloc[-1]
+    what = ind.short_name if measure == "level" else f"{ind.short_name} since {baseline}"
+    best = "highest" if measure == "level" else _most(hi["value"])
+    title = fit_title(
+        f"{what}: {best} in {hi['entity_name']} ({fmt(hi['value'])})",
+        f", lowest in {lo['entity_name']} ({fmt(lo['value'])})" if len(ranked) > 1 else "",
+        fallback=f"{best.capitalize()}: {hi['entity_name']} ({fmt(hi['value'])})",
+    )
+    notes = _vintage_note(ranked)
+    notes += [HATCH_NOTE] if ranked["estimate"].any() else []
+    if measure == "change":
+        notes += _progress_notes(
+            ranked.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
+        )
+    if ranked["value_source"].eq("computed").any():
+        notes.append("Computed aggregates: see the table for their coverage.")
+    if measure == "level":
+        notes.append("Each bar is the latest year with a value up to the end year; see the table.")
+    scope = "all economies" if entities is None else "chosen economies and groups"
+    subtitle = f"{ind.name}; {ind.unit}; {scope}, {len(ranked)} with a value"
+    source = _source(snapshot, catalogue, ranked)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    if entities is not None:
+        fig.update_layout(height=max(420, 24 * len(ranked) + 200 + 16 * len(notes)))
+    return Chart(
+        name=slug(f"{what} ranking"),
+        figure=fig,
+        data=ranked,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _points(ind: Indicator) -> str:
+    return "points" if ind.short_unit in ("%", "% GNI p.c.") else ind.short_unit
+
+
+def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) -> go.Bar:
+    """Horizontal bars, one colour per entity, labelled with their values."""
+    colours = entity_colours(list(ranked["entity"]))
+    return go.Bar(
+        x=ranked["value"],
+        y=ranked["entity_name"],
+        orientation="h",
+        marker={
+            "color": [colours[e] for e in ranked["entity"]],
+            "pattern": {"shape": ["/" if e else "" for e in ranked["estimate"]]},
+            "line": {"width": 0},
+        },
+        text=[fmt(v) for v in ranked["value"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=np.stack([_years(ranked)], axis=1),
+        hovertemplate="%{y} (%{customdata[0]}): %{x:,.2f}"
+        + ("%" if rel else "")
+        + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _years(ranked: pd.DataFrame) -> list[str]:
+    return [
+        f"{b}-{y}" if pd.notna(b) else str(y)
+        for b, y in zip(ranked["baseline_year"], ranked["latest_year"], strict=True)
+    ]
+
+
+def _skyline(
+    ranked: pd.DataFrame,
+    fmt: Callable[[float], str],
+    highlight: set[str],
+    *,
+    axis_title: str,
+    log: bool,
+) -> go.Figure:
+    """Every economy as a thin column, highest first; the chosen ones (and both ends) named."""
+    chosen = ranked["entity"].isin(highlight).to_numpy()
+    fig = go.Figure(
+        go.Bar(
+            x=ranked["entity_name"],
+            y=ranked["value"],
+            marker={
+                "color": np.where(chosen, OKABE_ITO["blue"], OTHER_BAR).tolist(),
+                "pattern": {"shape": ["/" if e else "" for e in ranked["estimate"]]},
+                "line": {"width": 0},
+            },
+            customdata=np.stack([_years(ranked)], axis=1),
+            hovertemplate="%{x} (%{customdata[0]}): %{y:,.2f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    named = sorted({0, len(ranked) - 1, *np.flatnonzero(chosen).tolist()})
+    tops = ranked["value"].to_numpy(dtype=float)[named]
+    if log:
+        tops = np.log10(np.clip(tops, 1e-9, None))
+    span = max(float(np.nanmax(tops) - min(0.0, float(np.nanmin(tops)))), 1e-9)
+    heights = spread(list(tops + span * 0.08), span * 0.09)
+    for i, top, label_y in zip(named, tops, heights, strict=True):
+        row = ranked.iloc[i]
+        fig.add_annotation(
+            x=row["entity_name"],
+            y=top,
+            ax=row["entity_name"],
+            ay=label_y,
+            axref="x",
+            ayref="y",
+            text=_esc(f"{row['entity_name']} {fmt(row['value'])}"),
+            showarrow=True,
+            arrowhead=0,
+            yanchor="bottom",
+            font={"size": 12, "color": OKABE_ITO["blue"] if chosen[i] else NEUTRAL_INK},
+            arrowcolor=NEUTRAL_INK,
+        )
+    fig.update_xaxes(
+        showticklabels=False, ticks="", title_text=f"{len(ranked)} economies, highest first"
+    )
+    fig.update_yaxes(title_text=axis_title, type="log" if log else "linear")
+    fig.update_layout(bargap=0.15, height=560)
+    return fig
+
+
+# --- map ---
+
+
+def map_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    mode: str = "level",
+    year: int | None = None,
+    baseline: int = 2005,
+    change: str = "absolute",
+    end: int | None = None,
+) -> Chart:
+    """Choropleth of the economies: level in `year`, or change since the baseline (diverging)."""
+    ind = catalogue.indicator(indicator)
+    if mode == "level":
+        year = year if year is not None else default_map_year(snapshot, indicator)
+        got = series(snapshot, catalogue, indicator=indicator, entities=None, start=year, end=year)
+        _require(got.data, ind, f"any economy in {year}")
+        shown = got.data.assign(measure="value")
+    else:
+        got = series(snapshot, catalogue, indicator=indicator, entities=None, end=end)
+        _require(got.data, ind, "any economy")
+        shown = _measure(got, measure="change", change=change, baseline=baseline, end=end)
+        if shown.empty:
+            raise AnalysisError(
+                f"no economy has a baseline value within {WINDOW} years of {baseline}"
+            )
+    codes = map_codes()
+    shown = shown.assign(on_map=shown["entity"].isin(codes)).reset_index(drop=True)
+    rel = mode == "change" and change == "relative"
+    fig = go.Figure(_choropleth(shown, ind, mode=mode, rel=rel))
+    fig.update_geos(
+        projection_type="natural earth",
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor="#FFFFFF",
+        landcolor="#E9E9E9",
+        showland=True,
+        bgcolor="rgba(0,0,0,0)",
+        lataxis_range=[-58, 85],
+    )
+    fig.update_layout(height=680, margin={"l": 8, "r": 8})
+    hi = shown.loc[shown["value"].idxmax()]
+    lo = shown.loc[shown["value"].idxmin()]
+    fmt = (
+        (lambda v: fmt_relative(v / 100))
+        if rel
+        else (lambda v: fmt_value(v, ind, signed=mode == "change"))
+    )
+    what = (
+        f"{ind.short_name} in {year}" if mode == "level" else f"{ind.short_name} since {baseline}"
+    )
+    title = fit_title(
+        f"{what}: from {fmt(lo['value'])} in {lo['entity_name']} to {fmt(hi['value'])} in "
+        f"{hi['entity_name']}",
+        fallback=f"{what}: highest in {hi['entity_name']} ({fmt(hi['value'])})",
+    )
+    off = shown.loc[~shown["on_map"], "entity_name"].tolist()
+    notes = _vintage_note(shown)
+    if mode == "change":
+        notes += _progress_notes(
+            shown.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
+        )
+        notes.append("Colours are centred on no change; each economy's years are in the data.")
+    if off:
+        notes.append(
+            f"Too small for this map or without a shape: {names_of(off, {}, limit=6)} (in the data)."
+        )
+    notes.append("Grey: no value. Economies only; group values are not mapped.")
+    subtitle = f"{ind.name}; {ind.unit}; {len(shown)} economies with a value"
+    source = _source(snapshot, catalogue, shown)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    return Chart(
+        name=slug(f"{what} map"),
+        figure=fig,
+        data=shown,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _bar_unit(ind: Indicator, *, mode: str, rel: bool) -> str:
+    if rel:
+        return "%"
+    return _points(ind) if mode == "change" else ind.short_unit
+
+
+def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> go.Choropleth:
+    values = shown["value"]
+    common = {
+        "locations": shown["entity"],
+        "z": values,
+        "locationmode": "ISO-3",
+        "text": shown["entity_name"],
+        "marker": {"line": {"color": "#FFFFFF", "width": 0.4}},
+        "colorbar": {"title": {"text": _bar_unit(ind, mode=mode, rel=rel)}, "thickness": 14},
+    }
+    if mode == "change":
+        bound = float(np.nanmax(np.abs(values))) or 1.0
+        years = [
+            f"{b}-{y}" for b, y in zip(shown["baseline_year"], shown["latest_year"], strict=True)
+        ]
+        return go.Choropleth(
+            **common,
+            colorscale=DIVERGING_SCALE,
+            zmid=0,
+            zmin=-bound,
+            zmax=bound,
+            customdata=np.stack([years], axis=1),
+            hovertemplate="%{text} (%{customdata[0]}): %{z:+,.2f}<extra></extra>",
+        )
+    return go.Choropleth(
+        **common,
+        colorscale=SEQUENTIAL_SCALE,
+        hovertemplate="%{text}: %{z:,.2f}<extra></extra>",
+    )

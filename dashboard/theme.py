@@ -1,0 +1,136 @@
+"""The visual theme shared by the screen and every export: palette, fonts, plotly templates.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable under the common forms of
+colour blindness. Each well-known entity keeps one colour across all charts (the world is always
+near-black, high income always blue, low income always vermilion ...). Fonts are Liberation Sans
+(installed by scripts/setup.sh; metric-compatible with Arial) with Arial/Helvetica fallbacks so
+that SVG files render the same on machines without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT_FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"
+UN_BLUE = "#009EDB"
+
+# Okabe-Ito (2008), in the order the charts use them for arbitrary series.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+SERIES_COLOURS = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    "#7F7F7F",
+    OKABE_ITO["yellow"],
+)
+NEUTRAL_INK = "#333333"  # the world series; becomes the text colour on dark screens
+# Fixed colours for entities that appear on many charts.
+ENTITY_COLOURS = {
+    "WLD": NEUTRAL_INK,
+    "ITU_WLD": NEUTRAL_INK,
+    "HIC": OKABE_ITO["blue"],
+    "ITU_HIC": OKABE_ITO["blue"],
+    "UMC": OKABE_ITO["sky_blue"],
+    "ITU_UMC": OKABE_ITO["sky_blue"],
+    "LMC": OKABE_ITO["orange"],
+    "ITU_LMC": OKABE_ITO["orange"],
+    "LIC": OKABE_ITO["vermillion"],
+    "ITU_LIC": OKABE_ITO["vermillion"],
+    "LDC": OKABE_ITO["reddish_purple"],
+    "ITU_LDC": OKABE_ITO["reddish_purple"],
+    "LMY": OKABE_ITO["bluish_green"],
+}
+# Roles of a breakdown pair.
+ROLE_COLOURS = {
+    "female": OKABE_ITO["vermillion"],
+    "male": OKABE_ITO["blue"],
+    "urban": OKABE_ITO["blue"],
+    "rural": OKABE_ITO["orange"],
+    "youth": OKABE_ITO["bluish_green"],
+    "rest": "#7F7F7F",
+}
+# Target status colours (SDG-dashboard style, colour-blind safe) and their arrows.
+STATUS_COLOURS = {
+    "achieved": OKABE_ITO["bluish_green"],
+    "on track": OKABE_ITO["blue"],
+    "improving but off track": OKABE_ITO["orange"],
+    "stagnating": "#7F7F7F",
+    "moving away": OKABE_ITO["vermillion"],
+    "insufficient data": "#BBBBBB",
+}
+SEQUENTIAL_SCALE = "Cividis"  # maps of levels
+DIVERGING_SCALE = "PuOr"  # maps of change (centred on zero)
+TARGET_COLOUR = "#555555"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Colours of one display mode (light for exports and light screens, dark for dark screens)."""
+
+    name: str
+    background: str
+    text: str
+    muted: str
+    grid: str
+
+
+LIGHT = Mode(name="light", background="#FFFFFF", text="#1A1A1A", muted="#5F5F5F", grid="#E3E3E3")
+DARK = Mode(name="dark", background="#0E1117", text="#F0F0F0", muted="#A8A8A8", grid="#2E333D")
+
+
+def mode(name: str | None) -> Mode:
+    """The Mode called `name` ('dark' or anything else for light)."""
+    return DARK if name == "dark" else LIGHT
+
+
+def colour_for(code: str, index: int) -> str:
+    """The fixed colour of a known entity, else the index-th series colour."""
+    return ENTITY_COLOURS.get(code, SERIES_COLOURS[index % len(SERIES_COLOURS)])
+
+
+def template(m: Mode) -> go.layout.Template:
+    """A plotly template for a mode: fonts, background, grid, hover labels, colourway."""
+    return go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT_FAMILY, "size": 14, "color": m.text},
+            paper_bgcolor=m.background,
+            plot_bgcolor=m.background,
+            colorway=list(SERIES_COLOURS),
+            xaxis={
+                "gridcolor": m.grid,
+                "linecolor": m.muted,
+                "zeroline": False,
+                "ticks": "outside",
+                "tickcolor": m.muted,
+                "title": {"standoff": 8},
+            },
+            yaxis={
+                "gridcolor": m.grid,
+                "zeroline": False,
+                "linecolor": m.muted,
+                "title": {"standoff": 8},
+            },
+            legend={"bgcolor": "rgba(0,0,0,0)", "font": {"size": 13}},
+            hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
+            margin={"l": 64, "r": 24, "t": 96, "b": 96},
+        )
+    )
+
+
+pio.templates["wsis_light"] = template(LIGHT)
+pio.templates["wsis_dark"] = template(DARK)

@@ -1,0 +1,386 @@
+"""Pure builders of the explorer and the data page, on the fixture snapshot and the bundled one."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures import (
+    ECONOMIES,
+    fixture_internet,
+    fixture_observations,
+    fixture_population,
+    fixture_snapshot,
+)
+
+from dashboard import figures_sources as fs
+from dashboard.explorer_series import (
+    SERIES_COLUMNS,
+    default_map_year,
+    entity_choices,
+    entity_colours,
+    fmt_value,
+    indicator_choices,
+    map_codes,
+    map_years,
+    progress_rows,
+    series,
+)
+from dashboard.figures_explorer import (
+    TITLE_LIMIT,
+    fit_title,
+    line_figure,
+    map_figure,
+    ranking_figure,
+    slope_figure,
+    spread,
+)
+from dashboard.theme import ENTITY_COLOURS
+from indicators.catalogue import load_catalogue
+from indicators.errors import AnalysisError
+from indicators.snapshot import load_snapshot
+
+WWW = "IT.NET.USER.ZS"
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return fixture_snapshot()
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The bundled snapshot (data/), for the descriptor-driven tables and the vintage caveat."""
+    return load_snapshot()
+
+
+def fixture_gap_snapshot():
+    """The fixture snapshot with E03's Internet values removed for 2005-2006 (nearest: 2004)."""
+    obs = fixture_observations()
+    drop = (obs["indicator"] == WWW) & (obs["economy"] == "E03") & obs["year"].isin([2005, 2006])
+    return fixture_snapshot(obs[~drop].reset_index(drop=True))
+
+
+def weighted(codes, year):
+    w = np.array([fixture_population(c, year) for c in codes])
+    v = np.array([fixture_internet(c, year) for c in codes])
+    return float((w * v).sum() / w.sum())
+
+
+# --- choices and formatting ----------------------------------------------------------------------
+
+
+def test_indicator_choices_list_every_indicator_once_grouped_by_area(cat):
+    choices = indicator_choices(cat)
+    assert sorted(choices) == sorted(cat.codes)
+    first_area = cat.areas[0].name
+    assert choices[cat.measures(cat.areas[0].id)[0].code].startswith(first_area)
+    assert all(cat.indicator(code).short_name in label for code, label in choices.items())
+
+
+def test_entity_choices_put_labelled_groups_first(snap):
+    choices = entity_choices(snap)
+    codes = list(choices)
+    assert codes[0] == "WLD"
+    assert choices["WLD"].endswith("(WB aggregate)")
+    assert choices["ITU_WLD"].endswith("(ITU aggregate)")
+    kinds = snap.entity_index["kind"]
+    first_economy = min(codes.index(c) for c in ECONOMIES)
+    assert all(kinds[c] != "economy" for c in codes[:first_economy])
+    assert choices["E01"] == snap.entity_index.at["E01", "name"]
+
+
+def test_fmt_value_uses_the_unit_and_decimals(cat):
+    ind = cat.indicator(WWW)
+    value = fixture_internet("E01", 2010)
+    assert fmt_value(value, ind) == f"{value:,.{ind.decimals}f}%"
+    assert fmt_value(value, ind, signed=True).endswith(" points")
+    assert fmt_value(value, ind, signed=True).startswith("+")
+    assert fmt_value(float("nan"), ind) == "no value"
+    per100 = cat.indicator("IT.NET.BBND.P2")
+    assert fmt_value(value, per100).endswith(per100.short_unit)
+
+
+def test_entity_colours_never_repeat_within_the_palette():
+    codes = ["WLD", "LIC", "E01", "E02", "E03", "HIC"]
+    colours = entity_colours(codes)
+    assert len(set(colours.values())) == len(codes)
+    assert colours["WLD"] == ENTITY_COLOURS["WLD"] and colours["LIC"] == ENTITY_COLOURS["LIC"]
+
+
+def test_spread_keeps_labels_apart_and_in_place():
+    values = [10.0, 10.5, 30.0, 10.2]
+    got = spread(values, 2.0)
+    ordered = sorted(got)
+    assert all(b - a >= 2.0 - 1e-9 for a, b in pairwise(ordered))
+    assert got[2] == 30.0 and got[0] == 10.0
+    assert spread([5.0], 1.0) == [5.0]
+
+
+def test_fit_title_keeps_one_line():
+    long = "x" * (TITLE_LIMIT + 5)
+    assert fit_title(long, fallback="short") == "short"
+    assert len(fit_title(long)) == TITLE_LIMIT
+    assert fit_title("a", ", b") == "a, b"
+    assert fit_title("a" * (TITLE_LIMIT - 1), ", b") == "a" * (TITLE_LIMIT - 1)
+
+
+# --- the series table ----------------------------------------------------------------------------
+
+
+def test_series_holds_the_published_values(snap, cat):
+    got = series(snap, cat, indicator=WWW, entities=["E02", "E05"], start=2005, end=2010)
+    assert tuple(got.data.columns) == SERIES_COLUMNS
+    assert set(got.data["entity"]) == {"E02", "E05"}
+    assert got.data["year"].between(2005, 2010).all()
+    expected = [
+        fixture_internet(e, y) for e, y in zip(got.data["entity"], got.data["year"], strict=True)
+    ]
+    assert np.allclose(got.data["value"], expected)
+    assert got.missing == () and got.notes == ()
+    assert list(got.data["entity"].unique()) == ["E02", "E05"]  # the chosen order
+
+
+def test_series_computes_groups_without_a_published_value(snap, cat):
+    got = series(snap, cat, indicator=WWW, entities=["HIC", "WLD"], start=2010, end=2012)
+    hic = got.data[got.data["entity"] == "HIC"]
+    assert set(hic["value_source"]) == {"computed"}
+    members = [c for c in ECONOMIES if c in ("E01", "E02")]
+    assert np.allclose(hic["value"], [weighted(members, y) for y in hic["year"]])
+    assert hic["note"].str.contains("computed here from 2 of 2 economies").all()
+    wld = got.data[got.data["entity"] == "WLD"]
+    assert set(wld["value_source"]) == {"published"}  # published values win
+
+
+def test_series_explains_entities_without_values(snap, cat):
+    got = series(snap, cat, indicator=WWW, entities=["E01", "ITU_LIC"], start=2005, end=2020)
+    assert got.missing == ("ITU_LIC",)
+    assert any("ITU aggregates publish ITU series" in n for n in got.notes)
+    urban = series(snap, cat, indicator="i99H.URB", entities=["WLD", "E01"])
+    assert set(urban.missing) == {"WLD", "E01"}
+    assert any("no population base" in n for n in urban.notes)
+    assert any("aggregates only" in n for n in urban.notes)
+
+
+def test_series_of_every_economy_excludes_groups(snap, cat):
+    got = series(snap, cat, indicator=WWW, entities=None)
+    assert set(got.data["entity"]) == set(ECONOMIES)
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def test_line_figure_plots_exactly_its_data(snap, cat):
+    chosen = ["WLD", "E01", "HIC", "ITU_WLD"]
+    chart = line_figure(snap, cat, indicator=WWW, entities=chosen, start=2005, end=2015)
+    assert [t.name for t in chart.figure.data] == ["World", "Economy E01", "High income"]
+    for trace in chart.figure.data:
+        rows = chart.data[chart.data["entity_name"] == trace.name]
+        assert list(trace.x) == list(rows["year"]) and np.allclose(list(trace.y), rows["value"])
+    assert chart.figure.data[2].line.dash == "dot"  # computed high-income aggregate
+    assert any("Dotted lines" in n for n in chart.notes)
+    world = chart.data[chart.data["entity"] == "WLD"]
+    assert f"{world['value'].iloc[0]:.1f}" in chart.title and "World" in chart.title
+    assert "ITU" not in set(chart.data["entity_name"])  # ITU_WLD has no value of this series
+
+
+def test_line_figure_log_scale_and_target(snap, cat):
+    lin = line_figure(snap, cat, indicator=WWW, entities=["E01"], start=2005)
+    log = line_figure(snap, cat, indicator=WWW, entities=["E01"], start=2005, log_y=True)
+    assert lin.figure.layout.yaxis.type == "linear" and log.figure.layout.yaxis.type == "log"
+    targets = [t.value for t in cat.indicator(WWW).targets if t.scope == "each"]
+    assert [s.y0 for s in lin.figure.layout.shapes] == targets[:1]
+
+
+def test_line_figure_marks_estimates(snap, cat):
+    chart = line_figure(snap, cat, indicator="i99H", entities=["ITU_WLD"], start=2005)
+    assert any("Hollow markers" in n for n in chart.notes)
+    assert chart.data["estimate"].all()
+
+
+def test_no_values_raise_a_clear_error(snap, cat):
+    with pytest.raises(AnalysisError, match="no values"):
+        line_figure(snap, cat, indicator=WWW, entities=["ITU_LIC"])
+
+
+def test_slope_marks_substituted_baselines(cat):
+    snap = fixture_gap_snapshot()
+    chart = slope_figure(snap, cat, indicator=WWW, entities=["E01", "E03"], baseline=2005)
+    base = chart.data[chart.data["point"] == "baseline"].set_index("entity")
+    assert base.at["E03", "year"] == 2004 and bool(base.at["E03", "substituted"])
+    assert base.at["E01", "year"] == 2005 and not bool(base.at["E01", "substituted"])
+    assert np.isclose(base.at["E03", "value"], fixture_internet("E03", 2004))
+    e03 = next(t for t in chart.figure.data if t.name == "Economy E03")
+    assert list(e03.marker.symbol) == ["diamond", "circle"]
+    assert [int(y) for y in e03.customdata[:, 0]] == [2004, 2024]  # actual years on hover
+    assert any("Diamonds" in n and "E03 2004" in n for n in chart.notes)
+
+
+def test_slope_with_one_entity_and_unknown_baseline(snap, cat):
+    chart = slope_figure(snap, cat, indicator=WWW, entities=["E04"], baseline=2010)
+    latest = chart.data[chart.data["point"] == "latest"]
+    assert int(latest["year"].iloc[0]) == max(y for y in range(2000, 2025))
+    assert "Economy E04" in chart.title
+    with pytest.raises(AnalysisError):
+        slope_figure(snap, cat, indicator="i154_FBB5_GNI", entities=["E01"], baseline=2005)
+
+
+def test_ranking_of_levels_is_sorted_and_uses_the_latest_value(snap, cat):
+    chart = ranking_figure(snap, cat, indicator=WWW, entities=["E05", "E01", "E03"], end=2012)
+    assert list(chart.data["value"]) == sorted(chart.data["value"], reverse=True)
+    assert set(chart.data["latest_year"]) == {2012}
+    assert np.allclose(
+        chart.data["value"], [fixture_internet(e, 2012) for e in chart.data["entity"]]
+    )
+    assert list(chart.figure.data[0].y) == list(chart.data["entity_name"])
+
+
+def test_ranking_of_relative_change_over_all_economies(snap, cat):
+    chart = ranking_figure(
+        snap,
+        cat,
+        indicator=WWW,
+        entities=None,
+        measure="change",
+        change="relative",
+        baseline=2005,
+        highlight=["E02"],
+    )
+    assert set(chart.data["entity"]) == set(ECONOMIES)
+    first = chart.data.iloc[0]
+    expected = fixture_internet(first["entity"], 2024) / fixture_internet(first["entity"], 2005) - 1
+    assert np.isclose(first["value"], expected * 100)
+    bars = chart.figure.data[0]
+    assert list(bars.x) == list(chart.data["entity_name"])  # every economy, highest first
+    colours = dict(zip(bars.x, bars.marker.color, strict=True))
+    assert len({colours["Economy E02"], colours["Economy E01"]}) == 2  # highlighted
+    named = [a.text for a in chart.figure.layout.annotations if a.name != "footer"]
+    assert any(t.startswith("Economy E02") for t in named)
+
+
+def test_map_levels_and_change(snap, cat):
+    level = map_figure(snap, cat, indicator=WWW, mode="level")
+    assert default_map_year(snap, WWW) == max(map_years(snap, WWW))
+    trace = level.figure.data[0]
+    assert set(trace.locations) == set(ECONOMIES) and trace.locationmode == "ISO-3"
+    assert set(level.data["year"]) == {default_map_year(snap, WWW)}
+    change = map_figure(snap, cat, indicator=WWW, mode="change", baseline=2005)
+    ctrace = change.figure.data[0]
+    assert ctrace.zmid == 0 and ctrace.zmin == -ctrace.zmax
+    assert np.allclose(
+        change.data["value"],
+        [fixture_internet(e, 2024) - fixture_internet(e, 2005) for e in change.data["entity"]],
+    )
+    assert any("Too small for this map" in n for n in change.notes)  # E01.. have no shape
+
+
+def test_bundled_world_map_has_iso3_shapes():
+    codes = map_codes()
+    assert len(codes) > 150 and all(len(c) == 3 and c.isupper() for c in codes)
+
+
+def test_progress_rows_carry_provenance(snap, cat):
+    got = series(snap, cat, indicator=WWW, entities=["E01", "HIC"])
+    prog = progress_rows(got.data, baseline=2005, latest=None).set_index("entity")
+    assert prog.at["HIC", "value_source"] == "computed"
+    assert prog.at["E01", "source"] == got.data["source"].iloc[0]
+    assert bool(prog["status"].eq("ok").all())
+
+
+# --- data page -----------------------------------------------------------------------------------
+
+
+def test_catalogue_table_has_one_row_per_indicator(cat):
+    table = fs.catalogue_table(cat)
+    assert list(table["code"]) == list(cat.codes)
+    row = table.set_index("code").loc[WWW]
+    assert all(t.label in row["targets"] for t in cat.indicator(WWW).targets)
+    assert row["SDG"] == cat.indicator(WWW).sdg
+
+
+def test_filter_rows_matches_every_word(cat):
+    table = fs.catalogue_table(cat)
+    got = fs.filter_rows(table, "internet WOMEN")
+    assert len(got) >= 1
+    assert got.astype(str).agg(" ".join, axis=1).str.lower().str.contains("women").all()
+    assert len(fs.filter_rows(table, "")) == len(table)
+    assert fs.filter_rows(table, "zzzz-no-such-thing").empty
+
+
+def test_descriptor_tables_list_every_source_and_file(real):
+    desc = real.descriptor
+    sources = fs.sources_table(desc)
+    assert len(sources) == len(desc["sources"]) + len(desc.get("reference", []))
+    files = fs.files_table(desc)
+    n_files = sum(
+        len(s.get("files", [])) for k in ("sources", "reference") for s in desc.get(k, [])
+    )
+    assert len(files) == n_files and files["sha256"].str.fullmatch("[0-9a-f]{64}").all()
+    summary = fs.summary_table(desc).set_index("field")["value"]
+    assert summary["snapshot id"] == real.id
+    assert desc["tables"]["observations"]["sha256"] in summary["observations table"]
+    assert len(fs.dropped_table(desc)) == len(desc.get("dropped", []))
+    assert len(fs.not_used_table(desc)) == len(desc.get("not_used", []))
+
+
+def test_coverage_heatmap_counts_economies(snap, cat):
+    chart = fs.coverage_heatmap(snap, cat)
+    obs = snap.observations.astype({"economy": str, "indicator": str})
+    econ = obs[obs["economy"].isin(ECONOMIES)]
+    expected = econ.groupby(["indicator", "year"]).size()
+    got = chart.data.set_index(["indicator", "year"])["economies"]
+    for key, count in expected.items():
+        assert got[key] == count
+    assert got.loc["i99H"].eq(0).all()  # an ITU aggregate-only series counts no economy
+    assert len(chart.figure.data[0].y) == chart.data["indicator"].nunique()
+
+
+def test_aggregate_comparison_differences(real, cat):
+    comp = fs.aggregate_comparison(real, cat, indicator=WWW)
+    assert set(comp["group"]) == set(fs.COMPARISON_GROUPS)
+    wld = comp[comp["group"] == "WLD"].set_index("year")
+    published = real.wide(WWW).loc["WLD"].dropna()
+    for year in published.index.intersection(wld.index):
+        assert np.isclose(wld.at[year, "published_wb"], published[year])
+        diff = wld.at[year, "computed"] - wld.at[year, "published_wb"]
+        assert np.isclose(wld.at[year, "diff_wb"], diff, equal_nan=True)
+    assert wld["diff_wb"].notna().sum() >= 10
+    chart = fs.comparison_figure(real, cat, comp, indicator=WWW)
+    assert set(chart.data["published_by"]) == {"World Bank", "ITU"}
+    itu = chart.data[chart.data["published_by"] == "ITU"]
+    assert set(itu["vintage"]) == set(comp["itu_vintage"].dropna())
+    vintage_of = {src["id"]: str(src["vintage"]) for src in real.descriptor["sources"]}
+    assert {vintage_of[s] for s in itu["source"]} == set(itu["vintage"])
+
+
+def test_vintage_caveat_reads_both_world_values_from_the_snapshot(real):
+    cav = fs.vintage_caveat(real)
+    assert cav is not None
+    itu = real.wide("i99H").loc["ITU_WLD"].dropna()
+    wb = real.wide(WWW).loc["WLD"].dropna()
+    assert cav.year == max(set(itu.index) & set(wb.index))
+    assert cav.itu_value == itu[cav.year] and cav.wb_value == wb[cav.year]
+    vintages = {s["id"]: s["vintage"] for s in real.descriptor["sources"]}
+    rows = real.rows("i99H")
+    sid = str(rows[(rows["economy"] == "ITU_WLD") & (rows["year"] == cav.year)]["source"].iloc[0])
+    assert vintages[sid] in cav.itu_release
+    assert f"{cav.itu_value:.1f}%" in cav.sentence() and f"{cav.wb_value:.1f}%" in cav.sentence()
+
+
+def test_vintage_caveat_on_the_fixture(snap):
+    cav = fs.vintage_caveat(snap)
+    assert cav is not None and cav.year == 2023  # the last year of the fixture's ITU world row
+
+
+def test_observations_csv_is_the_whole_table(snap):
+    text = fs.observations_csv(snap).decode("utf-8")
+    back = pd.read_csv(pd.io.common.StringIO(text))
+    assert len(back) == len(snap.observations)
+    assert list(back.columns) == list(snap.observations.columns)

@@ -1,0 +1,76 @@
+"""AppTest of the overview page ("Since Tunis") with the bundled snapshot."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.cards import headline_cards
+from indicators.catalogue import load_catalogue
+from indicators.claims import check_claims
+from indicators.snapshot import load_snapshot
+
+PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "overview.py")
+CAT = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+def run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def spec(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def values(value) -> list:
+    """A plotly JSON array: a list or a typed array {'dtype', 'bdata'}."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def test_overview_renders_cards_charts_claims_and_points(snap) -> None:
+    at = run()
+    cards = headline_cards(snap, CAT)
+    assert [m.label for m in at.metric] == [c.label for c in cards]
+    assert [m.value for m in at.metric] == [c.value_text for c in cards]
+    captions = " ".join(c.value for c in at.caption)
+    assert all(c.caption in captions for c in cards)
+    assert len(at.get("plotly_chart")) == 2
+    titles = [spec(at, i)["layout"]["title"]["text"] for i in range(2)]
+    assert "World Internet use" in titles[0] and "income gap" in titles[1]
+    markdown = " ".join(m.value for m in at.markdown)
+    for check in check_claims(snap, CAT):
+        assert check.verdict in markdown
+    subheaders = [s.value for s in at.subheader]
+    assert "Talking points" in subheaders and any("claims" in s for s in subheaders)
+
+
+def test_baseline_parameter_moves_the_cards_and_chart(snap) -> None:
+    at = run({"baseline": "2010"})
+    assert at.metric[0].label.endswith("2010")
+    lines = [t for t in spec(at, 0)["data"] if t.get("mode") == "lines+markers"]
+    assert lines and all(min(values(t["x"])) == 2010 for t in lines)
+    assert at.query_params["baseline"] == "2010"  # the link keeps its view
+
+
+def test_malformed_parameter_gives_a_notice_not_an_error() -> None:
+    at = run({"baseline": "tunis"})
+    assert any("baseline" in i.value for i in at.info)
+    assert at.metric[0].label.endswith("2005")
