@@ -15,7 +15,8 @@ from benchmarks.common import print_rows, row, timed
 from indicators.affordability import affordability_by_group, median_cost_over_time
 from indicators.catalogue import load_catalogue
 from indicators.claims import check_claims
-from indicators.gaps import gender_parity, group_parity, income_gap, online_offline
+from indicators.divides import income_gap, online_offline
+from indicators.gaps import gender_parity, group_parity
 from indicators.groups import group_codes
 from indicators.progress import progress
 from indicators.snapshot import load_snapshot

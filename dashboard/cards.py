@@ -16,8 +16,9 @@ import pandas as pd
 
 from indicators.affordability import affordability_by_group, median_cost_over_time
 from indicators.catalogue import Catalogue, Indicator
+from indicators.divides import online_offline
 from indicators.errors import AnalysisError, WsisDataError
-from indicators.gaps import gender_parity, latest_gender_summary, online_offline
+from indicators.gaps import gender_parity, latest_gender_summary
 from indicators.progress import STATUS_OK, progress
 from indicators.snapshot import Snapshot
 

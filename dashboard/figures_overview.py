@@ -25,8 +25,8 @@ from dashboard.theme import NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOU
 from indicators.aggregates import aggregate
 from indicators.catalogue import Catalogue, Target
 from indicators.claims import ClaimCheck
+from indicators.divides import IncomeGap, income_gap
 from indicators.errors import AnalysisError
-from indicators.gaps import IncomeGap, income_gap
 from indicators.snapshot import Snapshot
 
 INCOME_GROUPS = ("WLD", "HIC", "UMC", "LMC", "LIC")

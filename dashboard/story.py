@@ -23,8 +23,8 @@ from dashboard.figures_overview import income_gap_chart, internet_use_since_tuni
 from dashboard.figures_sources import sources_table
 from dashboard.theme import colour_for
 from indicators.catalogue import Catalogue
+from indicators.divides import online_offline
 from indicators.errors import AnalysisError, UnknownCodeError, WsisDataError
-from indicators.gaps import online_offline
 from indicators.snapshot import Snapshot
 from indicators.talking_points import talking_points
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from indicators.affordability import affordability_by_group
 from indicators.catalogue import Catalogue
 from indicators.claims import Evidence, observation
+from indicators.divides import income_gap, online_offline
 from indicators.errors import AnalysisError
-from indicators.gaps import income_gap, latest_gender_summary, online_offline
+from indicators.gaps import latest_gender_summary
 from indicators.snapshot import Snapshot
 
 

@@ -18,7 +18,7 @@ from dashboard.figures_overview import (
 )
 from indicators.catalogue import load_catalogue
 from indicators.claims import VERDICTS, check_claims
-from indicators.gaps import income_gap
+from indicators.divides import income_gap
 from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 
