@@ -3,8 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 RAW ?= ../shared/data/raw
+FUZZ_EXAMPLES ?= 500
+FUZZ_REPORT := .hypothesis/fuzz-report.jsonl
 
-.PHONY: run test setup setup-test lint format snapshot refresh bench load audit clean
+.PHONY: run test setup setup-test lint format snapshot refresh bench load audit fuzz clean
 
 setup:
 	@bash scripts/setup.sh run
@@ -19,6 +21,7 @@ test: setup-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+	$(PY) scripts/audit.py --timeout 180
 
 lint: setup
 	$(PY) -m ruff check .
@@ -34,11 +37,19 @@ snapshot: setup
 refresh: setup
 	$(PY) -m indicators refresh
 
+# every benchmarks/bench_*.py with a run() function, each in its own process -> benchmarks/RESULTS.md
 bench: setup-test
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
+# pip-audit of requirements.lock; fails only on a known vulnerability, says so when it cannot run
 audit: setup
-	$(PY) -m pip_audit -r requirements.lock --progress-spinner off
+	$(PY) scripts/audit.py --markdown
+
+# the loader property tests with many random examples; prints what happened per mutation
+fuzz: setup-test
+	@mkdir -p .hypothesis && rm -f $(FUZZ_REPORT)
+	WSIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) WSIS_FUZZ_REPORT=$(FUZZ_REPORT) $(PY) -m pytest tests/test_fuzz_loaders.py -q -k "not huge and not bug"; \
+	status=$$?; PYTHONPATH=. $(PY) tests/test_fuzz_loaders.py $(FUZZ_REPORT); exit $$status
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .benchmarks .hypothesis

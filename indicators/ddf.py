@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations
+from indicators.schema import KEY, normalise_observations, refuse_future_years
 from indicators.wb_csv import read_csv_records
 
 #: open-numbers geo codes that are not lower-case ISO3, and the World Bank code they stand for.
@@ -62,17 +62,20 @@ def read_ddf_datapoints(
     _check_unique(path, economies, years, lines)
     keep = years >= first_year
     observations = normalise_observations(
-        pd.DataFrame(
-            {
-                "economy": economies[keep],
-                "indicator": concept_to_indicator(concept),
-                "year": years[keep],
-                "value": values[keep],
-                "source": source,
-                "vintage": vintage,
-                "estimate": False,
-                "note": "",
-            }
+        refuse_future_years(
+            pd.DataFrame(
+                {
+                    "economy": economies[keep],
+                    "indicator": concept_to_indicator(concept),
+                    "year": years[keep],
+                    "value": values[keep],
+                    "source": source,
+                    "vintage": vintage,
+                    "estimate": False,
+                    "note": "",
+                }
+            ),
+            origin=path,
         )
     )
     return observations.sort_values(list(KEY), kind="mergesort", ignore_index=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import FIRST_YEAR, normalise_observations
+from indicators.schema import FIRST_YEAR, normalise_observations, refuse_future_years
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "seriesID",
@@ -65,6 +65,19 @@ class DataHubFile:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number where the record starts, record); decoding and CSV errors become
+    SourceFormatError naming the file."""
+    try:
+        yield from _checked_records(path)
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(
+            path, f"is not UTF-8 text ({exc.reason}); re-save it as UTF-8"
+        ) from exc
+    except csv.Error as exc:
+        raise SourceFormatError(path, f"is not a readable CSV file ({exc})") from exc
+
+
+def _checked_records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number where the record starts, record) after checking the header."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
@@ -202,7 +215,7 @@ def read_datahub_csv(
     frame = pd.DataFrame(rows)
     frame = frame[frame["indicator"].isin(keep) & (frame["year"] >= first_year)]
     frame = frame.assign(source=source, vintage=vintage)
-    observations = normalise_observations(frame).sort_values(
+    observations = normalise_observations(refuse_future_years(frame, origin=path)).sort_values(
         ["economy", "indicator", "year"], kind="mergesort", ignore_index=True
     )
     table = pd.DataFrame(

@@ -16,17 +16,19 @@ broken structure raises SourceFormatError naming the sheet, row and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations
+from indicators.schema import FIRST_YEAR, KEY, normalise_observations, refuse_future_years
 
 MAIN_SHEETS: tuple[str, ...] = ("By dvpmnt status and spec. reg.", "By BDT region")
 EXPECTED_SHEETS: tuple[str, ...] = (
@@ -380,6 +382,16 @@ def _resolve(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return kept, conflicts.reset_index(drop=True)
 
 
+def _sheet_rows(path: Path, book: Any, name: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of a sheet; a damaged sheet is a SourceFormatError naming it."""
+    try:
+        yield from enumerate(book[name].iter_rows(values_only=True), start=1)
+    except (ParseError, zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise SourceFormatError(
+            path, f"sheet {name!r} is damaged and cannot be read ({exc})"
+        ) from exc
+
+
 def read_key_ict_workbook(
     path: str | Path, *, source: str, vintage: str | None = None
 ) -> KeyIctWorkbook:
@@ -407,7 +419,7 @@ def read_key_ict_workbook(
             )
         for name in EXPECTED_SHEETS:
             parser = _SheetParser(f"{path} [sheet {name}]", name, skipped)
-            for number, values in enumerate(book[name].iter_rows(values_only=True), start=1):
+            for number, values in _sheet_rows(path, book, name):
                 parser.feed(number, values)
             versions += [(name, r, text) for r, text in parser.versions]
             rows += [{**r, "estimate": parser.all_estimates} for r in parser.rows]
@@ -416,9 +428,12 @@ def read_key_ict_workbook(
     found_vintage = _vintage(path, versions, vintage)
     if not rows:
         raise SourceFormatError(path, "no rate values found in any sheet")
+    rows = [r for r in rows if r["year"] >= FIRST_YEAR]
     kept, conflicts = _resolve(pd.DataFrame(rows))
     observations = normalise_observations(
-        kept.assign(source=source, vintage=found_vintage, note=kept["sheet"])
+        refuse_future_years(
+            kept.assign(source=source, vintage=found_vintage, note=kept["sheet"]), origin=path
+        )
     ).sort_values(list(KEY), kind="mergesort", ignore_index=True)
     codes = [c for c in ENTITIES if c in set(observations["economy"])]
     entities = pd.DataFrame(

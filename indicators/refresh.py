@@ -21,7 +21,7 @@ from indicators.build import derive_sex_population
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.errors import RefreshError
 from indicators.schema import concat_observations
-from indicators.snapshot import load_snapshot, store_path, write_snapshot
+from indicators.snapshot import load_snapshot, store_lock, store_path, write_snapshot
 from indicators.wb_api import ApiFetch, ApiSeriesRequest, fetch_series
 
 Fetcher = Callable[..., ApiFetch]
@@ -160,42 +160,48 @@ def refresh_snapshot(
     """
     catalogue = catalogue or load_catalogue()
     root = store_path(store)
-    current = load_snapshot(store=root)
-    requests_ = list(requests_) if requests_ is not None else api_requests(catalogue)
-    codes = [r.code for r in requests_]
-    source_id = "wb_api_live"
-    fetched = fetch(
-        requests_,
-        source=source_id,
-        first_year=first_year,
-        timeout=timeout,
-        retries=retries,
-        progress=progress,
-    )
-    empty = [c for c in codes if fetched.counts.get(c, 0) == 0]
-    if empty:
-        raise RefreshError(
-            f"the API returned no values for {', '.join(empty)}; snapshot left unchanged"
+    # One refresh at a time: the lock is held from reading the current snapshot to switching to
+    # the new one, so a second refresh waits and then builds on the first one's result.
+    with store_lock(root):
+        current = load_snapshot(store=root)
+        requests_ = list(requests_) if requests_ is not None else api_requests(catalogue)
+        codes = [r.code for r in requests_]
+        source_id = "wb_api_live"
+        fetched = fetch(
+            requests_,
+            source=source_id,
+            first_year=first_year,
+            timeout=timeout,
+            retries=retries,
+            progress=progress,
         )
-    date = fetched.fetched_at[:10]
-    source_id = f"wb_api_{date.replace('-', '_')}"
-    api_obs = fetched.observations.assign(source=source_id)
-    old = current.observations.astype(
-        {c: object for c in ("economy", "indicator", "source", "vintage", "note")}
-    )
-    keep = old[~old["indicator"].isin([*codes, *DERIVED_CODES])]
-    merged = concat_observations([keep, api_obs])
-    merged = concat_observations([merged, derive_sex_population(merged)])
-    merged = merged[merged["indicator"].isin(catalogue.codes)].reset_index(drop=True)
-    changes = diff_series(old, merged, [*codes, *DERIVED_CODES])
-    kept_sources = set(merged["source"].unique()) - {source_id}
-    descriptor = _descriptor(current.descriptor, fetched, source_id, codes, kept_sources, changes)
-    path = write_snapshot(
-        store=root,
-        observations=merged,
-        entities=current.entities,
-        memberships=current.memberships,
-        income_history=current.income_history,
-        descriptor=descriptor,
-    )
+        empty = [c for c in codes if fetched.counts.get(c, 0) == 0]
+        if empty:
+            raise RefreshError(
+                f"the API returned no values for {', '.join(empty)}; snapshot left unchanged"
+            )
+        date = fetched.fetched_at[:10]
+        source_id = f"wb_api_{date.replace('-', '_')}"
+        api_obs = fetched.observations.assign(source=source_id)
+        old = current.observations.astype(
+            {c: object for c in ("economy", "indicator", "source", "vintage", "note")}
+        )
+        keep = old[~old["indicator"].isin([*codes, *DERIVED_CODES])]
+        merged = concat_observations([keep, api_obs])
+        merged = concat_observations([merged, derive_sex_population(merged)])
+        merged = merged[merged["indicator"].isin(catalogue.codes)].reset_index(drop=True)
+        changes = diff_series(old, merged, [*codes, *DERIVED_CODES])
+        kept_sources = set(merged["source"].unique()) - {source_id}
+        descriptor = _descriptor(
+            current.descriptor, fetched, source_id, codes, kept_sources, changes
+        )
+        path = write_snapshot(
+            store=root,
+            observations=merged,
+            entities=current.entities,
+            memberships=current.memberships,
+            income_history=current.income_history,
+            descriptor=descriptor,
+            locked=True,
+        )
     return RefreshResult(snapshot_id=path.name, previous_id=current.id, path=path, changes=changes)

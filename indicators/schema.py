@@ -76,6 +76,17 @@ def check_observations(frame: pd.DataFrame, *, origin: str | Path = "observation
         raise SourceFormatError(origin, f"duplicate (economy, indicator, year) {first}")
 
 
+def refuse_future_years(frame: pd.DataFrame, *, origin: str | Path) -> pd.DataFrame:
+    """Raise if a loaded table has a year after LAST_YEAR (a data year that cannot be real yet,
+    or a shifted column); otherwise return the table unchanged."""
+    if len(frame) and int(frame["year"].max()) > LAST_YEAR:
+        year = int(frame["year"].max())
+        raise SourceFormatError(
+            origin, f"year {year} is after {LAST_YEAR}: not a data year", column="year"
+        )
+    return frame
+
+
 def concat_observations(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate normalised parts, sorted by the key (a stable, deterministic order)."""
     frames = [normalise_observations(p) for p in parts]

@@ -228,16 +228,19 @@ def write_snapshot(
     income_history: pd.DataFrame,
     descriptor: dict[str, Any],
     make_current: bool = True,
+    locked: bool = False,
 ) -> Path:
     """Write a new snapshot into the store atomically and (by default) make it current.
 
     `descriptor` carries the sources and notes; this function adds the tables' row counts and
-    checksums, the schema and builder versions and the content-addressed id.
+    checksums, the schema and builder versions and the content-addressed id. `locked`: the
+    caller already holds the store lock (a refresh holds it from reading to writing).
     """
     check_observations(observations)
     root = store_path(store)
     (root / "snapshots").mkdir(parents=True, exist_ok=True)
-    with store_lock(root):
+    with contextlib.nullcontext() if locked else store_lock(root):
+        _remove_stale_temporaries(root)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root / "snapshots"))
         try:
             tables = {
@@ -272,6 +275,13 @@ def write_snapshot(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+
+
+def _remove_stale_temporaries(root: Path) -> None:
+    """Delete `.tmp-*` folders left by a writer that was killed (called with the lock held, so
+    no live writer owns them)."""
+    for leftover in (root / "snapshots").glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 VOLATILE_KEYS = frozenset({"built_at", "built_from", "previous_snapshot", "refresh_changes"})

@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import pandas as pd
@@ -78,6 +80,10 @@ def _sheet_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
         if sheet not in book.sheetnames:
             raise SourceFormatError(path, f"no sheet {sheet!r}; the workbook has {book.sheetnames}")
         return list(book[sheet].iter_rows(values_only=True))
+    except (ParseError, zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise SourceFormatError(
+            path, f"sheet {sheet!r} is damaged and cannot be read ({exc})"
+        ) from exc
     finally:
         book.close()
 

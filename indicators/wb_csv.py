@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations
+from indicators.schema import KEY, normalise_observations, refuse_future_years
 
 ID_COLUMNS: tuple[str, ...] = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
 COUNTRY_COLUMNS: dict[str, str] = {
@@ -123,14 +123,17 @@ def read_indicator_csv(
         raise SourceFormatError(
             path, "no 'Last Updated Date' in the file: pass an explicit vintage=..."
         )
-    observations = _melt(
-        values,
-        codes,
-        years,
-        indicator=code,
-        first_year=first_year,
-        source=source,
-        vintage=vintage if vintage is not None else str(last_updated),
+    observations = refuse_future_years(
+        _melt(
+            values,
+            codes,
+            years,
+            indicator=code,
+            first_year=first_year,
+            source=source,
+            vintage=vintage if vintage is not None else str(last_updated),
+        ),
+        origin=path,
     )
     quoted = _raw_line(path, lines[header_at]).startswith('"')
     variant = "stripped" if not preamble else ("original" if quoted else "spreadsheet")

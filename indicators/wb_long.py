@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations
+from indicators.schema import KEY, normalise_observations, refuse_future_years
 from indicators.wb_csv import read_csv_records
 
 DESCRIPTOR = "datapackage.json"
@@ -59,17 +59,20 @@ def read_long_series(
     _check_unique_pairs(csv_path, codes, years, lines)
     keep = ~np.isnan(values) & (years >= first_year)
     observations = normalise_observations(
-        pd.DataFrame(
-            {
-                "economy": codes.to_numpy()[keep],
-                "indicator": code,
-                "year": years[keep],
-                "value": values[keep],
-                "source": source,
-                "vintage": vintage,
-                "estimate": False,
-                "note": "",
-            }
+        refuse_future_years(
+            pd.DataFrame(
+                {
+                    "economy": codes.to_numpy()[keep],
+                    "indicator": code,
+                    "year": years[keep],
+                    "value": values[keep],
+                    "source": source,
+                    "vintage": vintage,
+                    "estimate": False,
+                    "note": "",
+                }
+            ),
+            origin=csv_path,
         )
     ).sort_values(list(KEY), kind="mergesort", ignore_index=True)
     return WbLongSeries(
@@ -89,6 +92,8 @@ def _read_package(path: Path) -> dict[str, Any]:
         raise SourceFormatError(path, f"not valid JSON ({exc.msg})", row=exc.lineno) from exc
     except UnicodeDecodeError as exc:
         raise SourceFormatError(path, f"is not UTF-8 text ({exc.reason})") from exc
+    except RecursionError as exc:
+        raise SourceFormatError(path, "JSON nested too deeply to be a datapackage") from exc
     if not isinstance(package, dict):
         raise SourceFormatError(path, "the descriptor is not a JSON object")
     return package
@@ -129,6 +134,11 @@ def _csv_resource(folder: Path, package: dict[str, Any]) -> tuple[Path, list[str
     names = (
         [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
     )
+    twice = sorted({str(n) for n in names if names.count(n) > 1})
+    if twice:
+        raise SourceFormatError(
+            descriptor, f"the resource schema names {twice} twice", column=twice[0]
+        )
     for needed in (CODE_COLUMN, YEAR_COLUMN, VALUE_COLUMN):
         if needed not in names:
             raise SourceFormatError(

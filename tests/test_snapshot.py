@@ -192,3 +192,12 @@ def test_descriptor_is_valid_json_with_checksums(tmp_path: Path) -> None:
     desc = json.loads((path / "descriptor.json").read_text(encoding="utf-8"))
     for entry in desc["tables"].values():
         assert len(entry["sha256"]) == 64 and entry["rows"] >= 0
+
+
+def test_a_killed_writers_leftovers_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    old = write(tmp_path)
+    leftover = tmp_path / "snapshots" / ".tmp-killed"
+    (leftover / "half").mkdir(parents=True)
+    assert list_snapshots(tmp_path) == [old.name]  # never listed as a snapshot
+    write(tmp_path, shift=1.0)
+    assert not leftover.exists()
