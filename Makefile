@@ -41,6 +41,11 @@ refresh: setup
 bench: setup-test
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
+# load test on localhost: 1, 5, 10 and 20 concurrent browser sessions (a few minutes; prints
+# median/p95 time to first chart and to interaction complete, server RSS, errors per level)
+load: setup-test
+	$(PY) -m benchmarks.bench_load $(LOAD_ARGS)
+
 # pip-audit of requirements.lock; fails only on a known vulnerability, says so when it cannot run
 audit: setup
 	$(PY) scripts/audit.py --markdown

@@ -48,6 +48,6 @@ if wanted in pages:
         st.switch_page(pages[wanted], query_params=rest)
 
 render_sidebar(data_page=pages["sources"])
-with page_guard():
+with page_guard():  # a broken snapshot is reported here once, and no page is drawn
     shell_link_notices(get_data())
-nav.run()
+    nav.run()

@@ -14,6 +14,7 @@ python -m benchmarks.bench_pages [--reruns 7] [--loads 3] [--no-browser]
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import socket
@@ -25,6 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.common import print_rows, row
 from indicators.snapshot import PROJECT_ROOT
 
 PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "presentation", "sources")
@@ -171,14 +173,11 @@ def browser_rows(loads: int) -> list[tuple[str, float, str]]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reruns", type=int, default=7)
-    parser.add_argument("--loads", type=int, default=3)
-    parser.add_argument("--no-browser", action="store_true")
-    args = parser.parse_args()
+def run(reruns: int = 7, loads: int = 3, browser: bool = True) -> list[dict]:
+    """Rows (benchmarks.common protocol): warm rerun per page, and browser time to first chart."""
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside `streamlit run`
     os.chdir(PROJECT_ROOT)
-    print(f"{'AppTest page':<40} {'first run':>10} {'warm rerun':>11}  goal < 300 ms")
+    rows = []
     targets = [(p, f"dashboard/pages/{p}.py", "", None) for p in PAGES]
     targets += [(n, "dashboard/pages/explorer.py", q, None) for n, q in VARIANTS.items()]
     targets += [
@@ -186,22 +185,48 @@ def main() -> None:
         for tab in ("Coverage", "Aggregates")
     ]
     for name, path, query, state in targets:
-        first, warm = apptest_times(path, query, args.reruns, state)
-        flag = "OK" if warm < REST_GOAL else "OVER GOAL"
-        print(f"{name:<40} {first * 1000:>8.0f} ms {warm * 1000:>8.0f} ms  {flag}")
-    if args.no_browser:
-        return
+        first, warm = apptest_times(path, query, reruns, state)
+        rows.append(
+            row(
+                f"warm rerun: {name}", warm, goal=REST_GOAL, note=f"first run {first * 1000:.0f} ms"
+            )
+        )
+    if not browser:
+        return rows
     if not Path(CHROMIUM).exists():
-        print(f"browser timings skipped: {CHROMIUM} is missing")
-        return
-    rows = browser_rows(args.loads)
-    bare = rows[0][1]
-    print()
-    print(f"{'Browser: navigation to first chart':<40} {'median':>8} {'x bare':>7}  goal < 4 s")
-    for name, seconds, what in rows:
-        flag = "OK" if seconds < BROWSER_GOAL else "OVER GOAL"
-        note = "" if what == "chart" else f"  ({what})"
-        print(f"{name:<40} {seconds:>6.2f} s {seconds / bare:>6.2f}x  {flag}{note}")
+        rows.append(
+            {
+                "benchmark": "browser timings",
+                "value": float("nan"),
+                "unit": "s",
+                "goal": BROWSER_GOAL,
+                "note": f"skipped: {CHROMIUM} missing",
+            }
+        )
+        return rows
+    timed = browser_rows(loads)
+    bare = timed[0][1]
+    for name, seconds, what in timed:
+        note = f"{seconds / bare:.2f}x the bare page" + ("" if what == "chart" else f"; {what}")
+        rows.append(
+            row(
+                f"browser, navigation to first chart: {name}",
+                seconds,
+                goal=BROWSER_GOAL,
+                unit="s",
+                note=note,
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=7)
+    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print_rows(run(args.reruns, args.loads, browser=not args.no_browser))
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ def _date(text: str | None) -> dt.date | None:
 def _check_out(out: Path | None) -> Path:
     if out is None:
         raise CliError("--out is required, e.g. --out wsis20.pptx")
-    folder = out.expanduser().parent
+    out = out.expanduser()  # checked as written (e.g. `--out ~` is a folder), before any work
+    folder = out.parent
     if not folder.is_dir():
         raise CliError(f"cannot write {out}: the folder {folder} does not exist")
     if out.is_dir():

@@ -214,8 +214,24 @@ def _swap_colours(trace: go.Scatter, swap: dict[str, str]) -> None:
 
 
 def _esc(text: str) -> str:
-    """Escape the characters plotly's pseudo-HTML would interpret (data text is never markup)."""
+    """Escape the characters plotly's pseudo-HTML would interpret (data text is never markup).
+
+    Use it for every data-supplied string plotly draws: titles, annotations, trace names (legend
+    and `%{fullData.name}`), category axis values (tick labels and `%{x}`/`%{y}`) and `text`
+    shown through `%{text}`.
+    """
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _esc_all(values: Iterable[object]) -> list[str]:
+    """`_esc` of each value (category axes, `text` arrays); the chart's data keeps raw text."""
+    return [_esc(str(v)) for v in values]
+
+
+def _esc_template(text: str) -> str:
+    """`_esc` for literal text inside a hovertemplate: `%{` would start a plotly placeholder,
+    so its brace becomes an entity (plotly decodes `&#123;` back to `{` when drawing)."""
+    return _esc(text).replace("%{", "%&#123;")
 
 
 def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
@@ -283,7 +299,7 @@ def line_chart(
             go.Scatter(
                 x=grp["year"],
                 y=grp["value"],
-                name=labels.get(str(entity), str(entity)),
+                name=_esc(labels.get(str(entity), str(entity))),
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
                 marker={

@@ -37,9 +37,8 @@ def _load(store: str, snapshot_id: str) -> DashboardData:
     """Load and prepare one snapshot (keyed by its id, so a refresh invalidates the cache)."""
     snapshot = load_snapshot(store=store, snapshot_id=snapshot_id)
     catalogue = load_catalogue()
-    for ind in catalogue.indicators:  # pivot once here; the pivots travel with the cached object
-        snapshot.wide(ind.code)
-    snapshot.entity_index  # noqa: B018 (memoise)
+    # No pivots are prepared here: st.cache_data hands every caller a copy, and copying the
+    # pivot tables costs more than building the few a rerun needs (computations are memoised).
     obs_years = snapshot.observations["year"]
     vocabulary = Vocabulary(
         indicators=frozenset(catalogue.codes),

@@ -37,6 +37,7 @@ from dashboard.charts import (
     Chart,
     _esc,
     header_text,
+    slug,
 )
 from indicators.errors import WsisDataError
 
@@ -524,7 +525,7 @@ def to_html(chart: Chart, *, variant: Variant = "slide") -> bytes:
     html = fig.to_html(
         include_plotlyjs=True,
         full_html=True,
-        div_id=f"chart-{chart.name}",
+        div_id=f"chart-{slug(chart.name)}",
         config={"displaylogo": False, "responsive": False},
     )
     title = f"<head>\n    <title>{escape(chart.title)}</title>"
@@ -576,5 +577,6 @@ def lazy_bytes(chart: Chart, key: str) -> Callable[[], bytes]:
 
 
 def file_name(chart: Chart, key: str) -> str:
-    """The download file name of a chart in one of FORMATS."""
-    return f"{chart.name}{FORMATS[key].suffix}"
+    """The download file name of a chart in one of FORMATS: a slug of its name (letters,
+    digits and '-' only; never a folder or '..'), whatever text the name was made from."""
+    return f"{slug(chart.name)}{FORMATS[key].suffix}"

@@ -9,7 +9,6 @@ whose titles state the takeaway computed from the data.
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from dashboard.charts import (
     ESTIMATE_NOTE,
     Chart,
     _esc,
+    _esc_template,
     entity_labels,
     frame_figure,
     pin_header,
@@ -107,22 +107,6 @@ class AreaSummary:
     indicators: tuple[IndicatorSummary, ...]
     context: tuple[str, ...]  # short names of context indicators
     targets: tuple[TargetBadge, ...]
-
-
-def readable_ink(colour: str) -> str:
-    """Black or white, whichever reads better on a '#RRGGBB' background (WCAG luminance)."""
-    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
-
-
-def badge_html(text: str, colour: str) -> str:
-    """A coloured pill with escaped text (colour and words: the colour is never the only cue)."""
-    return (
-        f"<span style='background:{colour};color:{readable_ink(colour)};padding:1px 8px;"
-        f"border-radius:10px;font-size:0.85em;white-space:nowrap'>{html.escape(text)}</span>"
-    )
 
 
 # --- series and coverage ---------------------------------------------------------------------
@@ -587,12 +571,12 @@ def area_small_multiples(
             dash = "dot" if basis == "median of economies" else "solid"
             fig.add_trace(
                 go.Scatter(
-                    x=v.index, y=v.values, mode="lines+markers", name=label, legendgroup=label,
+                    x=v.index, y=v.values, mode="lines+markers", name=_esc(label), legendgroup=label,
                     showlegend=label not in shown,
                     line={"color": colour, "width": 2, "dash": dash},
                     marker={"size": 5, "color": ["rgba(0,0,0,0)" if x else colour for x in e],
                             "line": {"color": colour, "width": 1.5}},
-                    hovertemplate=f"{_esc(label)}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
+                    hovertemplate=f"{_esc_template(label)}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
                 ),
                 row=r, col=c,
             )  # fmt: skip

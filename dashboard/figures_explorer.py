@@ -21,6 +21,7 @@ from dashboard.charts import (
     SUBSTITUTED_NOTE,
     Chart,
     _esc,
+    _esc_all,
     entity_labels,
     frame_figure,
     line_chart,
@@ -205,7 +206,7 @@ def slope_figure(
             go.Scatter(
                 x=["Baseline", "Latest"],
                 y=pts["value"],
-                name=row.entity_name,
+                name=_esc(row.entity_name),
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
                 marker={
@@ -467,7 +468,7 @@ def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) 
     colours = entity_colours(list(ranked["entity"]))
     return go.Bar(
         x=ranked["value"],
-        y=ranked["entity_name"],
+        y=_esc_all(ranked["entity_name"]),
         orientation="h",
         marker={
             "color": [colours[e] for e in ranked["entity"]],
@@ -504,7 +505,7 @@ def _skyline(
     chosen = ranked["entity"].isin(highlight).to_numpy()
     fig = go.Figure(
         go.Bar(
-            x=ranked["entity_name"],
+            x=_esc_all(ranked["entity_name"]),
             y=ranked["value"],
             marker={
                 "color": np.where(chosen, OKABE_ITO["blue"], OTHER_BAR).tolist(),
@@ -525,9 +526,9 @@ def _skyline(
     for i, top, label_y in zip(named, tops, heights, strict=True):
         row = ranked.iloc[i]
         fig.add_annotation(
-            x=row["entity_name"],
+            x=_esc(row["entity_name"]),
             y=top,
-            ax=row["entity_name"],
+            ax=_esc(row["entity_name"]),
             ay=label_y,
             axref="x",
             ayref="y",
@@ -644,7 +645,7 @@ def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) ->
         "locations": shown["entity"],
         "z": values,
         "locationmode": "ISO-3",
-        "text": shown["entity_name"],
+        "text": _esc_all(shown["entity_name"]),
         "marker": {"line": {"color": "#FFFFFF", "width": 0.4}},
         "colorbar": {"title": {"text": _bar_unit(ind, mode=mode, rel=rel)}, "thickness": 14},
     }

@@ -17,6 +17,8 @@ from dashboard.cards import INTERNET, format_value
 from dashboard.charts import (
     ESTIMATE_NOTE,
     Chart,
+    _esc,
+    _esc_all,
     entity_labels,
     frame_figure,
     legend_on_top,
@@ -66,6 +68,7 @@ def _dumbbell(
     roles: tuple[str, str],
 ) -> None:
     """Connector lines and the two dots of each row (rows plotted bottom-up in the given order)."""
+    labels = _esc_all(labels)  # category values are drawn as pseudo-HTML tick labels
     xs, ys = [], []
     for label, a, b in zip(labels, rows[first], rows[second], strict=True):
         xs += [a, b, None]
@@ -236,7 +239,7 @@ def parity_over_time(
                     x=sub["year"],
                     y=sub["parity"],
                     mode="lines+markers",
-                    name=labels.get(code, code),
+                    name=_esc(labels.get(code, code)),
                     legendgroup=code,
                     showlegend=code not in in_legend,
                     line={"color": colour, "width": 2.5, "dash": dash},
@@ -372,7 +375,7 @@ def breakdown_gap_over_time(
                 x=sub["year"],
                 y=sub["gap_points"],
                 mode="lines+markers",
-                name=sub["series"].iloc[0].replace(" (ITU)", ""),
+                name=_esc(sub["series"].iloc[0].replace(" (ITU)", "")),
                 line={"color": colour, "width": 2.5},
                 marker=_marker(colour, sub["estimate"].tolist(), size=7),
                 hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f} points<extra></extra>",

@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from dashboard.cards import INTERNET, format_value
 from dashboard.charts import (
     Chart,
+    _esc,
     entity_labels,
     frame_figure,
     line_chart,
@@ -155,7 +156,7 @@ def _mark_target_year(fig: go.Figure, *, target: Target, start: int) -> None:
             text=[f"{target.year} target"],
             textposition="bottom left",
             textfont={"color": TARGET_COLOUR, "size": 12},
-            name=f"Target {target.display}",
+            name=_esc(f"Target {target.display}"),
             showlegend=False,
             hoverinfo="skip",
         )

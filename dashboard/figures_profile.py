@@ -21,6 +21,7 @@ from dashboard.charts import (
     ESTIMATE_NOTE,
     Chart,
     _esc,
+    _esc_template,
     entity_labels,
     frame_figure,
     pin_header,
@@ -145,14 +146,14 @@ def profile_small_multiples(
             any_est |= bool(est.any())
             fig.add_trace(
                 go.Scatter(
-                    x=values.index, y=values.values, mode="lines+markers", name=label,
+                    x=values.index, y=values.values, mode="lines+markers", name=_esc(label),
                     legendgroup=label, showlegend=label not in shown,
                     line={"color": colour, "width": 3 if role == "selected" else 1.8,
                           "dash": "solid" if role == "selected" else "dot"},
                     marker={"size": 5 if role == "selected" else 3,
                             "color": ["rgba(0,0,0,0)" if e else colour for e in est],
                             "line": {"color": colour, "width": 1.2}},
-                    hovertemplate=f"{_esc(label)}<br>%{{x}}: %{{y:,.{ind.decimals}f}}<extra></extra>",
+                    hovertemplate=f"{_esc_template(label)}<br>%{{x}}: %{{y:,.{ind.decimals}f}}<extra></extra>",
                 ),
                 row=r, col=c,
             )  # fmt: skip

@@ -14,7 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts import Chart, entity_labels, frame_figure, legend_on_top, slug, source_line
+from dashboard.charts import (
+    Chart,
+    _esc,
+    entity_labels,
+    frame_figure,
+    legend_on_top,
+    slug,
+    source_line,
+)
 from dashboard.figures_explorer import fit_title
 from dashboard.theme import SEQUENTIAL_SCALE, colour_for
 from indicators.aggregates import compare_with_published
@@ -248,7 +256,7 @@ def comparison_figure(
                 go.Scatter(
                     x=sub["year"],
                     y=sub[col_col],
-                    name=str(sub["group_name"].iloc[0]),
+                    name=_esc(str(sub["group_name"].iloc[0])),
                     legendgroup=str(group),
                     showlegend=col == 1,
                     mode="lines+markers",

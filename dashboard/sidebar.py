@@ -13,6 +13,8 @@ from typing import Any
 import streamlit as st
 
 from dashboard.data import get_data, refresh_allowed
+from dashboard.safe_text import md_code
+from dashboard.safe_text import md_escape as esc
 from indicators.errors import WsisDataError
 
 log = logging.getLogger("wsis20")
@@ -37,14 +39,17 @@ def render_sidebar(*, data_page: Any = None) -> None:
         st.caption("Digital progress since the 2005 Tunis summit, from World Bank and ITU data.")
         try:
             data = get_data()
-        except WsisDataError as exc:
-            st.error(f"The data snapshot could not be loaded: {exc}")
+        except WsisDataError:
+            st.caption("No data snapshot loaded: the page says why and how to fix it.")
             return
         desc = data.snapshot.descriptor
-        st.markdown(f"**Snapshot** `{data.snapshot.id}`")
-        st.caption(f"Built {desc.get('built_at', '?')} from {desc.get('built_from', '?')}.")
+        # descriptor fields come from the snapshot store: shown as text, never as markdown
+        st.markdown(f"**Snapshot** {md_code(data.snapshot.id)}")
+        st.caption(
+            f"Built {esc(desc.get('built_at', '?'))} from {esc(desc.get('built_from', '?'))}."
+        )
         st.markdown("**Sources and releases**")
-        st.markdown("\n".join(f"- {line}" for line in source_lines(desc)))
+        st.markdown("\n".join(f"- {esc(line)}" for line in source_lines(desc)))
         if data_page is not None:
             st.page_link(
                 data_page, label="Licences, files and checksums", icon=":material/database:"
@@ -59,7 +64,8 @@ def _refresh_controls() -> None:
     st.divider()
     done = st.session_state.pop(REFRESH_DONE, None)
     if done:
-        st.success(done.replace("\n", "  \n"), icon=":material/check_circle:")
+        lines = (esc(line) for line in str(done).splitlines())
+        st.success("  \n".join(lines), icon=":material/check_circle:")
     st.caption("Fetch the World Bank series again from the live API (a new snapshot is kept).")
     if not st.button("Refresh from the World Bank API", icon=":material/sync:", key="refresh"):
         return
@@ -72,7 +78,7 @@ def _refresh_controls() -> None:
         result = refresh.refresh_snapshot(progress=progress)
     except WsisDataError as exc:
         bar.empty()
-        st.error(f"Refresh failed; the current snapshot is unchanged. {exc}")
+        st.error(f"Refresh failed; the current snapshot is unchanged. {esc(exc)}")
         return
     except Exception:
         log.exception("refresh failed")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+from dashboard.safe_text import clip
+
 PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "sources", "presentation")
 CHARTS = ("line", "slope", "bar", "map", "table")
 SCALES = ("linear", "log")
@@ -19,6 +21,7 @@ MAP_MODES = ("level", "change")
 RANKINGS = ("chosen", "economies")
 DEFAULT_ECONOMIES = ("WLD", "HIC", "UMC", "LMC", "LIC")
 MAX_ECONOMIES = 40
+MAX_DIGITS = 6  # a longer run of digits is no year (and int() of a huge one is slow or fails)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def _first(value: str | Sequence[str]) -> str:
 
 def _year(text: str, vocab: Vocabulary) -> int | None:
     text = text.strip()
-    if not (text.isascii() and text.isdigit()):
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS):
         return None
     year = int(text)
     return year if vocab.first_year <= year <= vocab.last_year else None
@@ -86,11 +89,11 @@ def parse_view(
     for key in sorted(params):
         raw = _first(params[key])
         if key not in known:
-            notices.append(f"Ignored the unknown link parameter '{key}'.")
+            notices.append(f"Ignored the unknown link parameter '{_clip(key)}'.")
             continue
         if key == "page":
             if raw not in PAGES:
-                notices.append(f"Ignored page '{raw}': not a page of this dashboard.")
+                notices.append(f"Ignored page '{_clip(raw)}': not a page of this dashboard.")
             continue
         value, problem = _parse_one(key, raw, vocab)
         if problem:
@@ -108,7 +111,8 @@ def parse_view(
 
 
 def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
+    """Link text echoed in a notice: one line, control characters removed, at most `limit`."""
+    return clip(text, limit)
 
 
 def _parse_one(key: str, raw: str, vocab: Vocabulary) -> tuple[object, str | None]:
@@ -123,7 +127,8 @@ def _parse_one(key: str, raw: str, vocab: Vocabulary) -> tuple[object, str | Non
             return (), None
         bad = [c for c in codes if c not in vocab.entities]
         if not codes or bad:
-            return None, f"unknown economy or group codes {', '.join(bad[:5]) or '(none given)'}"
+            shown = ", ".join(_clip(c, 12) for c in bad[:5]) or "(none given)"
+            return None, f"unknown economy or group codes {shown}"
         if len(codes) > MAX_ECONOMIES:
             return None, f"more than {MAX_ECONOMIES} economies"
         return tuple(dict.fromkeys(codes)), None
@@ -143,8 +148,8 @@ def _parse_one(key: str, raw: str, vocab: Vocabulary) -> tuple[object, str | Non
             return None, f"not a range like {vocab.first_year}-{vocab.last_year}"
         return (years[0], years[1]), None
     if key == "fy":
-        text = raw.upper().removeprefix("FY")
-        if not (text.isascii() and text.isdigit()):
+        text = raw.strip().upper().removeprefix("FY")
+        if not (text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS):
             return None, "not a fiscal year such as FY06"
         year = int(text)
         year = year + (2000 if year < 89 else 1900) if year < 100 else year

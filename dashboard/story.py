@@ -188,7 +188,7 @@ def people_offline(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> C
     groups = data[data["group"] != "WLD"]
     for i, code in enumerate(INCOME):
         sub = groups[groups["group"] == code]
-        fig.add_trace(go.Bar(x=sub["year"], y=sub["offline"] / 1e9, name=str(sub["name"].iloc[0]),
+        fig.add_trace(go.Bar(x=sub["year"], y=sub["offline"] / 1e9, name=_esc(sub["name"].iloc[0]),
                              marker_color=colour_for(code, i),
                              hovertemplate="%{x}: %{y:.2f} billion<extra>%{fullData.name}</extra>"))  # fmt: skip
     fig.update_layout(barmode="stack")

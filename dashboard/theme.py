@@ -134,3 +134,21 @@ def template(m: Mode) -> go.layout.Template:
 
 pio.templates["wsis_light"] = template(LIGHT)
 pio.templates["wsis_dark"] = template(DARK)
+
+# Streamlit's named colours (badges, coloured markdown text) standing for the palette colours
+# above, so that a status reads the same in the page's text as in its charts.
+STREAMLIT_COLOURS = {
+    OKABE_ITO["bluish_green"]: "green",
+    OKABE_ITO["blue"]: "blue",
+    OKABE_ITO["sky_blue"]: "blue",
+    OKABE_ITO["orange"]: "orange",
+    OKABE_ITO["yellow"]: "yellow",
+    OKABE_ITO["vermillion"]: "red",
+    OKABE_ITO["reddish_purple"]: "violet",
+}
+
+
+def streamlit_colour(colour: str) -> str:
+    """The Streamlit colour name for a palette colour ('#009E73' -> 'green'); greys and any
+    other colour -> 'gray'."""
+    return STREAMLIT_COLOURS.get(colour.upper(), "gray")

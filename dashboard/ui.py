@@ -11,13 +11,15 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, replace
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.cards import Card
 from dashboard.charts import Chart
 from dashboard.data import DashboardData
+from dashboard.safe_text import md_escape
 from dashboard.state import View, parse_view, view_to_params
-from indicators.errors import WsisDataError
+from indicators.errors import SnapshotError, WsisDataError
 
 log = logging.getLogger("wsis20")
 PLOTLY_CONFIG = {
@@ -28,6 +30,15 @@ PLOTLY_CONFIG = {
     "topojsonURL": "app/static/topojson/",
 }
 SHELL_NOTICES = "_wsis_link_notices_shown_for"  # session key: query whose notices were shown
+MAX_NOTICES = 8  # notices listed one by one; the rest are counted
+
+
+SNAPSHOT_ADVICE = (
+    "The data snapshot cannot be used. To fix it: rebuild the bundled snapshot with "
+    "`make snapshot` (it needs the raw files), or roll back to a kept snapshot with "
+    "`python -m indicators list` then `python -m indicators use <id>`, or point WSIS_STORE at a "
+    "sound store. The app never changes the data files."
+)
 
 
 @contextlib.contextmanager
@@ -35,8 +46,11 @@ def page_guard() -> Iterator[None]:
     """Turn any error into a clear message; a user never sees a traceback."""
     try:
         yield
+    except SnapshotError as exc:
+        st.error(md_escape(exc), icon=":material/error:")
+        st.info(SNAPSHOT_ADVICE, icon=":material/build:")
     except WsisDataError as exc:
-        st.error(f"{exc}", icon=":material/error:")
+        st.error(md_escape(exc), icon=":material/error:")  # may quote a link or a file
         st.caption("Check the link or choose other options; the data itself is unchanged.")
     except Exception:
         log.exception("page failed")
@@ -59,13 +73,19 @@ def _query_key() -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items()))
 
 
+def notice_text(notices: Sequence[str]) -> str:
+    """The markdown of the link notice: each notice escaped (they quote the link, which anyone
+    can write), at most MAX_NOTICES listed and the rest counted."""
+    items = [md_escape(n) for n in notices[:MAX_NOTICES]]
+    if len(notices) > MAX_NOTICES:
+        items.append(f"and {len(notices) - MAX_NOTICES} more")
+    return "This link had parameters that could not be used:\n\n- " + "\n- ".join(items)
+
+
 def show_link_notices(notices: list[str]) -> None:
-    """One visible notice listing every link parameter that was ignored."""
+    """One visible notice listing the link parameters that were ignored."""
     if notices:
-        st.info(
-            "This link had parameters that could not be used:\n\n- " + "\n- ".join(notices),
-            icon=":material/link_off:",
-        )
+        st.info(notice_text(notices), icon=":material/link_off:")
 
 
 def shell_link_notices(data: DashboardData) -> None:
@@ -115,22 +135,29 @@ def show_cards(cards: Sequence[Card], *, per_row: int = 4) -> None:
     for start in range(0, len(cards), per_row):
         for col, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
             with col:
-                st.metric(
-                    card.label,
+                st.metric(  # labels, help and captions quote entity and source names
+                    md_escape(card.label),
                     card.value_text,
                     delta=card.delta_text,
                     delta_color=card.delta_color,
                     delta_arrow="auto" if card.delta_is_change else "off",
-                    help=card.help,
+                    help=md_escape(card.help),
                     border=True,
                 )
-                st.caption(card.caption)
+                st.caption(md_escape(card.caption))
+
+
+def screen_figure(chart: Chart) -> go.Figure:
+    """The figure to draw for this viewer: the chart's own (light) figure, read only by the
+    renderer, or a dark-mode copy. Copying a figure costs several ms, so light mode skips it."""
+    mode = display_mode()
+    return chart.figure if mode == "light" else chart.figure_for(mode)
 
 
 def show_chart(chart: Chart, *, key: str) -> None:
     """Draw a chart in the viewer's display mode, with its downloads below it."""
     st.plotly_chart(
-        chart.figure_for(display_mode()), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch"
+        screen_figure(chart), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch"
     )
     chart_downloads(chart, key=key)
 
@@ -163,10 +190,12 @@ def chart_downloads(chart: Chart, *, key: str) -> None:
 
 
 def _csv_button(chart: Chart, *, key: str) -> None:
+    from dashboard import export
+
     st.download_button(
         "Data (CSV)",
         data=chart.data.to_csv(index=False).encode("utf-8"),
-        file_name=f"{chart.name}.csv",
+        file_name=export.file_name(chart, "csv"),
         mime="text/csv",
         key=f"{key}-csv",
         icon=":material/download:",

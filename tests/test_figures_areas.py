@@ -13,10 +13,8 @@ from dashboard.figures_areas import (
     area_grid,
     area_small_multiples,
     area_summaries,
-    badge_html,
     coverage_text,
     panels_of,
-    readable_ink,
     world_series,
 )
 from dashboard.theme import STATUS_COLOURS
@@ -98,12 +96,6 @@ def test_small_multiples_plot_the_world_series(snap) -> None:
     assert any("median of economies" in n for n in chart.notes)
     assert f"{want.iloc[-1]:.1f}% in {want.index[-1]}" in chart.title
     assert area_small_multiples(snap, CAT, area_id="ai") is None
-
-
-def test_badges_are_readable_and_escaped() -> None:
-    assert readable_ink("#000000") == "#FFFFFF" and readable_ink("#FFFFFF") == "#000000"
-    html = badge_html("<b>x</b> & y", STATUS_COLOURS["achieved"])
-    assert "&lt;b&gt;" in html and "&amp;" in html and STATUS_COLOURS["achieved"] in html
 
 
 # --- bundled snapshot ---------------------------------------------------------------------------

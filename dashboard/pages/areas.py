@@ -7,8 +7,6 @@ builders of figures_areas. Render: the overview grid, then one section per area.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from dashboard.charts import Chart
@@ -17,101 +15,92 @@ from dashboard.figures_areas import (
     MEASUREMENT,
     AreaSummary,
     IndicatorSummary,
+    TargetBadge,
     area_grid,
     area_small_multiples,
     area_summaries,
-    badge_html,
 )
-from dashboard.theme import STATUS_COLOURS, TARGET_COLOUR
+from dashboard.safe_text import md_badge
+from dashboard.safe_text import md_escape as esc
+from dashboard.theme import STATUS_COLOURS, streamlit_colour
 from dashboard.ui import current_view, page_guard, show_chart, sync_view, with_changes
 
-MEASUREMENT_COLOURS = {"measured": STATUS_COLOURS["achieved"], "partial": "#E69F00"}
-MEASUREMENT_COLOURS |= {"gap": STATUS_COLOURS["insufficient data"]}
+MEASUREMENT_BADGES = {"measured": "green", "partial": "orange", "gap": "gray"}
 TREND_COLOURS = {
-    "improving": STATUS_COLOURS["achieved"],
-    "worsening": STATUS_COLOURS["moving away"],
+    "improving": streamlit_colour(STATUS_COLOURS["achieved"]),
+    "worsening": streamlit_colour(STATUS_COLOURS["moving away"]),
 }
 ALL = "all"  # the filter's "every area" choice (the link then has no `area`)
-CELL = "padding:4px 8px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,0.3)"
+HEADS = ("Indicator", "Latest (world)", "Change since Tunis", "Trend (5 years)", "Targets")
+HEADS += ("Coverage", "Source")
 
 
-def _cell(text: str, *, header: bool = False) -> str:
-    tag = "th" if header else "td"
-    return f"<{tag} style='{CELL};text-align:left'>{text}</{tag}>"
+def status_badge(badge: TargetBadge) -> str:
+    """A target's status as a coloured badge (colour and words: colour is never the only cue)."""
+    return md_badge(badge.status, streamlit_colour(badge.colour))
 
 
 def _row(ind: IndicatorSummary) -> str:
-    esc = html.escape
-    targets = (
-        "<br>".join(f"{badge_html(b.status, b.colour)} {esc(b.label)}" for b in ind.targets)
-        or "<span style='opacity:0.7'>none</span>"
-    )
-    trend_colour = TREND_COLOURS.get(ind.trend_text, TARGET_COLOUR)
-    trend = (
-        f"<span style='color:{trend_colour};font-size:1.3em'>{ind.arrow}</span> "
-        f"{esc(ind.trend_text)}"
-    )
-    latest = f"<b>{esc(ind.latest_text)}</b> ({ind.latest_year})" if ind.latest_year else "no data"
+    """One markdown table row; every text from the data or catalogue is escaped."""
+    targets = " ".join(f"{status_badge(b)} {esc(b.label)}" for b in ind.targets) or ":gray[none]"
+    colour = TREND_COLOURS.get(ind.trend_text, "gray")
+    latest = f"**{esc(ind.latest_text)}** ({ind.latest_year})" if ind.latest_year else "no data"
     if ind.estimate:
-        latest += " <i>estimate</i>"
-    change = esc(ind.change_text) + (" <i>(nearest year)</i>" if ind.baseline_substituted else "")
+        latest += " *estimate*"
     cells = [
-        f"<b>{esc(ind.short_name)}</b><br><span style='opacity:0.75'>{esc(ind.code)}"
+        f"**{esc(ind.short_name)}** :gray[{esc(ind.code)}"
         + (f" · SDG {esc(ind.sdg)}" if ind.sdg else "")
-        + "</span>",
-        f"{latest}<br><span style='opacity:0.75'>{esc(ind.basis)}</span>",
-        change,
-        trend,
+        + "]",
+        f"{latest} :gray[{esc(ind.basis)}]",
+        esc(ind.change_text) + (" *(nearest year)*" if ind.baseline_substituted else ""),
+        f":{colour}[**{ind.arrow}**] {esc(ind.trend_text)}",
         targets,
         esc(ind.coverage_text),
-        f"{esc(ind.source)}<br><span style='opacity:0.75'>vintage {esc(ind.vintage)}</span>",
+        f"{esc(ind.source)} :gray[vintage {esc(ind.vintage)}]",
     ]
-    return "<tr>" + "".join(_cell(c) for c in cells) + "</tr>"
+    return "| " + " | ".join(f":small[{c}]" for c in cells) + " |"
 
 
 def indicator_table(summary: AreaSummary) -> str:
-    heads = ["Indicator", "Latest (world)", "Change since Tunis", "Trend (5 years)", "Targets"]
-    heads += ["Coverage", "Source"]
-    head = "<tr>" + "".join(_cell(h, header=True) for h in heads) + "</tr>"
-    body = "".join(_row(i) for i in summary.indicators)
-    return (
-        "<div style='overflow-x:auto'><table style='border-collapse:collapse;width:100%;"
-        f"font-size:0.9em'>{head}{body}</table></div>"
-    )
+    """The area's indicators as a markdown table in small type (native markdown, no HTML)."""
+    head = "| " + " | ".join(f":small[{h}]" for h in HEADS) + " |\n|" + "---|" * len(HEADS)
+    return "\n".join([head, *(_row(i) for i in summary.indicators)])
+
+
+def target_lines(summary: AreaSummary) -> str:
+    """The area's targets as a markdown list: status badge, label, goal, latest value, source."""
+    lines = [
+        f"- {status_badge(b)} **{esc(b.label)}** "
+        f"({esc(b.display)}{'' if b.confirmed else ', value not confirmed'}): "
+        f"{esc(b.entity_name)} {esc(b.value_text)}"
+        f"{f' in {b.year}' if b.year else ''}, {esc(b.value_source)}. "
+        f":gray[{esc(b.source_text)}]"
+        for b in summary.targets
+    ]
+    return "**Targets**\n\n" + "\n".join(lines)
 
 
 def render_area(summary: AreaSummary, chart: Chart | None) -> None:
     """One area: name, measurement, description, indicators, targets, chart, links, gaps."""
     area = summary.area
     st.subheader(f"{area.number}. {area.name}", anchor=area.id)
-    st.markdown(
-        badge_html(MEASUREMENT[area.status], MEASUREMENT_COLOURS[area.status])
-        + f" &nbsp;{html.escape(area.description)}",
-        unsafe_allow_html=True,
-    )
+    badge = md_badge(MEASUREMENT[area.status], MEASUREMENT_BADGES[area.status])
+    st.markdown(f"{badge} {esc(area.description)}")
     if summary.indicators:
-        st.markdown(indicator_table(summary), unsafe_allow_html=True)
+        st.markdown(indicator_table(summary))
     if summary.targets:
-        lines = [
-            f"{badge_html(b.status, b.colour)} <b>{html.escape(b.label)}</b> "
-            f"({html.escape(b.display)}{'' if b.confirmed else ', value not confirmed'}): "
-            f"{html.escape(b.entity_name)} {html.escape(b.value_text)}"
-            f"{f' in {b.year}' if b.year else ''}, {html.escape(b.value_source)}. "
-            f"<span style='opacity:0.75'>{html.escape(b.source_text)}</span>"
-            for b in summary.targets
-        ]
-        st.markdown("**Targets**<br>" + "<br>".join(lines), unsafe_allow_html=True)
+        st.markdown(target_lines(summary))
     if chart is not None:
         show_chart(chart, key=f"area-{area.id}")
     if area.status in ("gap", "partial") and area.gap_statement:
         st.info(
-            f"**What this snapshot cannot show.** {area.gap_statement}\n\n"
-            f"**Usual source:** {area.gap_source}",
+            f"**What this snapshot cannot show.** {esc(area.gap_statement)}\n\n"
+            f"**Usual source:** {esc(area.gap_source)}",
             icon=":material/help:",
         )
-    links = "; ".join(f"{code} {name}" for code, name in summary.action_lines)
-    sdg = ", ".join(area.sdg) or "none"
-    context = ", ".join(summary.context)
+    links = "; ".join(f"{esc(code)} {esc(name)}" for code, name in summary.action_lines)
+    sdg = ", ".join(esc(s) for s in area.sdg) or "none"
+    context = ", ".join(esc(c) for c in summary.context)
     st.caption(
         f"WSIS action lines: {links}. SDG indicators: {sdg}."
         + (f" Context series (not measures of this area): {context}." if context else "")

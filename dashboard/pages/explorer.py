@@ -10,6 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import figures_explorer as fx
+from dashboard.charts import slug
 from dashboard.data import get_data
 from dashboard.explorer_series import (
     default_map_year,
@@ -18,6 +19,7 @@ from dashboard.explorer_series import (
     map_years,
     series,
 )
+from dashboard.safe_text import md_escape as esc
 from dashboard.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES
 from dashboard.ui import current_view, page_guard, show_chart, sync_view
 
@@ -167,7 +169,7 @@ with page_guard():
                     snap, cat, indicator=indicator, entities=new.economies, start=start, end=end
                 )
                 for note in got.notes:
-                    st.warning(note, icon=":material/info:")
+                    st.warning(esc(note), icon=":material/info:")
             if log and (chart == "map" or (new.map_mode == "change" and chart == "bar")):
                 st.caption("The log scale applies to levels on the line, slope and ranking charts.")
             if chart == "line":
@@ -231,7 +233,7 @@ with page_guard():
                 st.download_button(
                     "Table (CSV)",
                     data=table.to_csv(index=False).encode("utf-8"),
-                    file_name=f"explorer-{indicator}.csv",
+                    file_name=f"explorer-{slug(indicator)}.csv",
                     mime="text/csv",
                     key="explorer-table-csv",
                     icon=":material/download:",

@@ -18,6 +18,7 @@ from dashboard.figures_inequality import (
     parity_over_time,
 )
 from dashboard.figures_overview import income_gap_chart, income_levels_chart
+from dashboard.safe_text import md_escape as esc
 from dashboard.ui import current_view, page_guard, show_chart, sync_view, with_changes
 from indicators.gaps import latest_gender_summary
 
@@ -66,7 +67,7 @@ with page_guard():
             )
             with st.expander(f"List: {STATUS_TITLES[status].lower()}"):
                 st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(summary.note)
+    st.caption(esc(summary.note))
 
     # --- urban / rural and youth / rest ---------------------------------------------------
     st.header("Urban and rural areas", anchor="urban-rural")

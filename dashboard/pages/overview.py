@@ -7,20 +7,19 @@ render.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from dashboard.cards import headline_cards
 from dashboard.data import compute, get_data
-from dashboard.figures_areas import badge_html
 from dashboard.figures_overview import (
     VERDICT_COLOURS,
     claims_table,
     income_gap_chart,
     internet_use_since_tunis,
 )
-from dashboard.theme import TARGET_COLOUR
+from dashboard.safe_text import md_badge
+from dashboard.safe_text import md_escape as esc
+from dashboard.theme import TARGET_COLOUR, streamlit_colour
 from dashboard.ui import current_view, page_guard, show_cards, show_chart
 from indicators.claims import ClaimCheck, check_claims
 from indicators.talking_points import TalkingPoint, talking_points
@@ -29,16 +28,13 @@ from indicators.talking_points import TalkingPoint, talking_points
 def render_claims(checks: list[ClaimCheck]) -> None:
     """Each claim with its verdict (coloured pill and words), the figures and their sources."""
     for check in checks:
-        colour = VERDICT_COLOURS.get(check.verdict, TARGET_COLOUR)
-        st.markdown(
-            f"{badge_html(check.verdict, colour)} **{html.escape(check.paraphrase)}**",
-            unsafe_allow_html=True,
-        )
-        st.markdown(html.escape(check.summary))
+        colour = streamlit_colour(VERDICT_COLOURS.get(check.verdict, TARGET_COLOUR))
+        st.markdown(f"{md_badge(check.verdict, colour)} **{esc(check.paraphrase)}**")
+        st.markdown(esc(check.summary))
         cite = "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in check.evidence))
         quote = check.quote.strip().rstrip(".")
         parts = [f'Briefing note: "{quote}"', cite, check.note.strip().rstrip(".")]
-        st.caption(". ".join(p for p in parts if p) + ".")
+        st.caption(esc(". ".join(p for p in parts if p) + "."))
 
 
 def render_talking_points(points: list[TalkingPoint], names: dict[str, str]) -> None:
@@ -49,11 +45,11 @@ def render_talking_points(points: list[TalkingPoint], names: dict[str, str]) -> 
         with col:
             for area_id in chunk:
                 lines = [
-                    f"- {p.text}" + (f" *({p.citation})*" if p.citation else "")
+                    f"- {esc(p.text)}" + (f" *({esc(p.citation)})*" if p.citation else "")
                     for p in points
                     if p.area == area_id
                 ]
-                st.markdown(f"**{names.get(area_id, area_id)}**\n\n" + "\n".join(lines))
+                st.markdown(f"**{esc(names.get(area_id, area_id))}**\n\n" + "\n".join(lines))
 
 
 with page_guard():

@@ -19,6 +19,7 @@ from dashboard import export
 from dashboard.data import get_data
 from dashboard.deck import Deck, compose_page, pages_of, pdf_bytes, pptx_bytes, prepare_deck
 from dashboard.pack import build_pack
+from dashboard.safe_text import md_escape as esc
 from dashboard.story import (
     DEFAULT_DECK,
     DEFAULT_SUBTITLE,
@@ -53,7 +54,7 @@ def thumbnails(deck: Deck) -> list[tuple[str, bytes]]:
         img.thumbnail((THUMB_WIDTH, THUMB_WIDTH), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         img.save(buffer, format="PNG", optimize=True)
-        out.append((f"{number}. {page.title}", buffer.getvalue()))
+        out.append((f"{number}. {esc(page.title)}", buffer.getvalue()))  # title: typed
     return out
 
 

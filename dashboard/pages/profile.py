@@ -18,6 +18,7 @@ from dashboard.figures_profile import (
     target_chart,
     target_table,
 )
+from dashboard.safe_text import md_escape as esc
 from dashboard.ui import (
     current_view,
     page_guard,
@@ -52,7 +53,7 @@ with page_guard():
     kind = snap.entity_index.at[economy, "kind"]
 
     # Each section is guarded on its own: an entity without, say, any target still shows the rest.
-    st.subheader(f"{labels[economy]}: headline facts", anchor="facts")
+    st.subheader(f"{esc(labels[economy])}: headline facts", anchor="facts")
     with page_guard():
         show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
     st.subheader("Every indicator since Tunis", anchor="indicators")

@@ -10,7 +10,10 @@ import json
 import streamlit as st
 
 from dashboard import figures_sources as fs
+from dashboard.charts import slug
 from dashboard.data import get_data
+from dashboard.safe_text import md_code
+from dashboard.safe_text import md_escape as esc
 from dashboard.ui import current_view, page_guard, show_chart
 
 AGGREGATION_RULE = (
@@ -24,6 +27,12 @@ AGGREGATION_RULE = (
 )
 TABS = ["Catalogue", "Sources", "Snapshot", "Coverage", "Aggregates", "Download"]
 
+
+def _count(value: object) -> str:
+    """A row count with thousands separators (as text, whatever the descriptor holds)."""
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 with page_guard():
     data = get_data()
     snap, cat = data.snapshot, data.catalogue
@@ -31,13 +40,13 @@ with page_guard():
     current_view(data)
     st.title("Data and sources")
     st.caption(
-        f"Snapshot `{snap.id}`, built {desc.get('built_at', '?')} with "
-        f"{desc.get('builder', '?')}: {desc.get('row_count', 0):,} observations."
+        f"Snapshot {md_code(snap.id)}, built {esc(desc.get('built_at', '?'))} with "
+        f"{esc(desc.get('builder', '?'))}: {esc(_count(desc.get('row_count', 0)))} observations."
     )
     st.markdown(AGGREGATION_RULE)
     caveat = fs.vintage_caveat(snap)
     if caveat is not None:
-        st.markdown(f"**Releases differ.** {caveat.sentence()}")
+        st.markdown(f"**Releases differ.** {esc(caveat.sentence())}")
     tabs = dict(zip(TABS, st.tabs(TABS, key="sources-tab", on_change="rerun"), strict=True))
 
     with tabs["Catalogue"]:
@@ -55,7 +64,7 @@ with page_guard():
             st.caption(
                 "Credit: "
                 + "; ".join(
-                    f"{x['attribution']} ({x['licence']})" for x in desc.get("licences", [])
+                    esc(f"{x['attribution']} ({x['licence']})") for x in desc.get("licences", [])
                 )
             )
 
@@ -89,7 +98,7 @@ with page_guard():
             st.download_button(
                 f"All {desc.get('row_count', 0):,} observations (CSV)",
                 data=lambda: fs.observations_csv(snap),
-                file_name=f"{snap.id}-observations.csv",
+                file_name=f"{slug(snap.id)}-observations.csv",
                 mime="text/csv",
                 key="download-observations",
                 icon=":material/download:",
@@ -97,7 +106,7 @@ with page_guard():
             st.download_button(
                 "Snapshot descriptor (JSON)",
                 data=json.dumps(desc, indent=2, ensure_ascii=False).encode("utf-8"),
-                file_name=f"{snap.id}-descriptor.json",
+                file_name=f"{slug(snap.id)}-descriptor.json",
                 mime="application/json",
                 key="download-descriptor",
                 icon=":material/download:",

@@ -1,0 +1,60 @@
+"""The load-test harness (benchmarks/bench_load.py) on a small scale: one, then two concurrent
+sessions against a real server, as browser pages and as websocket clients, so CI exercises it
+cheaply (`make load` runs N = 1, 5, 10, 20)."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module", params=bench_load.CLIENTS)
+def two_sessions(request):
+    if request.param == "browser":
+        if not Path(bench_load.CHROMIUM).exists():
+            pytest.skip(f"{bench_load.CHROMIUM} is missing: install Debian's chromium")
+        pytest.importorskip("playwright.async_api", reason="playwright is not installed")
+    result = bench_load.run_async(
+        bench_load.load_test((1, 2), single=1, timeout=90.0, clients=request.param)
+    )
+    return request.param, result
+
+
+def test_two_concurrent_sessions_complete_without_error(two_sessions) -> None:
+    clients, (cold, levels, idle_mb) = two_sessions
+    assert cold.error == "" and cold.first_chart is not None
+    assert [lv.sessions for lv in levels] == [1, 2]
+    for level in levels:
+        assert level.errors == [], level.errors
+        assert len(level.results) == level.sessions
+        for result in level.results:
+            assert 0 < result.first_chart < 90 and 0 < result.interaction < 90
+        assert 0 < idle_mb <= level.peak_rss_mb < 4096  # the server was measured, and is alive
+        assert level.server_cpu > 0
+        assert level.client_cpu > 0 or clients == "websocket"  # chromium's CPU is counted
+
+
+def test_rows_follow_the_benchmark_protocol(two_sessions) -> None:
+    clients, result = two_sessions
+    rows = bench_load.rows_of(*result, clients=clients)
+    names = [r["benchmark"] for r in rows]
+    assert len(names) == len(set(names)) and all(n.startswith(f"load ({clients})") for n in names)
+    for r in rows:
+        assert set(r) >= {"benchmark", "value", "unit", "goal", "note"}
+        assert isinstance(r["value"], float) and math.isfinite(r["value"])
+    errors = [r for r in rows if r["benchmark"].endswith("sessions with an error")]
+    assert [r["value"] for r in errors] == [0.0, 0.0]
+
+
+def test_percentile_and_memory_helpers() -> None:
+    assert bench_load.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 95) == pytest.approx(4.8)
+    assert bench_load.percentile([7.0], 95) == 7.0 and math.isnan(bench_load.percentile([], 50))
+    assert bench_load.rss_mb(os.getpid()) > 0 and bench_load.cpu_seconds([os.getpid()]) > 0
+    assert os.getpid() in bench_load.process_tree(os.getpid())
