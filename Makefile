@@ -53,7 +53,7 @@ audit: setup
 # the loader property tests with many random examples; prints what happened per mutation
 fuzz: setup-test
 	@mkdir -p .hypothesis && rm -f $(FUZZ_REPORT)
-	WSIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) WSIS_FUZZ_REPORT=$(FUZZ_REPORT) $(PY) -m pytest tests/test_fuzz_loaders.py -q -k "not huge and not bug"; \
+	WSIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) WSIS_FUZZ_REPORT=$(FUZZ_REPORT) $(PY) -m pytest tests/test_fuzz_loaders.py tests/test_fuzz_workbooks.py -q -k "not huge and not bug"; \
 	status=$$?; PYTHONPATH=. $(PY) tests/test_fuzz_loaders.py $(FUZZ_REPORT); exit $$status
 
 clean:

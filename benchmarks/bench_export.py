@@ -16,7 +16,7 @@ from indicators.snapshot import PROJECT_ROOT
 COLD_DECK = """
 import time
 start = time.perf_counter()
-from dashboard.deck import build_pptx
+from dashboard.deck_pptx import build_pptx
 from indicators.catalogue import load_catalogue
 from indicators.snapshot import load_snapshot
 data = build_pptx(load_snapshot(), load_catalogue())
@@ -42,7 +42,9 @@ def cold_deck_seconds() -> tuple[float, float, int]:
 
 def run() -> list[dict]:
     from dashboard import export
-    from dashboard.deck import pdf_bytes, pptx_bytes, prepare_deck
+    from dashboard.deck import prepare_deck
+    from dashboard.deck_pdf import pdf_bytes
+    from dashboard.deck_pptx import pptx_bytes
     from dashboard.figures_overview import internet_use_since_tunis
     from dashboard.pack import build_pack
     from indicators.catalogue import load_catalogue

@@ -81,8 +81,10 @@ def run_deck(args: argparse.Namespace) -> int:
     """Build and write the deck; return the exit code."""
     from tqdm import tqdm
 
-    from dashboard import export
-    from dashboard.deck import pdf_bytes, pptx_bytes, prepare_deck, write_output
+    from dashboard import renderer
+    from dashboard.deck import prepare_deck, write_output
+    from dashboard.deck_pdf import pdf_bytes
+    from dashboard.deck_pptx import pptx_bytes
     from dashboard.pack import build_pack
     from dashboard.story import DEFAULT_DECK, select_specs
     from indicators.catalogue import load_catalogue
@@ -96,7 +98,7 @@ def run_deck(args: argparse.Namespace) -> int:
     fmt = _format(args)
     options = _options(args)
     n = len(select_specs(DEFAULT_DECK, options.slides))  # fails early on unknown/empty slides
-    images = export.image_export_available()
+    images = renderer.image_export_available()
     total = n + (n if images else 0) + (n if fmt == "zip" else 0) + 1
     with tqdm(total=total, desc="deck", unit="step", file=sys.stderr, leave=False) as bar:
 

@@ -2,20 +2,26 @@
 
 Pure functions (no Streamlit) that turn the analytics of `indicators/` into small `Card`
 dataclasses for the overview and profile pages, the presentation deck and speaker notes. Every
-text on a card is computed from the snapshot; nothing is typed. Also the value formatting and the
-"which published series stands for this group" helpers shared by the figure modules.
+text on a card is computed from the snapshot; nothing is typed. Values are written by
+formatting.py.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.formatting import (
+    format_change,
+    format_people,
+    format_value,
+    is_number,
+    join_texts,
+    source_names,
+)
 from indicators.affordability import affordability_by_group, median_cost_over_time
-from indicators.catalogue import Catalogue, Indicator
+from indicators.catalogue import Catalogue
 from indicators.divides import online_offline
 from indicators.errors import AnalysisError, WsisDataError
 from indicators.gaps import gender_parity, latest_gender_summary
@@ -72,126 +78,6 @@ class Card:
     def delta_color(self) -> str:
         """st.metric delta colour: green for an improvement whichever way 'better' points."""
         return {True: "normal", False: "inverse"}.get(self.higher_is_better, "off")
-
-
-# --- formatting ---------------------------------------------------------------------------------
-def is_number(value: object) -> bool:
-    try:
-        return value is not None and math.isfinite(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
-def format_people(count: float) -> str:
-    """A head count in words: '6.05 billion', '588 million', '12,345'."""
-    if not is_number(count):
-        return "no data"
-    if abs(count) >= 1e9:
-        return f"{count / 1e9:.2f} billion"
-    if abs(count) >= 1e6:
-        return f"{count / 1e6:.0f} million"
-    return f"{count:,.0f}"
-
-
-def format_value(value: float, ind: Indicator, *, decimals: int | None = None) -> str:
-    """A value with its short unit: '73.6%', '20.1 per 100', '2.53% GNI p.c.', 'US$14,244'."""
-    if not is_number(value):
-        return "no data"
-    if ind.kind == "count" and ind.short_unit == "people":
-        return format_people(value)
-    digits = ind.decimals if decimals is None else decimals
-    text = f"{value:,.{digits}f}"
-    unit = ind.short_unit
-    if unit == "%":
-        return f"{text}%"
-    if unit.startswith("% "):
-        return f"{text}% {unit[2:]}"
-    if unit.endswith("$"):
-        return f"{unit}{text}"
-    return f"{text} {unit}"
-
-
-def change_unit(ind: Indicator) -> str:
-    """The unit of a difference of two values ('points' for shares)."""
-    return "points" if ind.short_unit.startswith("%") else ind.short_unit
-
-
-def format_change(change: float, ind: Indicator, *, decimals: int | None = None) -> str:
-    """A signed change with its unit: '+58.0 points', '-0.68 points', '+16.7 per 100'."""
-    if not is_number(change):
-        return "no change available"
-    digits = ind.decimals if decimals is None else decimals
-    if ind.kind == "count" and ind.short_unit == "people":
-        return f"{'+' if change >= 0 else '-'}{format_people(abs(change))} people"
-    if ind.short_unit.endswith("$"):
-        return f"{change:+,.{digits}f} {ind.short_unit}"
-    return f"{change:+,.{digits}f} {change_unit(ind)}"
-
-
-def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
-    """Readable names of source ids ('WDI release of 13 July 2026; ...'), '; '-joined."""
-    names = []
-    for sid in sorted({str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")}):
-        for part in sid.split("; "):
-            try:
-                src = snapshot.source(part)
-                name = str(src.get("label") or src.get("title") or part)
-            except WsisDataError:
-                name = part
-            if name not in names:
-                names.append(name)
-    return "; ".join(names) or "not stated"
-
-
-def join_texts(values: Iterable[object]) -> str:
-    """Distinct non-empty texts, in order of first appearance, '; '-joined."""
-    out: list[str] = []
-    for v in values:
-        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-        for part in text.split("; "):
-            if part and part != "nan" and part not in out:
-                out.append(part)
-    return "; ".join(out)
-
-
-# --- which published series stands for a group --------------------------------------------------
-@dataclass(frozen=True)
-class Published:
-    """A published series of one indicator for a group: the World Bank row or ITU's estimate."""
-
-    entity: str  # the entity whose row it is (WLD, HIC, ITU_WLD, ...)
-    producer: str  # "World Bank" or "ITU"
-    values: pd.Series  # indexed by year
-    estimate: pd.Series  # bool per year
-
-
-def published_series(
-    snapshot: Snapshot, catalogue: Catalogue, *, indicator: str, group: str
-) -> Published | None:
-    """The group's own row of `indicator`, else the ITU aggregate whose World Bank equivalent is
-    the group (same code only: a different series is never substituted), else None."""
-    wide = snapshot.wide(indicator)
-    entity = group if group in wide.index else None
-    if entity is None:
-        ent = snapshot.entities
-        match = ent[(ent["kind"] == "itu_aggregate") & (ent["wb_equivalent"] == group)]
-        entity = next((str(c) for c in match["code"] if str(c) in wide.index), None)
-    if entity is None:
-        return None
-    rows = snapshot.rows(indicator)
-    rows = rows[rows["economy"] == entity].sort_values("year")
-    kind = snapshot.entity_index.at[entity, "kind"] if entity in snapshot.entity_index.index else ""
-    producer = (
-        "ITU"
-        if kind == "itu_aggregate"
-        else catalogue.dataset(catalogue.indicator(indicator).dataset).producer
-    )
-    return Published(
-        entity=entity,
-        producer=producer,
-        values=pd.Series(rows["value"].to_numpy(float), index=rows["year"].to_numpy(int)),
-        estimate=pd.Series(rows["estimate"].to_numpy(bool), index=rows["year"].to_numpy(int)),
-    )
 
 
 # --- generic indicator card ---------------------------------------------------------------------
@@ -494,18 +380,12 @@ def _parity_of(snapshot: Snapshot, catalogue: Catalogue, entity: str) -> Card | 
 
 __all__ = [
     "Card",
-    "Published",
     "affordability_card",
     "baseline_card",
-    "format_change",
-    "format_people",
-    "format_value",
     "gender_parity_card",
     "headline_cards",
     "indicator_card",
     "internet_use_cards",
     "people_cards",
     "profile_cards",
-    "published_series",
-    "source_names",
 ]

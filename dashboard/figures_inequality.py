@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.cards import INTERNET, format_value
+from dashboard.cards import INTERNET
 from dashboard.charts import (
     ESTIMATE_NOTE,
     Chart,
@@ -25,6 +25,7 @@ from dashboard.charts import (
     slug,
     source_line,
 )
+from dashboard.formatting import format_value
 from dashboard.theme import ROLE_COLOURS, TARGET_COLOUR, colour_for
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.cards import INTERNET, format_value
+from dashboard.cards import INTERNET
 from dashboard.charts import (
     Chart,
     _esc,
@@ -22,6 +22,7 @@ from dashboard.charts import (
     slug,
     source_line,
 )
+from dashboard.formatting import format_value
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOUR
 from indicators.aggregates import aggregate
 from indicators.catalogue import Catalogue, Target

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.cards import INTERNET, format_value, published_series
+from dashboard.cards import INTERNET
 from dashboard.charts import (
     ESTIMATE_NOTE,
     Chart,
@@ -28,6 +28,8 @@ from dashboard.charts import (
     slug,
     source_line,
 )
+from dashboard.formatting import format_value
+from dashboard.published import published_series
 from dashboard.theme import ENTITY_COLOURS, NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOUR
 from indicators.catalogue import Catalogue, Indicator
 from indicators.errors import AnalysisError, UnknownCodeError

@@ -169,9 +169,9 @@ def chart_downloads(chart: Chart, *, key: str) -> None:
     on a rerun), from the same figure in light mode; without chromium they are disabled with a
     note saying how to install it.
     """
-    from dashboard import export  # imported here: only pages that show charts need it
+    from dashboard import export, renderer  # imported here: only pages that show charts need them
 
-    problem = export.image_problem()
+    problem = renderer.image_problem()
     with st.container(horizontal=True, gap="small"):
         for fmt in ("png", "png-square", "svg", "pdf"):
             spec = export.FORMATS[fmt]

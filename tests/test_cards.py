@@ -3,29 +3,23 @@ says, on the fixture snapshot (values built by formulas) and on the bundled snap
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 from fixtures import FIXTURE_VINTAGE, fixture_observations, fixture_snapshot, rows
 
 from dashboard.cards import (
     Card,
     affordability_card,
-    format_change,
-    format_people,
-    format_value,
     gender_parity_card,
     headline_cards,
     indicator_card,
     internet_use_cards,
     people_cards,
     profile_cards,
-    published_series,
-    source_names,
 )
+from dashboard.formatting import format_change, format_people, format_value, source_names
 from indicators.catalogue import load_catalogue
 from indicators.schema import concat_observations
-from indicators.snapshot import load_snapshot
+from indicators.snapshot import Snapshot, load_snapshot
 
 CAT = load_catalogue()
 USE, BBND, CEL, PRICE = "IT.NET.USER.ZS", "IT.NET.BBND.P2", "IT.CEL.SETS.P2", "i154_FBB5_GNI"
@@ -39,14 +33,18 @@ def fixture_mobile(code: str, year: int) -> float:
     return 10.0 + 3.0 * (year - 2000)
 
 
-@pytest.fixture(scope="module")
-def snap():
+def fixture_card_snapshot() -> Snapshot:
     """The fixture snapshot with world rows of fixed broadband and mobile subscriptions."""
     extra = [
         rows(BBND, fixture_broadband, economies=["WLD"]),
         rows(CEL, fixture_mobile, economies=["WLD"], years=range(2003, 2025)),
     ]
     return fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return fixture_card_snapshot()
 
 
 @pytest.fixture(scope="module")
@@ -134,27 +132,6 @@ def test_profile_cards_of_an_economy_skip_missing_indicators(snap) -> None:
     ma = snap.wide("IT.NET.USER.MA.ZS").loc["E03"]
     y = int(fe.index.max())
     assert parity.value == pytest.approx(fe[y] / ma[y]) and parity.year == y
-
-
-def test_formatting_of_units_and_people() -> None:
-    use, price, gni = CAT.indicator(USE), CAT.indicator(PRICE), CAT.indicator("NY.GNP.PCAP.CD")
-    value = np.float64(12.345)
-    assert format_value(value, use) == f"{value:,.1f}%"
-    assert format_value(value, price).startswith(f"{value:,.2f}%")
-    assert format_value(value * 1000, gni).startswith("US$")
-    assert format_value(float("nan"), use) == "no data"
-    assert format_change(-value, use).startswith("-") and "points" in format_change(value, use)
-    assert format_people(value * 1e9).endswith("billion")
-    assert format_people(value * 1e6).endswith("million")
-
-
-def test_published_series_never_substitutes_another_code(snap) -> None:
-    pub = published_series(snap, CAT, indicator="i99H.URB", group="WLD")
-    assert pub is not None and pub.entity == "ITU_WLD" and pub.producer == "ITU"
-    pd.testing.assert_series_equal(
-        pub.values, snap.wide("i99H.URB").loc["ITU_WLD"].dropna(), check_names=False
-    )
-    assert published_series(snap, CAT, indicator="i99H.F", group="LIC") is None
 
 
 # --- bundled snapshot ---------------------------------------------------------------------------

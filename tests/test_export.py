@@ -11,13 +11,13 @@ import pytest
 from fixtures import fixture_snapshot
 from PIL import Image
 
-from dashboard import export
+from dashboard import export, renderer
 from dashboard.charts import FOOTER_SIZE, Chart, entity_labels, line_chart, source_line
 from indicators.catalogue import load_catalogue
 
 chromium = pytest.mark.xdist_group("chromium")
 needs_chromium = pytest.mark.skipif(
-    not export.image_export_available(), reason="chromium is not installed (make setup)"
+    not renderer.image_export_available(), reason="chromium is not installed (make setup)"
 )
 
 
@@ -118,19 +118,19 @@ def test_square_export_wraps_title_and_footer_and_grows_margins():
 
 def test_unknown_variant_and_format_are_clear_errors():
     chart = fixture_chart()
-    with pytest.raises(export.ExportError, match="variant"):
+    with pytest.raises(renderer.ExportError, match="variant"):
         export.export_figure(chart, variant="poster")
-    with pytest.raises(export.ExportError, match="format"):
+    with pytest.raises(renderer.ExportError, match="format"):
         export.export_bytes(chart, "gif")
 
 
 def test_no_chromium_gives_install_hint_while_csv_and_html_work(monkeypatch):
-    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")
+    monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")
     chart = fixture_chart()
-    assert not export.image_export_available()
-    assert "sudo apt-get install chromium" in export.image_problem()
+    assert not renderer.image_export_available()
+    assert "sudo apt-get install chromium" in renderer.image_problem()
     for make in (export.to_png, export.to_svg, export.to_pdf):
-        with pytest.raises(export.ExportUnavailable, match="apt-get install chromium"):
+        with pytest.raises(renderer.ExportUnavailable, match="apt-get install chromium"):
             make(chart)
     assert export.to_csv(chart).startswith(b"entity,")
     assert b"<html" in export.to_html(chart)[:300].lower()
@@ -179,15 +179,3 @@ def test_svg_is_valid_xml_with_title_source_and_stable_bytes():
 @needs_chromium
 def test_pdf_is_a_pdf():
     assert export.to_pdf(fixture_chart()).startswith(b"%PDF")
-
-
-@chromium
-@needs_chromium
-def test_browser_starts_once_per_process():
-    chart = fixture_chart()
-    export.to_png(chart)
-    first = export.renderer()
-    browser = first._kaleido
-    export.to_svg(chart)
-    export.to_png(chart, variant="square")
-    assert export.renderer() is first and first._kaleido is browser and first.running

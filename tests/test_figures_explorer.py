@@ -1,4 +1,5 @@
-"""Pure builders of the explorer and the data page, on the fixture snapshot and the bundled one."""
+"""Pure builders of the explorer (series, line, slope) and the data page, on the fixture snapshot
+and the bundled one; the ranking and the map have test modules of their own."""
 
 from __future__ import annotations
 
@@ -18,25 +19,15 @@ from fixtures import (
 from dashboard import figures_sources as fs
 from dashboard.explorer_series import (
     SERIES_COLUMNS,
-    default_map_year,
     entity_choices,
     entity_colours,
     fmt_value,
     indicator_choices,
     map_codes,
-    map_years,
     progress_rows,
     series,
 )
-from dashboard.figures_explorer import (
-    TITLE_LIMIT,
-    fit_title,
-    line_figure,
-    map_figure,
-    ranking_figure,
-    slope_figure,
-    spread,
-)
+from dashboard.figures_explorer import TITLE_LIMIT, fit_title, line_figure, slope_figure, spread
 from dashboard.theme import ENTITY_COLOURS
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError
@@ -230,55 +221,6 @@ def test_slope_with_one_entity_and_unknown_baseline(snap, cat):
     assert "Economy E04" in chart.title
     with pytest.raises(AnalysisError):
         slope_figure(snap, cat, indicator="i154_FBB5_GNI", entities=["E01"], baseline=2005)
-
-
-def test_ranking_of_levels_is_sorted_and_uses_the_latest_value(snap, cat):
-    chart = ranking_figure(snap, cat, indicator=WWW, entities=["E05", "E01", "E03"], end=2012)
-    assert list(chart.data["value"]) == sorted(chart.data["value"], reverse=True)
-    assert set(chart.data["latest_year"]) == {2012}
-    assert np.allclose(
-        chart.data["value"], [fixture_internet(e, 2012) for e in chart.data["entity"]]
-    )
-    assert list(chart.figure.data[0].y) == list(chart.data["entity_name"])
-
-
-def test_ranking_of_relative_change_over_all_economies(snap, cat):
-    chart = ranking_figure(
-        snap,
-        cat,
-        indicator=WWW,
-        entities=None,
-        measure="change",
-        change="relative",
-        baseline=2005,
-        highlight=["E02"],
-    )
-    assert set(chart.data["entity"]) == set(ECONOMIES)
-    first = chart.data.iloc[0]
-    expected = fixture_internet(first["entity"], 2024) / fixture_internet(first["entity"], 2005) - 1
-    assert np.isclose(first["value"], expected * 100)
-    bars = chart.figure.data[0]
-    assert list(bars.x) == list(chart.data["entity_name"])  # every economy, highest first
-    colours = dict(zip(bars.x, bars.marker.color, strict=True))
-    assert len({colours["Economy E02"], colours["Economy E01"]}) == 2  # highlighted
-    named = [a.text for a in chart.figure.layout.annotations if a.name != "footer"]
-    assert any(t.startswith("Economy E02") for t in named)
-
-
-def test_map_levels_and_change(snap, cat):
-    level = map_figure(snap, cat, indicator=WWW, mode="level")
-    assert default_map_year(snap, WWW) == max(map_years(snap, WWW))
-    trace = level.figure.data[0]
-    assert set(trace.locations) == set(ECONOMIES) and trace.locationmode == "ISO-3"
-    assert set(level.data["year"]) == {default_map_year(snap, WWW)}
-    change = map_figure(snap, cat, indicator=WWW, mode="change", baseline=2005)
-    ctrace = change.figure.data[0]
-    assert ctrace.zmid == 0 and ctrace.zmin == -ctrace.zmax
-    assert np.allclose(
-        change.data["value"],
-        [fixture_internet(e, 2024) - fixture_internet(e, 2005) for e in change.data["entity"]],
-    )
-    assert any("Too small for this map" in n for n in change.notes)  # E01.. have no shape
 
 
 def test_bundled_world_map_has_iso3_shapes():

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export
+from dashboard import renderer
 from dashboard.state import (
     CHANGES,
     CHARTS,
@@ -240,7 +240,7 @@ def page_queries() -> hs.SearchStrategy[dict[str, str | list[str]]]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_draw_any_generated_query(page: str, monkeypatch) -> None:
-    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck pictures
+    monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck pictures
 
     @settings(
         max_examples=PAGE_EXAMPLES[page],

@@ -11,7 +11,7 @@ from PIL import Image
 from test_deck import fixture_deck
 from test_export import chromium, needs_chromium
 
-from dashboard import export
+from dashboard import renderer
 from dashboard.pack import build_pack, stable_zip, zip_entries
 
 
@@ -59,7 +59,7 @@ def test_pack_is_reproducible():
 
 
 def test_pack_without_chromium_has_data_and_says_why(monkeypatch):
-    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")
+    monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")
     deck = fixture_deck()
     files = entries(build_pack(deck))
     assert not any(name.endswith((".png", ".svg")) for name in files)

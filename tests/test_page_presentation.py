@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_export import chromium, needs_chromium
 
-from dashboard import export
+from dashboard import renderer
 from dashboard.story import DEFAULT_DECK, DEFAULT_TITLE
 
 PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "presentation.py")
@@ -26,7 +26,7 @@ def downloads(at: AppTest) -> list[str]:
 
 @pytest.fixture
 def no_chromium(monkeypatch):
-    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")
+    monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")
 
 
 def test_page_builds_the_deck_without_chromium_and_says_how_to_install(no_chromium):

@@ -18,7 +18,7 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from dashboard import __main__ as cli
-from dashboard import export, story
+from dashboard import export, figures_map, figures_ranking, figures_story, renderer
 from dashboard import figures_areas as fa
 from dashboard import figures_explorer as fx
 from dashboard import figures_inequality as fi
@@ -169,11 +169,13 @@ def hostile_snapshot() -> Snapshot:
 BUILDERS = {
     "line": lambda s, c: fx.line_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
     "slope": lambda s, c: fx.slope_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
-    "ranking": lambda s, c: fx.ranking_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
-    "skyline": lambda s, c: fx.ranking_figure(
+    "ranking": lambda s, c: figures_ranking.ranking_figure(
+        s, c, indicator="IT.NET.USER.ZS", entities=ECON
+    ),
+    "skyline": lambda s, c: figures_ranking.ranking_figure(
         s, c, indicator="IT.NET.USER.ZS", entities=None, highlight=("KEN",)
     ),
-    "map": lambda s, c: fx.map_figure(s, c, indicator="IT.NET.USER.ZS", mode="change"),
+    "map": lambda s, c: figures_map.map_figure(s, c, indicator="IT.NET.USER.ZS", mode="change"),
     "heatmap": fs.coverage_heatmap,
     "comparison": lambda s, c: fs.comparison_figure(
         s, c, fs.aggregate_comparison(s, c), indicator="IT.NET.USER.ZS"
@@ -190,8 +192,8 @@ BUILDERS = {
     "profile": lambda s, c: fp.profile_small_multiples(s, c, entity="KEN", start=2005),
     "targets": lambda s, c: fp.target_chart(s, c, entity="KEN"),
     "history": lambda s, c: fp.income_history_chart(s, c, economy="KEN"),
-    "offline": lambda s, c: story.people_offline(s, c, 2005),
-    "sources": lambda s, c: story.sources_used(s, c, 2005),
+    "offline": lambda s, c: figures_story.people_offline(s, c, 2005),
+    "sources": lambda s, c: figures_story.sources_used(s, c, 2005),
 }
 ECON = ("WLD", "HIC", "KEN", "ITU_WLD")
 NOT_DRAWN = {"legendgroup", "locations", "uid", "meta"}  # identifiers plotly never draws
@@ -287,7 +289,7 @@ def element_texts(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_link_is_shown_as_clipped_text(page: str, download_names, monkeypatch) -> None:
-    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck images: fast
+    monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck images: fast
     at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=120)
     for key, value in hostile_params().items():
         at.query_params[key] = value

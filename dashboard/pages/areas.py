@@ -1,25 +1,24 @@
 """Challenge areas: the 13 areas of the briefing note, how well the data measure each, their
 indicators' world values, change since Tunis, target status, coverage, and the gaps.
 
-Input: the link's `area` (show one area) and `baseline`. Compute: area summaries and figure
-builders of figures_areas. Render: the overview grid, then one section per area.
+Input: the link's `area` (show one area) and `baseline`. Compute: the summaries of area_summary
+and the figure builders of figures_areas. Render: the overview grid, then one section per area.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts import Chart
-from dashboard.data import compute, get_data
-from dashboard.figures_areas import (
+from dashboard.area_summary import (
     MEASUREMENT,
     AreaSummary,
     IndicatorSummary,
     TargetBadge,
-    area_grid,
-    area_small_multiples,
     area_summaries,
 )
+from dashboard.charts import Chart
+from dashboard.data import compute, get_data
+from dashboard.figures_areas import area_grid, area_small_multiples
 from dashboard.safe_text import md_badge
 from dashboard.safe_text import md_escape as esc
 from dashboard.theme import STATUS_COLOURS, streamlit_colour

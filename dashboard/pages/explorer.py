@@ -1,8 +1,8 @@
 """Explorer: any indicator for any set of economies and groups, as lines, slopes, bars or a map.
 
 Thin page: widgets start from the view in the URL, figures come from the pure builders in
-dashboard.figures_explorer, and every change is written back to the URL (a copied link reopens
-the same view).
+dashboard.figures_explorer, figures_ranking and figures_map, and every change is written back to
+the URL (a copied link reopens the same view).
 """
 
 from dataclasses import replace
@@ -10,6 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import figures_explorer as fx
+from dashboard import figures_map, figures_ranking
 from dashboard.charts import slug
 from dashboard.data import get_data
 from dashboard.explorer_series import (
@@ -196,7 +197,7 @@ with page_guard():
                 show_chart(fig, key="explorer-slope")
                 st.dataframe(fig.data, hide_index=True, key="slope-table")
             elif chart == "bar":
-                fig = fx.ranking_figure(
+                fig = figures_ranking.ranking_figure(
                     snap,
                     cat,
                     indicator=indicator,
@@ -211,7 +212,7 @@ with page_guard():
                 )
                 show_chart(fig, key="explorer-bar")
             elif chart == "map":
-                fig = fx.map_figure(
+                fig = figures_map.map_figure(
                     snap,
                     cat,
                     indicator=indicator,

@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from dashboard import export
+from dashboard import renderer
 from dashboard.data import get_data
-from dashboard.deck import Deck, compose_page, pages_of, pdf_bytes, pptx_bytes, prepare_deck
+from dashboard.deck import Deck, pages_of, prepare_deck
+from dashboard.deck_pdf import compose_page, pdf_bytes
+from dashboard.deck_pptx import pptx_bytes
 from dashboard.pack import build_pack
 from dashboard.safe_text import md_escape as esc
 from dashboard.story import (
@@ -71,7 +73,7 @@ with page_guard():
         "page, then download the PowerPoint (with speaker notes and citations), a PDF of it and "
         "a zip of every chart as PNG, SVG and CSV."
     )
-    problem = export.image_problem()
+    problem = renderer.image_problem()
     if problem:
         st.warning(problem, icon=":material/image_not_supported:")
 

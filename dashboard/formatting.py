@@ -1,0 +1,93 @@
+"""How figures are written in titles, cards and notes: values with their units, signed changes,
+head counts in words, and readable names of the sources behind a figure.
+
+Shared by the cards and every figure module, so that a value reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from indicators.catalogue import Indicator
+from indicators.errors import WsisDataError
+from indicators.snapshot import Snapshot
+
+
+def is_number(value: object) -> bool:
+    try:
+        return value is not None and math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def format_people(count: float) -> str:
+    """A head count in words: '6.05 billion', '588 million', '12,345'."""
+    if not is_number(count):
+        return "no data"
+    if abs(count) >= 1e9:
+        return f"{count / 1e9:.2f} billion"
+    if abs(count) >= 1e6:
+        return f"{count / 1e6:.0f} million"
+    return f"{count:,.0f}"
+
+
+def format_value(value: float, ind: Indicator, *, decimals: int | None = None) -> str:
+    """A value with its short unit: '73.6%', '20.1 per 100', '2.53% GNI p.c.', 'US$14,244'."""
+    if not is_number(value):
+        return "no data"
+    if ind.kind == "count" and ind.short_unit == "people":
+        return format_people(value)
+    digits = ind.decimals if decimals is None else decimals
+    text = f"{value:,.{digits}f}"
+    unit = ind.short_unit
+    if unit == "%":
+        return f"{text}%"
+    if unit.startswith("% "):
+        return f"{text}% {unit[2:]}"
+    if unit.endswith("$"):
+        return f"{unit}{text}"
+    return f"{text} {unit}"
+
+
+def change_unit(ind: Indicator) -> str:
+    """The unit of a difference of two values ('points' for shares)."""
+    return "points" if ind.short_unit.startswith("%") else ind.short_unit
+
+
+def format_change(change: float, ind: Indicator, *, decimals: int | None = None) -> str:
+    """A signed change with its unit: '+58.0 points', '-0.68 points', '+16.7 per 100'."""
+    if not is_number(change):
+        return "no change available"
+    digits = ind.decimals if decimals is None else decimals
+    if ind.kind == "count" and ind.short_unit == "people":
+        return f"{'+' if change >= 0 else '-'}{format_people(abs(change))} people"
+    if ind.short_unit.endswith("$"):
+        return f"{change:+,.{digits}f} {ind.short_unit}"
+    return f"{change:+,.{digits}f} {change_unit(ind)}"
+
+
+def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
+    """Readable names of source ids ('WDI release of 13 July 2026; ...'), '; '-joined."""
+    names = []
+    for sid in sorted({str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")}):
+        for part in sid.split("; "):
+            try:
+                src = snapshot.source(part)
+                name = str(src.get("label") or src.get("title") or part)
+            except WsisDataError:
+                name = part
+            if name not in names:
+                names.append(name)
+    return "; ".join(names) or "not stated"
+
+
+def join_texts(values: Iterable[object]) -> str:
+    """Distinct non-empty texts, in order of first appearance, '; '-joined."""
+    out: list[str] = []
+    for v in values:
+        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        for part in text.split("; "):
+            if part and part != "nan" and part not in out:
+                out.append(part)
+    return "; ".join(out)
