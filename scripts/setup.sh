@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the project needs on a fresh Debian machine, idempotently.
+# Set up everything the project needs on a fresh Debian machine, idempotently. The project itself
+# is not installed: its commands run from this folder (python -m indicators / dashboard, pytest).
 #   scripts/setup.sh run   -> Python venv + packages, chromium and fonts (image export)
 #   scripts/setup.sh test  -> the same, plus LibreOffice and poppler for the deck-render test
 set -euo pipefail
@@ -37,6 +38,5 @@ want="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python packages (pinned in requirements.lock)"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
