@@ -34,35 +34,20 @@ import concurrent.futures
 import contextlib
 import math
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_rows, row
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 from dashboard.state import DEFAULT_ECONOMIES
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 LEVELS = (1, 5, 10, 20)
 GOAL_LEVEL, GOAL_RATIO, GOAL_RSS_MB = 10, 2.0, 1024.0
@@ -109,51 +94,6 @@ class Level:
 
     def times(self, what: str) -> list[float]:
         return [getattr(r, what) for r in self.results if getattr(r, what) is not None]
-
-
-# --- server -----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run streamlit_app.py` on a free local port (bundled snapshot, refresh off);
-    returns the process and its URL once healthy."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("WSIS_STORE", "WSIS_ALLOW_REFRESH")}
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    cmd += ["--browser.gatherUsageStats", "false"]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError("streamlit did not become healthy within 90 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server's own process group (started by start_server)."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 # --- memory -----------------------------------------------------------------------------------
@@ -383,7 +323,7 @@ async def load_test(
     """(cold first visit, one Level per concurrency level, server RSS when idle after warm-up)
     for a fresh server and `clients` 'browser' (chromium pages) or 'websocket' (no browser)."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(Path(tmp) / "server.log")
+        proc, url = start_app(log_path=Path(tmp) / "server.log")
         try:
             if clients == "websocket":
 
@@ -400,7 +340,9 @@ async def load_test(
 
             names = economy_names()
             async with async_playwright() as pw:
-                browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = await pw.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
                 try:
 
                     async def page_session(i: int) -> SessionResult:
@@ -415,7 +357,7 @@ async def load_test(
                 finally:
                     await browser.close()
         finally:
-            stop_server(proc)
+            stop_app(proc)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -493,7 +435,7 @@ def run(
     levels are skipped, with a row saying so, where chromium is missing)."""
     out: list[dict] = []
     for kind in clients:
-        if kind == "browser" and not Path(CHROMIUM).exists():
+        if kind == "browser" and not CHROMIUM.exists():
             out.append(row("load (browser): skipped", 0.0, unit="s", note=f"{CHROMIUM} missing"))
             continue
         result = run_async(load_test(levels, single=single, timeout=timeout, clients=kind))

@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.common import print_rows, row
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 from indicators.snapshot import PROJECT_ROOT
 
 PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "presentation", "sources")
@@ -35,17 +32,6 @@ VARIANTS = {  # more explorer views worth timing (query strings)
     "explorer (ranking, all economies)": "chart=bar&ranking=economies",
     "explorer (map)": "chart=map",
 }
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 BARE_APP = """
 import plotly.graph_objects as go
 import streamlit as st
@@ -83,48 +69,6 @@ def apptest_times(
     return first, statistics.median(times)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(script: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run script` on a free port; return the process and its URL when healthy."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("WSIS_STORE", "WSIS_ALLOW_REFRESH")}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    cmd += ["--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    stop(proc)
-    raise RuntimeError(f"{script} did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
 def first_draw(browser, url: str) -> tuple[float, str]:
     """Seconds from navigation to the first plotly chart (else to the first table or heading)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -153,10 +97,10 @@ def browser_rows(loads: int) -> list[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        servers = [serve(bare, Path(tmp)), serve(PROJECT_ROOT / "streamlit_app.py", PROJECT_ROOT)]
+        servers = [start_app(bare, cwd=Path(tmp)), start_app()]
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 targets = [("bare Streamlit page, one plotly chart", servers[0][1])]
                 app = servers[1][1]
                 targets += [(name, f"{app}/{'' if name == 'overview' else name}") for name in PAGES]
@@ -169,7 +113,7 @@ def browser_rows(loads: int) -> list[tuple[str, float, str]]:
                 browser.close()
         finally:
             for proc, _ in servers:
-                stop(proc)
+                stop_app(proc)
     return rows
 
 
@@ -193,7 +137,7 @@ def run(reruns: int = 7, loads: int = 3, browser: bool = True) -> list[dict]:
         )
     if not browser:
         return rows
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         rows.append(
             {
                 "benchmark": "browser timings",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 
 import pytest
 
 from benchmarks import bench_load
+from benchmarks.harness import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 @pytest.fixture(scope="module", params=bench_load.CLIENTS)
 def two_sessions(request):
     if request.param == "browser":
-        if not Path(bench_load.CHROMIUM).exists():
-            pytest.skip(f"{bench_load.CHROMIUM} is missing: install Debian's chromium")
+        if not CHROMIUM.exists():
+            pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
         pytest.importorskip("playwright.async_api", reason="playwright is not installed")
     result = bench_load.run_async(
         bench_load.load_test((1, 2), single=1, timeout=90.0, clients=request.param)

@@ -4,9 +4,9 @@ classification toggle and its `fy` URL parameter."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.figures_overview import income_gap_chart
@@ -14,7 +14,6 @@ from indicators.catalogue import load_catalogue
 from indicators.groups import fiscal_years
 from indicators.snapshot import load_snapshot
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "inequalities.py")
 CAT = load_catalogue()
 TUNIS = 2006
 
@@ -25,21 +24,11 @@ def snap():
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    return run_page("inequalities", params, timeout=90)
 
 
 def gap_title(at: AppTest) -> str:
-    return next(t for t in titles(at) if "income gap" in t)
+    return next(t for t in chart_titles(at) if "income gap" in t)
 
 
 def test_sections_render_with_todays_classification(snap) -> None:
@@ -68,10 +57,10 @@ def test_fy_parameter_takes_the_groups_of_the_tunis_year(snap) -> None:
 
 def test_gender_toggle_shows_every_economy(snap) -> None:
     at = run()
-    before = titles(at)[0].split("</b>")
+    before = chart_titles(at)[0].split("</b>")
     rows_before = len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]["y"])
     at.toggle[0].set_value(True).run()
-    after = titles(at)[0].split("</b>")
+    after = chart_titles(at)[0].split("</b>")
     assert after[0] == before[0]  # the counts in the title do not depend on the toggle
     assert "widest gaps" in before[1] and "all economies" in after[1]
     rows_after = len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]["y"])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import chart_spec, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cards import headline_cards
@@ -15,7 +14,6 @@ from indicators.catalogue import load_catalogue
 from indicators.claims import check_claims
 from indicators.snapshot import load_snapshot
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "overview.py")
 CAT = load_catalogue()
 
 
@@ -25,17 +23,7 @@ def snap():
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def spec(at: AppTest, index: int) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return run_page("overview", params, timeout=90)
 
 
 def values(value) -> list:
@@ -53,7 +41,7 @@ def test_overview_renders_cards_charts_claims_and_points(snap) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert all(c.caption in captions for c in cards)
     assert len(at.get("plotly_chart")) == 2
-    titles = [spec(at, i)["layout"]["title"]["text"] for i in range(2)]
+    titles = [chart_spec(at, i)["layout"]["title"]["text"] for i in range(2)]
     assert "World Internet use" in titles[0] and "income gap" in titles[1]
     markdown = " ".join(m.value for m in at.markdown)
     for check in check_claims(snap, CAT):
@@ -65,7 +53,7 @@ def test_overview_renders_cards_charts_claims_and_points(snap) -> None:
 def test_baseline_parameter_moves_the_cards_and_chart(snap) -> None:
     at = run({"baseline": "2010"})
     assert at.metric[0].label.endswith("2010")
-    lines = [t for t in spec(at, 0)["data"] if t.get("mode") == "lines+markers"]
+    lines = [t for t in chart_spec(at, 0)["data"] if t.get("mode") == "lines+markers"]
     assert lines and all(min(values(t["x"])) == 2010 for t in lines)
     assert at.query_params["baseline"] == "2010"  # the link keeps its view
 

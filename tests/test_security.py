@@ -366,13 +366,13 @@ TRAVERSALS = (
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    from benchmarks.bench_load import start_server, stop_server
+    from benchmarks.harness import start_app, stop_app
 
-    proc, url = start_server(tmp_path_factory.mktemp("server") / "server.log")
+    proc, url = start_app(log_path=tmp_path_factory.mktemp("server") / "server.log")
     try:
         yield url
     finally:
-        stop_server(proc)
+        stop_app(proc)
 
 
 def fetch(url: str, path: str) -> tuple[int, bytes]:

@@ -1,0 +1,57 @@
+"""Helpers of the page tests: run a page with Streamlit's AppTest and read its charts.
+
+Pages are run one file at a time (as st.navigation would run them) on the bundled snapshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "pages"
+
+
+def page_path(name: str) -> str:
+    return str(PAGES / f"{name}.py")
+
+
+def run_page(
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float = 90,
+    allow_errors: bool = False,
+) -> AppTest:
+    """Run a page with URL query parameters; it must raise nothing (nor show an error, unless
+    `allow_errors`)."""
+    at = AppTest.from_file(page_path(name), default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if not allow_errors:
+        assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def chart_spec(at: AppTest, index: int) -> dict:
+    """The plotly JSON of the index-th chart of the page."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def plotly_array(value: object) -> np.ndarray:
+    """A plotly JSON array: a list, or a typed array {'dtype', 'bdata'[, 'shape']}."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            arr = arr.reshape([int(n) for n in str(value["shape"]).split(",")])
+        return arr
+    return np.asarray(value, dtype=object)
