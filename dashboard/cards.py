@@ -34,7 +34,7 @@ MOBILE = "IT.CEL.SETS.P2"
 FIXED_PRICE = "i154_FBB5_GNI"
 PROFILE_CARD_CODES = (INTERNET, FIXED_BROADBAND, MOBILE, "xHH6_IDI", FIXED_PRICE, "NY.GNP.PCAP.CD")
 CARD_LABELS = {FIXED_BROADBAND: "Fixed broadband", MOBILE: "Mobile subscriptions"}
-CARD_LABELS |= {FIXED_PRICE: "Broadband cost/income", "xHH6_IDI": "Homes with Internet"}
+CARD_LABELS |= {FIXED_PRICE: "Broadband price, % income", "xHH6_IDI": "Homes with Internet"}
 COMPACT_UNITS = {" per 100": " /100", " per million": " /mn"}  # card values must stay short
 
 
@@ -279,7 +279,7 @@ def affordability_card(
     )
     return Card(
         key=f"cost:{indicator}:{group}",
-        label=f"{CARD_LABELS[FIXED_PRICE]}, {int(row['year'])}",
+        label=CARD_LABELS[FIXED_PRICE],  # the year is in the caption: the label has no room
         value=float(row["median_cost"]),
         value_text=f"{row['median_cost']:.{ind.decimals}f}%",
         year=int(row["year"]),
@@ -335,7 +335,7 @@ def profile_cards(
         if card.year is None:
             continue
         label = CARD_LABELS.get(code, catalogue.indicator(code).short_name)
-        card = _relabel(card, f"{label}, {card.year}")
+        card = _relabel(card, label if code == FIXED_PRICE else f"{label}, {card.year}")
         if code == FIXED_PRICE:
             card = Card(**{**card.__dict__, "value_text": f"{card.value:.2f}%"})
         cards.append(card)

@@ -98,6 +98,24 @@ def profile_indicators(
     return out
 
 
+def profile_sections(
+    snapshot: Snapshot, catalogue: Catalogue, *, entity: str, start: int = 2005
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The profile's indicators in reading order, grouped under the first challenge area each
+    measures (context series last): (section label, indicator codes), empty sections left out.
+    One chart per section keeps each figure small enough to read and to draw quickly."""
+    inds = profile_indicators(snapshot, catalogue, entity=entity, start=start)
+    sections: list[tuple[str, tuple[str, ...]]] = []
+    for area in catalogue.areas:
+        codes = tuple(i.code for i in inds if i.areas and i.areas[0] == area.id)
+        if codes:
+            sections.append((f"{area.number}. {area.name}", codes))
+    context = tuple(i.code for i in inds if not i.areas)
+    if context:
+        sections.append(("Context", context))
+    return sections
+
+
 def _series(snapshot: Snapshot, catalogue: Catalogue, code: str, entity: str):
     """(values, estimate, source ids, entity used) of an entity's published series, or None."""
     pub = published_series(snapshot, catalogue, indicator=code, group=entity)
@@ -115,10 +133,14 @@ def profile_small_multiples(
     entity: str,
     start: int = 2005,
     columns: int = 3,
+    codes: Sequence[str] | None = None,
 ) -> Chart:
-    """One panel per indicator with data since `start`: the entity's line and, as published,
-    its income group and region (for a group: the world). Title: its Internet use since start."""
+    """One panel per indicator with data since `start` (only `codes`, if given): the entity's line
+    and, as published, its income group and region (for a group: the world). Title: its Internet
+    use since start (or the first indicator's change)."""
     inds = profile_indicators(snapshot, catalogue, entity=entity, start=start)
+    if codes is not None:
+        inds = [i for i in inds if i.code in set(codes)]
     if not inds:
         raise AnalysisError(f"{entity} has no indicator value since {start}")
     names = entity_labels(snapshot)
@@ -191,7 +213,8 @@ def profile_small_multiples(
     source = source_line(snapshot, catalogue, ids)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     pin_header(fig, height=height)
-    return Chart(slug(f"profile-{entity}"), fig, data, title, subtitle, source, tuple(notes))
+    name = slug(f"profile-{entity}" + (f"-{inds[0].code}" if codes is not None else ""))
+    return Chart(name, fig, data, title, subtitle, source, tuple(notes))
 
 
 def _vintage(snapshot: Snapshot, ids: str) -> str:
@@ -438,6 +461,7 @@ __all__: Sequence[str] = (
     "income_runs",
     "profile_indicators",
     "profile_options",
+    "profile_sections",
     "profile_small_multiples",
     "share_of_target",
     "target_chart",

@@ -61,7 +61,7 @@ def format_change(change: float, ind: Indicator, *, decimals: int | None = None)
         return "no change available"
     digits = ind.decimals if decimals is None else decimals
     if ind.kind == "count" and ind.short_unit == "people":
-        return f"{'+' if change >= 0 else '-'}{format_people(abs(change))} people"
+        return f"{'+' if change >= 0 else '-'}{format_people(abs(change))}"
     if ind.short_unit.endswith("$"):
         return f"{change:+,.{digits}f} {ind.short_unit}"
     return f"{change:+,.{digits}f} {change_unit(ind)}"

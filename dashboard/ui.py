@@ -172,7 +172,8 @@ def chart_downloads(chart: Chart, *, key: str) -> None:
     from dashboard import export, renderer  # imported here: only pages that show charts need them
 
     problem = renderer.image_problem()
-    with st.container(horizontal=True, gap="small"):
+    with st.popover("Download", icon=":material/download:"):
+        st.caption("The chart as shown (light background), or exactly its data.")
         for fmt in ("png", "png-square", "svg", "pdf"):
             spec = export.FORMATS[fmt]
             st.download_button(
@@ -185,6 +186,7 @@ def chart_downloads(chart: Chart, *, key: str) -> None:
                 on_click="ignore",
                 disabled=bool(problem),
                 help=problem or None,
+                width="stretch",
             )
         _csv_button(chart, key=key)
 
@@ -194,9 +196,11 @@ def _csv_button(chart: Chart, *, key: str) -> None:
 
     st.download_button(
         "Data (CSV)",
-        data=chart.data.to_csv(index=False).encode("utf-8"),
+        data=lambda: chart.data.to_csv(index=False).encode("utf-8"),
         file_name=export.file_name(chart, "csv"),
         mime="text/csv",
         key=f"{key}-csv",
-        icon=":material/download:",
+        icon=":material/table:",
+        on_click="ignore",
+        width="stretch",
     )

@@ -25,8 +25,20 @@ def join_labels(values: Iterable[object]) -> str:
 
 
 def row_labels(*columns: Sequence[object]) -> np.ndarray:
-    """Row-wise provenance of several inputs: their distinct labels joined with '; '."""
-    return np.array([join_labels(vals) for vals in zip(*columns, strict=True)], dtype=object)
+    """Row-wise provenance of several inputs: their distinct labels joined with '; '.
+
+    Rows repeat the same few (source, vintage) combinations, so each distinct combination is
+    joined once and looked up for the others.
+    """
+    arrays = [np.asarray(c, dtype=object) for c in columns]
+    out = np.empty(len(arrays[0]) if arrays else 0, dtype=object)
+    joined: dict[tuple[object, ...], str] = {}
+    for i, key in enumerate(zip(*arrays, strict=True)):
+        text = joined.get(key)
+        if text is None:
+            text = joined[key] = join_labels(key)
+        out[i] = text
+    return out
 
 
 def long_rows(snapshot: Snapshot, code: str, name: str) -> pd.DataFrame:

@@ -143,7 +143,7 @@ def test_headline_cards_on_the_bundled_snapshot(bundled) -> None:
     assert (now.year, now.value) == (year, value) and then.year == 2005
     assert then.value == pytest.approx(bundled.wide(USE).at["WLD", 2005])
     for card in cards:
-        assert card.year is not None and str(card.year) in card.label
+        assert card.year is not None and str(card.year) in card.label + card.caption
         assert card.vintage and card.vintage in card.caption and card.source != "not stated"
     for code, card in zip((BBND, CEL), cards[4:6], strict=True):
         assert (card.year, card.value) == latest(bundled, code, "WLD")

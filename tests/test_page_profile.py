@@ -8,6 +8,7 @@ from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cards import profile_cards
+from dashboard.figures_profile import profile_sections
 from indicators.catalogue import load_catalogue
 from indicators.snapshot import load_snapshot
 
@@ -40,7 +41,10 @@ def test_economy_parameter_and_picker_round_trip(snap) -> None:
     assert [m.value for m in at.metric] == [
         c.value_text for c in profile_cards(snap, CAT, entity="KEN")
     ]
-    assert len(chart_titles(at)) == 3 and all(name in t for t in chart_titles(at))
+    sections = profile_sections(snap, CAT, entity="KEN")
+    # one small-multiples chart per section, then the target chart and the income history
+    assert len(chart_titles(at)) == len(sections) + 2
+    assert all(name in t for t in chart_titles(at))
     at.selectbox[0].set_value("IND").run()
     assert at.query_params["economy"] == "IND"
     india = snap.entity_index.at["IND", "name"]

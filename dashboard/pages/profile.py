@@ -14,6 +14,7 @@ from dashboard.data import compute, get_data
 from dashboard.figures_profile import (
     income_history_chart,
     profile_options,
+    profile_sections,
     profile_small_multiples,
     target_chart,
     target_table,
@@ -58,8 +59,13 @@ with page_guard():
         show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
     st.subheader("Every indicator since Tunis", anchor="indicators")
     with page_guard():
-        multiples = compute(profile_small_multiples, entity=economy, start=view.baseline)
-        show_chart(multiples, key="profile-multiples")
+        sections = compute(profile_sections, entity=economy, start=view.baseline)
+        for number, (label, codes) in enumerate(sections):
+            st.markdown(f"**{esc(label)}**")
+            chart = compute(
+                profile_small_multiples, entity=economy, start=view.baseline, codes=codes
+            )
+            show_chart(chart, key=f"profile-multiples-{number}")
     st.subheader("Distance to the targets", anchor="targets")
     with page_guard():
         targets = compute(target_table, entity=economy)

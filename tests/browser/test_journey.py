@@ -91,6 +91,7 @@ def test_main_journey(page, app_url, snap, tmp_path, screenshots):
     assert legend(page) == [names[c] for c in (*DEFAULT_ECONOMIES, "KEN")]
     assert "KEN" in page.url
     # 4. download the plotted data and check it against the snapshot
+    page.get_by_role("button", name="Download", exact=True).first.click()  # the chart's menu
     with page.expect_download() as info:
         page.get_by_role("button", name="Data (CSV)").first.click()
     path = tmp_path / "explorer.csv"
