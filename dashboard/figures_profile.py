@@ -98,18 +98,28 @@ def profile_indicators(
     return out
 
 
+# Sections of the profile: challenge areas grouped so that each chart stays readable and few
+# charts are drawn (each plotly chart has a fixed cost in the browser).
+PROFILE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Access, connectivity quality and devices", ("access", "quality", "devices")),
+    ("Affordability", ("affordability",)),
+    ("Inequalities", ("gender", "age", "geography", "income")),
+    ("Security and trust", ("trust", "ai", "environment", "governance", "skills")),
+)
+
+
 def profile_sections(
     snapshot: Snapshot, catalogue: Catalogue, *, entity: str, start: int = 2005
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """The profile's indicators in reading order, grouped under the first challenge area each
-    measures (context series last): (section label, indicator codes), empty sections left out.
-    One chart per section keeps each figure small enough to read and to draw quickly."""
+    """The profile's indicators in reading order, grouped by the first challenge area each
+    measures (PROFILE_SECTIONS; context series last): (section label, indicator codes), empty
+    sections left out."""
     inds = profile_indicators(snapshot, catalogue, entity=entity, start=start)
     sections: list[tuple[str, tuple[str, ...]]] = []
-    for area in catalogue.areas:
-        codes = tuple(i.code for i in inds if i.areas and i.areas[0] == area.id)
+    for label, area_ids in PROFILE_SECTIONS:
+        codes = tuple(i.code for i in inds if i.areas and i.areas[0] in area_ids)
         if codes:
-            sections.append((f"{area.number}. {area.name}", codes))
+            sections.append((label, codes))
     context = tuple(i.code for i in inds if not i.areas)
     if context:
         sections.append(("Context", context))

@@ -71,7 +71,8 @@ with page_guard():
         targets = compute(target_table, entity=economy)
         if len(targets):
             show_chart(compute(target_chart, entity=economy), key="profile-targets")
-            st.dataframe(
+            table = st.expander("Each target in figures: distance, paces, source", expanded=False)
+            table.dataframe(
                 targets[TARGET_VIEW],
                 hide_index=True,
                 width="stretch",
