@@ -36,7 +36,9 @@ def test_two_concurrent_sessions_complete_without_error(two_sessions) -> None:
         assert len(level.results) == level.sessions
         for result in level.results:
             assert 0 < result.first_chart < 90 and 0 < result.interaction < 90
-        assert 0 < idle_mb <= level.peak_rss_mb < 4096  # the server was measured, and is alive
+        # The server was measured and is alive. Its RSS may fall below the idle figure when
+        # the allocator returns memory between samples, so the two are checked separately.
+        assert 0 < idle_mb < 4096 and 0 < level.peak_rss_mb < 4096
         assert level.server_cpu > 0
         assert level.client_cpu > 0 or clients == "websocket"  # chromium's CPU is counted
 
