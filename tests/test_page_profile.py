@@ -8,7 +8,7 @@ from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cards import profile_cards
-from dashboard.figures_profile import profile_sections
+from dashboard.figures_profile import profile_sections, target_table
 from indicators.catalogue import load_catalogue
 from indicators.snapshot import load_snapshot
 
@@ -60,3 +60,14 @@ def test_unknown_economy_falls_back_with_a_notice() -> None:
     at = run({"economy": "XXX"})
     assert any("economy" in i.value for i in at.info)
     assert at.selectbox[0].value == "WLD"
+
+
+def test_target_table_is_drawn_on_request(snap) -> None:
+    at = run({"economy": "KEN"})
+    assert len(at.dataframe) == 0  # folded away until asked for: it slows the first draw
+    at.toggle(key="profile-target-table").set_value(True).run()
+    shown = at.dataframe[0].value
+    expected = target_table(snap, CAT, entity="KEN")
+    assert len(shown) == len(expected) > 0
+    assert list(shown["target"]) == list(expected["target"])
+    assert list(shown["status"]) == list(expected["status"])
