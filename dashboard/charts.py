@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -65,7 +66,7 @@ def entity_labels(snapshot: Snapshot) -> dict[str, str]:
 
 def slug(text: str) -> str:
     """A file-name-safe slug of a title."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "chart"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-") or "chart"
 
 
 def wrap(text: str, width: int = FOOTER_WRAP) -> list[str]:
@@ -200,17 +201,26 @@ def _swap_colours(trace: go.Scatter, swap: dict[str, str]) -> None:
     if not swap:
         return
     line = getattr(trace, "line", None)
-    if line is not None and line.color in swap:
-        line.color = swap[line.color]
+    if line is not None and hasattr(line, "color"):
+        line.color = _swapped(line.color, swap)
     marker = getattr(trace, "marker", None)
     if marker is None or not hasattr(marker, "color"):  # e.g. a choropleth's marker has no colour
         return
-    if isinstance(marker.color, str):
-        marker.color = swap.get(marker.color, marker.color)
-    elif marker.color is not None:
-        marker.color = [swap.get(c, c) if isinstance(c, str) else c for c in marker.color]
-    if marker.line is not None and marker.line.color in swap:
-        marker.line.color = swap[marker.line.color]
+    marker.color = _swapped(marker.color, swap)
+    if marker.line is not None:
+        marker.line.color = _swapped(marker.line.color, swap)
+
+
+def _swapped(colour: object, swap: dict[str, str]) -> object:
+    """A colour, or a list or array of colours, with swapped colours replaced; numbers (a
+    colour scale's values) and None are left as they are."""
+    if colour is None:
+        return None
+    if isinstance(colour, str):
+        return swap.get(colour, colour)
+    if isinstance(colour, tuple | list | np.ndarray):
+        return [swap.get(c, c) if isinstance(c, str) else c for c in colour]
+    return colour
 
 
 def _esc(text: str) -> str:

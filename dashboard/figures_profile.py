@@ -449,12 +449,30 @@ def income_history_chart(snapshot: Snapshot, catalogue: Catalogue, *, economy: s
     ref = history_reference(snapshot)
     source = f"Source: The World Bank, {ref.get('title', 'income classification history')}."
     notes = ["Each fiscal year's group is set on the previous calendar year's GNI per capita."]
+    notes += today_mismatch(snapshot, economy=economy, hist=hist)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     pin_header(fig, height=320, top=110)
     data = hist.assign(economy=economy, group_name=hist["income_group"].map(GROUP_NAMES))
     data = data.assign(source=ref.get("id", ""), vintage=ref.get("vintage", ""))
     return Chart(slug(f"income-history-{economy}"), fig, data, title, subtitle, source,
                  tuple(notes))  # fmt: skip
+
+
+def today_mismatch(snapshot: Snapshot, *, economy: str, hist: pd.DataFrame) -> list[str]:
+    """A note when the history's latest year disagrees with today's classification (the country
+    list that today's groups are built from), e.g. an economy the list leaves unclassified."""
+    latest = hist.iloc[-1]
+    was = latest["income_group"]
+    today = snapshot.entity_index.at[economy, "income_group"]
+    if (pd.isna(was) and pd.isna(today)) or (not pd.isna(was) and was == today):
+        return []
+    fy = _fy(int(latest["fiscal_year"]))
+    said = "no group" if pd.isna(was) else GROUP_NAMES.get(str(was), str(was)).lower()
+    now = "no income group" if pd.isna(today) else GROUP_NAMES.get(str(today), str(today)).lower()
+    return [
+        f"This history gives {said} for {fy}; today's country list, which the dashboard's "
+        f"groups follow, gives {now}."
+    ]
 
 
 def history_reference(snapshot: Snapshot) -> dict:

@@ -124,8 +124,13 @@ def _custom_group(snapshot: Snapshot, codes: list[str], *, label: str | None) ->
 
 
 def income_group_in(snapshot: Snapshot, *, economy: str, fiscal_year: int) -> str | None:
-    """An economy's income group (LIC/LMC/UMC/HIC) in a fiscal year, or None if unclassified."""
+    """An economy's income group (LIC/LMC/UMC/HIC) in a fiscal year, or None if unclassified
+    (or the year is outside the history); an unknown economy code is an error."""
     hist = snapshot.income_history
+    if economy not in set(hist["economy"].astype(str)):
+        raise UnknownCodeError(
+            "economy", economy, known=sorted(hist["economy"].astype(str).unique())
+        )
     sel = hist[(hist["economy"] == economy) & (hist["fiscal_year"] == fiscal_year)]
     if sel.empty or pd.isna(sel["income_group"].iloc[0]):
         return None

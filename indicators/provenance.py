@@ -32,11 +32,13 @@ def row_labels(*columns: Sequence[object]) -> np.ndarray:
     """
     arrays = [np.asarray(c, dtype=object) for c in columns]
     out = np.empty(len(arrays[0]) if arrays else 0, dtype=object)
+    # Keyed by value and type: 1, 1.0 and True are equal keys but print differently.
     joined: dict[tuple[object, ...], str] = {}
-    for i, key in enumerate(zip(*arrays, strict=True)):
+    for i, values in enumerate(zip(*arrays, strict=True)):
+        key = (*values, *map(type, values))
         text = joined.get(key)
         if text is None:
-            text = joined[key] = join_labels(key)
+            text = joined[key] = join_labels(values)
         out[i] = text
     return out
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 from fixtures import ECONOMIES, INCOME_TODAY, REGION, fixture_snapshot
 
 from dashboard.figures_profile import (
+    GROUP_NAMES,
     comparators,
     history_reference,
     income_history_chart,
@@ -90,6 +93,20 @@ def test_income_runs_and_history_chart(snap) -> None:
     )
     change = runs[-1][1]
     assert f"since FY{change % 100:02d}" in chart.title
+
+
+def test_history_chart_notes_a_disagreement_with_today(snap) -> None:
+    """When today's country list leaves an economy unclassified (as the FY26 list does for a few)
+    while the history gives it a group, the chart says so; otherwise it adds no such note."""
+    agreeing = income_history_chart(snap, CAT, economy="E03")
+    assert not any("today's country list" in n for n in agreeing.notes)
+    entities = snap.entities.copy()
+    entities["income_group"] = entities["income_group"].astype(object)
+    entities.loc[entities["code"] == "E03", "income_group"] = None
+    unlisted = dataclasses.replace(snap, entities=entities)
+    chart = income_history_chart(unlisted, CAT, economy="E03")
+    (note,) = [n for n in chart.notes if "today's country list" in n]
+    assert GROUP_NAMES[INCOME_TODAY["E03"]].lower() in note and "no income group" in note
 
 
 # --- bundled snapshot ---------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""The sidebar: source vintages from the snapshot descriptor, the snapshot shown, and the live
+refresh control that only WSIS_ALLOW_REFRESH=1 enables (never clicked here: no network)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data import REFRESH_ENV
+from dashboard.sidebar import source_lines
+from indicators import refresh
+from indicators.snapshot import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def descriptor() -> dict:
+    return load_snapshot().descriptor
+
+
+@pytest.fixture
+def no_network(monkeypatch) -> None:
+    """Any refresh would fail the test instead of calling the World Bank API."""
+
+    def refuse(**_):
+        raise AssertionError("the sidebar test started a refresh")
+
+    monkeypatch.setattr(refresh, "refresh_snapshot", refuse)
+
+
+def sidebar_script() -> None:
+    from dashboard.sidebar import render_sidebar
+
+    render_sidebar()
+
+
+def run_sidebar() -> AppTest:
+    at = AppTest.from_function(sidebar_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join([m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption])
+
+
+def data_sources(descriptor: dict) -> list[dict]:
+    return [s for s in descriptor["sources"] if s["id"] != "derived"]
+
+
+def test_source_lines_name_every_vintage_of_the_bundled_snapshot(descriptor: dict) -> None:
+    lines = source_lines(descriptor)
+    sources = data_sources(descriptor)
+    assert sources and len(lines) == len(sources)
+    for line, src in zip(lines, sources, strict=True):
+        assert line == f"{src.get('label') or src['title']}: vintage {src['vintage']}"
+
+
+def test_source_lines_skip_the_derived_entry(descriptor: dict) -> None:
+    derived = [s for s in descriptor["sources"] if s["id"] == "derived"]
+    assert len(source_lines({"sources": derived})) == 0
+    assert source_lines({}) == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"id": "s1", "label": "L", "title": "T", "vintage": "V"}, "L: vintage V"),
+        ({"id": "s1", "label": "", "title": "T", "vintage": "V"}, "T: vintage V"),
+        ({"id": "s1", "vintage": "V"}, "s1: vintage V"),
+        ({"label": "L"}, "L: vintage ?"),
+        ({}, "?: vintage ?"),
+    ],
+)
+def test_source_lines_fall_back_for_missing_fields(entry: dict, expected: str) -> None:
+    assert source_lines({"sources": [entry]}) == [expected]
+
+
+def test_sidebar_shows_the_snapshot_and_each_vintage(
+    descriptor: dict, monkeypatch, no_network
+) -> None:
+    monkeypatch.delenv(REFRESH_ENV, raising=False)
+    at = run_sidebar()
+    text = sidebar_text(at)
+    assert descriptor["snapshot_id"] in text
+    assert str(descriptor["built_at"]) in text
+    for src in data_sources(descriptor):
+        assert f"vintage {src['vintage']}" in text, src["id"]
+    assert not at.sidebar.button
+    assert not at.sidebar.success and not at.sidebar.error
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "true", "yes", " 1", "1 "])
+def test_refresh_control_is_absent_unless_enabled(monkeypatch, no_network, value) -> None:
+    if value is None:
+        monkeypatch.delenv(REFRESH_ENV, raising=False)
+    else:
+        monkeypatch.setenv(REFRESH_ENV, value)
+    at = run_sidebar()
+    assert not at.sidebar.button
+    assert not any("live API" in c.value for c in at.sidebar.caption)
+
+
+def test_refresh_control_is_present_when_enabled(monkeypatch, no_network) -> None:
+    monkeypatch.setenv(REFRESH_ENV, "1")
+    at = run_sidebar()
+    button = at.sidebar.button(key="refresh")
+    assert button.label == "Refresh from the World Bank API"
+    assert button.value is False  # drawn, never clicked
+    assert any("live API" in c.value for c in at.sidebar.caption)
+    assert not at.sidebar.success and not at.sidebar.error
