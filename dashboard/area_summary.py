@@ -235,7 +235,12 @@ def indicator_summary(
     ws = world_series(snapshot, catalogue, indicator=indicator)
     latest_year, latest, by, change, subst = None, float("nan"), None, float("nan"), False
     change_text = "no change available"
-    if len(ws.values):
+    known = ws.values.dropna()
+    last_year = int(known.index.max()) if len(known) else None
+    if last_year is not None and baseline > last_year:  # a later baseline than the series
+        latest_year, latest = last_year, float(known.loc[last_year])
+        change_text = f"no change since {baseline}: the latest value is from {last_year}"
+    elif len(ws.values):
         row = progress_table(ws.values.to_frame().T, baseline=baseline).iloc[0]
         latest_year, latest = int(row["latest_year"]), float(row["latest_value"])
         if row["status"] == STATUS_OK:
@@ -245,8 +250,8 @@ def indicator_summary(
                 bool(row["baseline_substituted"]),
             )
             change_text = f"{format_change(change, ind)} since {by}"
-        else:
-            change_text = f"no value near {baseline}"
+        else:  # the progress note says why: no value near the baseline, or none after it
+            change_text = str(row["note"] or f"no value near {baseline}")
     trend, trend_text = _trend(ws, ind)
     badges = []
     for t in ind.targets:

@@ -23,7 +23,7 @@ from dashboard.formatting import (
 from indicators.affordability import affordability_by_group, median_cost_over_time
 from indicators.catalogue import Catalogue
 from indicators.divides import online_offline
-from indicators.errors import AnalysisError, WsisDataError
+from indicators.errors import WsisDataError
 from indicators.gaps import gender_parity, latest_gender_summary
 from indicators.progress import STATUS_OK, progress
 from indicators.snapshot import Snapshot
@@ -127,10 +127,23 @@ def indicator_card(
 
 
 def baseline_card(card: Card, catalogue: Catalogue, *, indicator: str, label: str) -> Card:
-    """The baseline of an indicator card as a card of its own ('World Internet use, 2005')."""
+    """The baseline of an indicator card as a card of its own ('World Internet use, 2005').
+    Without a baseline value the card says so and why (the progress note names the years
+    searched), rather than hiding the other headline figures behind an error."""
     ind = catalogue.indicator(indicator)
     if card.baseline_value is None:
-        raise AnalysisError(f"{card.label}: no baseline value to show")
+        return Card(
+            key=f"{card.key}:baseline",
+            label=label,
+            value=float("nan"),
+            value_text="no value",
+            year=None,
+            source=card.source,
+            vintage=card.vintage,
+            higher_is_better=ind.higher_is_better,
+            note=card.note,
+            flag=card.note,
+        )
     return Card(
         key=f"{card.key}:baseline",
         label=label,
@@ -152,7 +165,10 @@ def internet_use_cards(
     name = snapshot.entity_index.at[entity, "name"]
     now = _relabel(now, f"Internet use, {name}, {now.year}")
     then = baseline_card(
-        now, catalogue, indicator=INTERNET, label=f"Internet use, {name}, {now.baseline_year}"
+        now,
+        catalogue,
+        indicator=INTERNET,
+        label=f"Internet use, {name}, {now.baseline_year or baseline}",
     )
     return then, now
 

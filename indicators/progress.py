@@ -422,7 +422,11 @@ def progress(
     years, values = stack_wide(blocks)
     ents = np.concatenate([b.index.to_numpy(dtype=object) for b in blocks] or [np.array([])])
     inds = np.repeat(np.asarray(codes, dtype=object), [len(b) for b in blocks])
-    core = _core(values, years, baseline=baseline, window=window, latest=latest)
+    try:
+        core = _core(values, years, baseline=baseline, window=window, latest=latest)
+    except AnalysisError as exc:  # name the indicators the request was about
+        named = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
+        raise AnalysisError(f"{named}: {exc}") from exc
     info = snapshot.entity_index.reindex(pd.Index(ents, dtype=object))
     kinds = info["kind"].to_numpy(dtype=object)
     lookup = ObservationLookup(

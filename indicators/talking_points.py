@@ -16,7 +16,7 @@ from indicators.catalogue import Catalogue
 from indicators.claims import Evidence, observation
 from indicators.divides import income_gap, online_offline
 from indicators.errors import AnalysisError
-from indicators.gaps import latest_gender_summary
+from indicators.gaps import PARITY_BAND, latest_gender_summary
 from indicators.snapshot import Snapshot
 
 
@@ -39,7 +39,12 @@ def _point(area: str, text: str, evidence: list[Evidence]) -> TalkingPoint:
 
 
 def _billions(count: float) -> str:
-    return f"{count / 1e9:.2f} billion"
+    """A count of people in words: billions with two decimals, else millions (or the number)."""
+    if count >= 1e9:
+        return f"{count / 1e9:.2f} billion"
+    if count >= 1e6:
+        return f"{count / 1e6:.1f} million"
+    return f"{count:,.0f}"
 
 
 def _obs(
@@ -52,22 +57,28 @@ def access(snapshot: Snapshot, catalogue: Catalogue, *, baseline: int = 2005) ->
     now = _obs(snapshot, catalogue, "IT.NET.USER.ZS", "WLD")
     then = _obs(snapshot, catalogue, "IT.NET.USER.ZS", "WLD", baseline)
     off = online_offline(snapshot, catalogue, groups=("WLD",), year=now.year).iloc[0]
-    lte = _obs(snapshot, catalogue, "i271GA", "ITU_WLD")
-    return [
+    points = [
         _point(
             "access",
             f"Internet use rose from {then.value:.1f}% of the world's population in {then.year} to "
             f"{now.value:.1f}% in {now.year}; about {_billions(off['offline'])} people "
             f"({off['share_offline']:.0%}) were still offline in {now.year}.",
             [then, now],
-        ),
+        )
+    ]
+    try:  # coverage has its own source: its absence must not silence the use figures
+        lte = _obs(snapshot, catalogue, "i271GA", "ITU_WLD")
+    except AnalysisError:
+        return points
+    points.append(
         _point(
             "access",
             f"Networks reach further than use: {lte.value:.1f}% of the world's population lived within "
             f"reach of a 4G/LTE network in {lte.year} (ITU estimate).",
             [lte],
-        ),
-    ]
+        )
+    )
+    return points
 
 
 def affordability(snapshot: Snapshot, catalogue: Catalogue, **_: object) -> list[TalkingPoint]:
@@ -161,11 +172,21 @@ def gender(snapshot: Snapshot, catalogue: Catalogue, **_: object) -> list[Talkin
         _point(
             "gender",
             f"{women.value:.1f}% of women used the Internet in {women.year}, against {men.value:.1f}% of men: "
-            f"a parity score of {summary.world_parity:.2f}, below ITU's parity band. "
+            f"a parity score of {summary.world_parity:.2f}, {_band_words(summary.world_parity)}. "
             f"{summary.at_parity} of {summary.n_economies} economies with recent data ({years}) were at parity.",
             [women, men],
         )
     ]
+
+
+def _band_words(parity: float) -> str:
+    """Where a parity score lies against ITU's band, in words (on the unrounded score)."""
+    low, high = PARITY_BAND
+    if parity < low:
+        return f"below ITU's parity band of {low}-{high} (women behind)"
+    if parity > high:
+        return f"above ITU's parity band of {low}-{high} (men behind)"
+    return f"within ITU's parity band of {low}-{high}"
 
 
 def _pair_point(
@@ -212,17 +233,33 @@ def geography(snapshot: Snapshot, catalogue: Catalogue, **_: object) -> list[Tal
 def income(snapshot: Snapshot, catalogue: Catalogue, *, baseline: int = 2005) -> list[TalkingPoint]:
     gap = income_gap(snapshot, catalogue, baseline=baseline)
     table = gap.table.set_index("year")
-    first, last = table.loc[gap.baseline_year or baseline], table.loc[gap.latest_year]
+    last = table.loc[gap.latest_year]
     high = _obs(snapshot, catalogue, gap.indicator, gap.high, gap.latest_year)
     low = _obs(snapshot, catalogue, gap.indicator, gap.low, gap.latest_year)
+    now = (
+        f"In {gap.latest_year}, {last['high']:.1f}% of people in high-income economies used the "
+        f"Internet against {last['low']:.1f}% in low-income economies"
+    )
+    if gap.baseline_year is None or gap.baseline_year not in table.index:
+        text = (
+            f"{now}, a gap of {last['gap']:.1f} points. Neither group has a value near "
+            f"{baseline} to measure the change from."
+        )
+        return [_point("income", text, [high, low])]
+    first = table.loc[gap.baseline_year]
     trend = "narrowed" if last["gap"] < first["gap"] else "widened"
+    if last["ratio"] == first["ratio"]:
+        ratio = f"and the ratio stayed at {last['ratio']:.1f} times"
+    else:
+        moved = "fell" if last["ratio"] < first["ratio"] else "rose"
+        # 'while' only when the two measures move in opposite directions
+        joint = "while" if (moved == "fell") == (trend == "widened") else "and"
+        ratio = f"{joint} the ratio {moved} from {first['ratio']:.0f} to {last['ratio']:.1f} times"
     return [
         _point(
             "income",
-            f"In {gap.latest_year}, {last['high']:.1f}% of people in high-income economies used the Internet "
-            f"against {last['low']:.1f}% in low-income economies. Since {gap.baseline_year} the gap "
-            f"{trend} from {first['gap']:.1f} to {last['gap']:.1f} points while the ratio fell from "
-            f"{first['ratio']:.0f} to {last['ratio']:.1f} times.",
+            f"{now}. Since {gap.baseline_year} the gap {trend} from {first['gap']:.1f} to "
+            f"{last['gap']:.1f} points {ratio}.",
             [high, low],
         )
     ]

@@ -96,3 +96,24 @@ def test_indicator_summaries_equal_the_snapshot(bundled, summaries) -> None:
     ids = {b.target_id for b in use.targets}
     assert ids == {t.id for t in CAT.indicator(USE).targets if t.metric == "value"}
     assert str(int(bundled.wide(USE).columns.max())) in use.coverage_text
+
+
+def test_a_baseline_after_a_series_ends_says_so_instead_of_failing(bundled) -> None:
+    """Series end in different years; a baseline after one's last year leaves the others
+    intact and tells the reader, for that one, why there is no change."""
+    ends = {
+        i.code: int(world_series(bundled, CAT, indicator=i.code).values.dropna().index.max())
+        for i in CAT.measures("access")
+    }
+    baseline = max(ends.values())
+    early = [code for code, end in ends.items() if end < baseline]
+    assert early, "the access area needs a series ending before the others for this test"
+    (access,) = [
+        s for s in area_summaries(bundled, CAT, baseline=baseline) if s.area.id == "access"
+    ]
+    for ind in access.indicators:
+        if ind.code in early:
+            assert ind.change_text == (
+                f"no change since {baseline}: the latest value is from {ends[ind.code]}"
+            )
+            assert ind.latest_year == ends[ind.code] and ind.baseline_year is None

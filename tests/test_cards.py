@@ -86,6 +86,15 @@ def test_internet_use_then_and_now(snap) -> None:
     assert now.delta == pytest.approx(value - then.value)
 
 
+def test_baseline_without_a_value_gives_a_card_that_says_so(snap) -> None:
+    first = int(snap.observations["year"].min())
+    early = first - 10  # beyond the ±3-year search window
+    then, now = internet_use_cards(snap, CAT, baseline=early)
+    assert then.value_text == "no value" and then.year is None and str(early) in then.label
+    assert str(early) in then.flag and then.flag == now.note  # the years searched, on the card
+    assert now.delta is None and now.value == latest(snap, USE, "WLD")[1]
+
+
 def test_people_online_and_offline_add_up_to_the_population(snap) -> None:
     online, offline = people_cards(snap, CAT)
     year, rate = latest(snap, USE, "WLD")

@@ -47,3 +47,12 @@ def test_unknown_area_is_ignored_with_a_notice() -> None:
     at = run({"area": "nonsense"})
     assert any("area" in i.value for i in at.info)
     assert len(at.subheader) == len(AREAS)
+
+
+def test_a_later_baseline_names_itself_in_the_table_head_and_shows_no_error() -> None:
+    tunis = run()
+    assert any("Change since Tunis (2005)" in m.value for m in tunis.markdown)
+    later = run({"baseline": "2024"})  # after some series' last year
+    heads = " ".join(m.value for m in later.markdown)
+    assert "Change since 2024" in heads and "Change since Tunis" not in heads
+    assert "no change since 2024: the latest value is from" in heads

@@ -30,7 +30,7 @@ TREND_COLOURS = {
     "worsening": streamlit_colour(STATUS_COLOURS["moving away"]),
 }
 ALL = "all"  # the filter's "every area" choice (the link then has no `area`)
-HEADS = ("Indicator", "Latest (world)", "Change since Tunis", "Trend (5 years)", "Targets")
+HEADS = ("Indicator", "Latest (world)", "Change since {baseline}", "Trend (5 years)", "Targets")
 HEADS += ("Coverage", "Source")
 
 
@@ -60,9 +60,11 @@ def _row(ind: IndicatorSummary) -> str:
     return "| " + " | ".join(f":small[{c}]" for c in cells) + " |"
 
 
-def indicator_table(summary: AreaSummary) -> str:
+def indicator_table(summary: AreaSummary, *, baseline: int) -> str:
     """The area's indicators as a markdown table in small type (native markdown, no HTML)."""
-    head = "| " + " | ".join(f":small[{h}]" for h in HEADS) + " |\n|" + "---|" * len(HEADS)
+    since = "Tunis (2005)" if baseline == 2005 else str(baseline)
+    heads = [h.format(baseline=since) for h in HEADS]
+    head = "| " + " | ".join(f":small[{h}]" for h in heads) + " |\n|" + "---|" * len(heads)
     return "\n".join([head, *(_row(i) for i in summary.indicators)])
 
 
@@ -79,14 +81,14 @@ def target_lines(summary: AreaSummary) -> str:
     return "**Targets**\n\n" + "\n".join(lines)
 
 
-def render_area(summary: AreaSummary, chart: Chart | None) -> None:
+def render_area(summary: AreaSummary, chart: Chart | None, *, baseline: int) -> None:
     """One area: name, measurement, description, indicators, targets, chart, links, gaps."""
     area = summary.area
     st.subheader(f"{area.number}. {area.name}", anchor=area.id)
     badge = md_badge(MEASUREMENT[area.status], MEASUREMENT_BADGES[area.status])
     st.markdown(f"{badge} {esc(area.description)}")
     if summary.indicators:
-        st.markdown(indicator_table(summary))
+        st.markdown(indicator_table(summary, baseline=baseline))
     if summary.targets:
         st.markdown(target_lines(summary))
     if chart is not None:
@@ -137,4 +139,4 @@ with page_guard():
     }
     for s in shown:
         st.divider()
-        render_area(s, charts[s.area.id])
+        render_area(s, charts[s.area.id], baseline=view.baseline)
