@@ -63,6 +63,7 @@ class Script:
     path: Path
     has_run: bool
     timeout: float | None  # BENCH_TIMEOUT declared in the script, if any
+    order: float = 0.0  # BENCH_ORDER declared in the script: higher runs later (then by name)
 
 
 @dataclass
@@ -77,11 +78,13 @@ class Outcome:
 
 
 def discover(folder: Path = BENCH_DIR) -> list[Script]:
-    """Every bench_*.py in `folder`, sorted, with its run() and BENCH_TIMEOUT found by parsing
-    (not importing) the file, so a broken script cannot break discovery."""
+    """Every bench_*.py in `folder` with its run(), BENCH_TIMEOUT and BENCH_ORDER found by
+    parsing (not importing) the file, so a broken script cannot break discovery; in
+    BENCH_ORDER, then name order (the load test runs last so that its browsers cannot disturb
+    the other timings)."""
     scripts = []
     for path in sorted(folder.glob("bench_*.py")):
-        has_run, timeout = False, None
+        has_run, found = False, {"BENCH_TIMEOUT": None, "BENCH_ORDER": None}
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except (SyntaxError, UnicodeDecodeError, ValueError):
@@ -89,16 +92,26 @@ def discover(folder: Path = BENCH_DIR) -> list[Script]:
         for node in tree.body if tree is not None else []:
             if isinstance(node, ast.FunctionDef) and node.name == "run":
                 has_run = True
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "BENCH_TIMEOUT" for t in node.targets
-            ):
-                try:
-                    timeout = float(ast.literal_eval(node.value))
-                except (ValueError, TypeError, SyntaxError):
-                    timeout = None
+            for name in found:
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in node.targets
+                ):
+                    found[name] = _literal_number(node.value)
         # a file that does not parse is still run, so that its error is reported
-        scripts.append(Script(path.stem, path, has_run or tree is None, timeout))
-    return scripts
+        scripts.append(
+            Script(path.stem, path, has_run or tree is None, found["BENCH_TIMEOUT"],
+                   found["BENCH_ORDER"] or 0.0)
+        )  # fmt: skip
+    return sorted(scripts, key=lambda s: (s.order, s.name))
+
+
+def _literal_number(node: ast.expr) -> float | None:
+    """The value of a literal number in a script's source, else None."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def check_rows(rows: object) -> list[dict[str, Any]]:

@@ -671,6 +671,18 @@ BENCH_SCRIPTS = {
 }
 
 
+def test_benchmark_scripts_run_in_their_declared_order(tmp_path: Path) -> None:
+    from benchmarks import run as runner
+
+    for name, order in (("bench_a", "5"), ("bench_b", None), ("bench_c", "'late'")):
+        lines = ["def run():\n    return []\n"] + ([f"BENCH_ORDER = {order}\n"] if order else [])
+        (tmp_path / f"{name}.py").write_text("".join(lines), encoding="utf-8")
+    scripts = runner.discover(tmp_path)
+    assert [s.name for s in scripts] == ["bench_b", "bench_c", "bench_a"]  # no number: 0
+    assert [s.order for s in runner.discover()][-1] > 0  # the project's load test runs last
+    assert runner.discover()[-1].name == "bench_load"
+
+
 def test_benchmark_runner_survives_failing_scripts(tmp_path: Path) -> None:
     from benchmarks import run as runner
 
