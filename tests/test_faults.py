@@ -1,4 +1,4 @@
-"""Fault injection: the live refresh, the snapshot store, the app, the audit and bench runners.
+"""Fault injection: the live refresh, the snapshot store and the app.
 
 Every fault is injected at a boundary the product does not control (the HTTP layer below
 wbgapi, a socket, a killed process, a damaged file) and every test checks the same promises:
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -596,110 +595,3 @@ def test_app_notice_says_what_to_do(
     at = _run_app(_broken_store(tmp_path, case), monkeypatch)
     shown = " ".join(_texts(at, "error") + _texts(at, "info") + _texts(at, "caption"))
     assert any(word.lower() in shown.lower() for word in ADVICE), shown
-
-
-# --- the dependency audit: an unreachable service is reported, not failed ----------------------
-
-
-def _load_script(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def audit() -> Any:
-    return _load_script(ROOT / "scripts" / "audit.py", "wsis_audit_script")
-
-
-def _dep(name: str, *, vulns: list[dict] | None = None, skip: str | None = None) -> dict:
-    version = f"{len(name)}.0"
-    if skip:
-        return {"name": name, "skip_reason": skip}
-    return {"name": name, "version": version, "vulns": vulns or []}
-
-
-def test_audit_unreachable_service_is_not_a_failure(audit: Any) -> None:
-    stderr = "requests.exceptions.ConnectionError: ... NameResolutionError(...)"
-    result = audit.classify(returncode=1, report=None, stderr=stderr, tool="t", service="osv")
-    assert (result.status, result.exit_code) == ("not run", 0)
-    assert "could not be reached" in result.problem
-    assert "AUDIT COULD NOT RUN" in audit.summary(result, lock=Path("requirements.lock"))
-
-
-def test_audit_with_nothing_audited_is_not_clean(audit: Any) -> None:
-    report = {"dependencies": [_dep("alpha", skip="Dependency not found on PyPI")]}
-    result = audit.classify(returncode=0, report=report, stderr="", tool="t", service="pypi")
-    assert (result.status, result.exit_code) == ("not run", 0)
-    assert "none of the 1 pinned packages" in result.problem
-
-
-def test_audit_vulnerability_fails(audit: Any) -> None:
-    vuln = {"id": "PYSEC-0000-0", "fix_versions": ["9.9"]}
-    report = {
-        "dependencies": [
-            _dep("alpha"),
-            _dep("beta", vulns=[vuln]),
-            _dep("gamma", skip="Dependency not found on PyPI"),
-        ]
-    }
-    result = audit.classify(returncode=1, report=report, stderr="", tool="t", service="pypi")
-    assert (result.status, result.exit_code) == ("vulnerable", 1)
-    assert result.vulnerabilities == (("beta", "4.0", "PYSEC-0000-0", "9.9"),)
-    assert [pkg for pkg, _ in result.skipped] == ["gamma"]
-    clean = audit.classify(
-        returncode=0, report={"dependencies": [_dep("alpha")]}, stderr="", tool="t", service="pypi"
-    )
-    assert (clean.status, clean.exit_code) == ("clean", 0)
-
-
-# --- the benchmark runner: one failing or hanging script does not stop the others -------------
-
-BENCH_SCRIPTS = {
-    "bench_fine.py": (
-        "from benchmarks.common import row\n"
-        "def run():\n"
-        "    n = len('fixture')\n"
-        "    return [row('fast', n / 1000, goal=2 * n / 1000), row('slow', n / 100, goal=n / 1000)]\n"
-    ),
-    "bench_crash.py": "def run():\n    raise RuntimeError('injected benchmark failure')\n",
-    "bench_hang.py": "import time\ndef run():\n    time.sleep(600)\n",
-    "bench_shape.py": "def run():\n    return {'benchmark': 'not a list'}\n",
-    "bench_plain.py": "print('a script without run()')\n",
-}
-
-
-def test_benchmark_scripts_run_in_their_declared_order(tmp_path: Path) -> None:
-    from benchmarks import run as runner
-
-    for name, order in (("bench_a", "5"), ("bench_b", None), ("bench_c", "'late'")):
-        lines = ["def run():\n    return []\n"] + ([f"BENCH_ORDER = {order}\n"] if order else [])
-        (tmp_path / f"{name}.py").write_text("".join(lines), encoding="utf-8")
-    scripts = runner.discover(tmp_path)
-    assert [s.name for s in scripts] == ["bench_b", "bench_c", "bench_a"]  # no number: 0
-    assert [s.order for s in runner.discover()][-1] > 0  # the project's load test runs last
-    assert runner.discover()[-1].name == "bench_load"
-
-
-def test_benchmark_runner_survives_failing_scripts(tmp_path: Path) -> None:
-    from benchmarks import run as runner
-
-    for name, code in BENCH_SCRIPTS.items():
-        (tmp_path / name).write_text(code, encoding="utf-8")
-    output = tmp_path / "RESULTS.md"
-    start = time.monotonic()
-    code = runner.main(["--dir", str(tmp_path), "--output", str(output), "--timeout", "3"])
-    assert time.monotonic() - start < 60
-    assert code == 1  # failures make the command fail, after every script ran
-    report = output.read_text(encoding="utf-8")
-    assert "| bench_fine | ok | 2 | 1 |" in report
-    assert "| fast | 7.0 | ms | < 14.0 | OK |" in report
-    assert "| slow | 70.0 | ms | < 7.0 | OVER |" in report
-    assert "**failed**: exit 1: RuntimeError: injected benchmark failure" in report
-    assert "**timed out**: timed out after 3 s" in report
-    assert "bad result: run() returned dict, not a list of rows" in report
-    assert "| bench_plain | skipped |" in report
-    for heading in ("| CPU |", "| RAM |", "| Python |", "| chromium |"):
-        assert heading in report
