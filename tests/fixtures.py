@@ -240,3 +240,10 @@ def fixture_snapshot(observations: pd.DataFrame | None = None) -> Snapshot:
         income_history=fixture_income_history(),
         descriptor=desc,
     )
+
+
+def fixture_with(*extra: pd.DataFrame, drop: tuple[str, ...] = ()) -> Snapshot:
+    """The fixture snapshot with some indicators replaced or added (rows built by formulas)."""
+    base = fixture_observations()
+    base = base[~base["indicator"].isin(list(drop))]
+    return fixture_snapshot(concat_observations([base, *extra]))

@@ -4,52 +4,25 @@ built by formulas and integration tests on the bundled snapshot."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from fixtures import (
     ECONOMIES,
     FIXTURE_SOURCE,
     FIXTURE_VINTAGE,
-    economy_index,
     fixture_internet,
-    fixture_observations,
     fixture_population,
     fixture_snapshot,
+    fixture_with,
     rows,
 )
-from hypothesis import HealthCheck, settings
 
 from indicators.catalogue import load_catalogue
 from indicators.divides import income_gap, online_offline
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"
-SEX_YEARS = range(2015, 2024)
-PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def fixture_with(*extra: pd.DataFrame, drop: tuple[str, ...] = ()):
-    """The fixture snapshot with some indicators replaced or added (rows built by formulas)."""
-    base = fixture_observations()
-    base = base[~base["indicator"].isin(list(drop))]
-    return fixture_snapshot(concat_observations([base, *extra]))
-
-
-def fixture_sexes(female, male, *, years=SEX_YEARS):
-    """A snapshot whose female and male Internet use follow the given formulas."""
-    return fixture_with(rows(FE, female, years=years), rows(MA, male, years=years), drop=(FE, MA))
-
-
-def fixture_female(c: str, y: int) -> float:
-    """Women's use: a share of men's that rises with the economy index (E06: equal)."""
-    return fixture_internet(c, y) * (0.7 + 0.05 * economy_index(c))
-
-
-def half_population(c: str, y: int) -> float:
-    return fixture_population(c, y) * 0.5
 
 
 # --- income_gap -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from fixtures import (
     fixture_observations,
     fixture_population,
     fixture_snapshot,
+    fixture_with,
     rows,
 )
 from hypothesis import HealthCheck, given, settings
@@ -31,20 +32,12 @@ from indicators.gaps import (
     group_parity,
     latest_gender_summary,
 )
-from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"
 SEX_YEARS = range(2015, 2024)
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def fixture_with(*extra: pd.DataFrame, drop: tuple[str, ...] = ()):
-    """The fixture snapshot with some indicators replaced or added (rows built by formulas)."""
-    base = fixture_observations()
-    base = base[~base["indicator"].isin(list(drop))]
-    return fixture_snapshot(concat_observations([base, *extra]))
 
 
 def fixture_sexes(female, male, *, years=SEX_YEARS):

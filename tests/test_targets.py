@@ -8,18 +8,16 @@ values read from it, never typed.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_observations, fixture_snapshot
 
 from indicators.aggregates import aggregate_groups
-from indicators.catalogue import Target, load_catalogue
+from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.groups import economies, resolve_group
 from indicators.pace import (
     STAGNATION_RATIO,
     STATUSES,
-    assess,
 )
 from indicators.snapshot import load_snapshot
 from indicators.targets import (
@@ -29,35 +27,6 @@ from indicators.targets import (
     summarise_targets,
     target_status,
 )
-
-YEARS = list(range(2010, 2025))
-LATEST = YEARS[-1]
-
-
-def fixture_target(comparator: str, value: float, *, year: int = 2030, upper=None) -> Target:
-    """A made-up target on a made-up scale (not a catalogue target)."""
-    return Target(
-        id="fixture_target",
-        indicator="IT.NET.USER.ZS",
-        label="fixture target",
-        comparator=comparator,
-        value=value,
-        upper=upper,
-        year=year,
-        scope="each",
-        source="umc2030",
-        source_text="fixture",
-        confirmed=True,
-    )
-
-
-def linear(latest: float, slope: float, years=YEARS) -> np.ndarray:
-    """A series ending at `latest` in the last year and changing by `slope` a year."""
-    return np.array([[latest - slope * (years[-1] - y) for y in years]])
-
-
-def one(values: np.ndarray, target: Target, years=YEARS, **kw) -> pd.Series:
-    return assess(values, years, target, **kw).iloc[0]
 
 
 @pytest.fixture(scope="module")
