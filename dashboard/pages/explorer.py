@@ -49,6 +49,14 @@ CHANGE_LABELS = {"absolute": "Absolute", "relative": "Relative (%)"}
 RANKING_LABELS = {"chosen": "Chosen set", "economies": "All economies"}
 SCALE_LABELS = {"linear": "Linear", "log": "Log"}
 
+
+def choose(where, label: str, options, labels: dict[str, str], *, default: str, key: str) -> str:
+    """One of a few options as a segmented control (always one chosen) in `where`."""
+    return where.segmented_control(
+        label, options, default=default, format_func=labels.get, required=True, key=key
+    )
+
+
 with page_guard():
     data = get_data()
     snap, cat, vocab = data.snapshot, data.catalogue, data.vocabulary
@@ -91,23 +99,9 @@ with page_guard():
     baseline = row[1].selectbox(
         "Baseline year", options=years, index=years.index(view.baseline), key="baseline"
     )
-    scale = row[2].segmented_control(
-        "Scale",
-        SCALES,
-        default=view.scale,
-        format_func=SCALE_LABELS.get,
-        required=True,
-        key="scale",
-    )
+    scale = choose(row[2], "Scale", SCALES, SCALE_LABELS, default=view.scale, key="scale")
     controls = st.container(horizontal=True, gap="medium")
-    chart = controls.segmented_control(
-        "Chart",
-        CHARTS,
-        default=view.chart,
-        format_func=CHART_LABELS.get,
-        required=True,
-        key="chart",
-    )
+    chart = choose(controls, "Chart", CHARTS, CHART_LABELS, default=view.chart, key="chart")
     new = replace(
         view,
         indicator=indicator,
@@ -119,33 +113,18 @@ with page_guard():
         scale=scale,
     )
     if chart in ("bar", "map"):
-        mode = controls.segmented_control(
-            "Show",
-            MAP_MODES,
-            default=view.map_mode,
-            format_func=MEASURE_LABELS.get,
-            required=True,
-            key="map_mode",
+        mode = choose(
+            controls, "Show", MAP_MODES, MEASURE_LABELS, default=view.map_mode, key="map_mode"
         )
         new = replace(new, map_mode=mode)
         if mode == "change":
-            change = controls.segmented_control(
-                "Change",
-                CHANGES,
-                default=view.change,
-                format_func=CHANGE_LABELS.get,
-                required=True,
-                key="change",
+            change = choose(
+                controls, "Change", CHANGES, CHANGE_LABELS, default=view.change, key="change"
             )
             new = replace(new, change=change)
     if chart == "bar":
-        ranking = controls.segmented_control(
-            "Rank",
-            RANKINGS,
-            default=view.ranking,
-            format_func=RANKING_LABELS.get,
-            required=True,
-            key="ranking",
+        ranking = choose(
+            controls, "Rank", RANKINGS, RANKING_LABELS, default=view.ranking, key="ranking"
         )
         new = replace(new, ranking=ranking)
     if chart == "map" and new.map_mode == "level":
