@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations, refuse_future_years
+from indicators.schema import loaded_observations
 from indicators.wb_csv import read_csv_records
 
 #: open-numbers geo codes that are not lower-case ISO3, and the World Bank code they stand for.
@@ -61,24 +61,19 @@ def read_ddf_datapoints(
     values = _values(path, frame["value"].str.strip(), lines, concept)
     _check_unique(path, economies, years, lines)
     keep = years >= first_year
-    observations = normalise_observations(
-        refuse_future_years(
-            pd.DataFrame(
-                {
-                    "economy": economies[keep],
-                    "indicator": concept_to_indicator(concept),
-                    "year": years[keep],
-                    "value": values[keep],
-                    "source": source,
-                    "vintage": vintage,
-                    "estimate": False,
-                    "note": "",
-                }
-            ),
-            origin=path,
-        )
+    frame = pd.DataFrame(
+        {
+            "economy": economies[keep],
+            "indicator": concept_to_indicator(concept),
+            "year": years[keep],
+            "value": values[keep],
+            "source": source,
+            "vintage": vintage,
+            "estimate": False,
+            "note": "",
+        }
     )
-    return observations.sort_values(list(KEY), kind="mergesort", ignore_index=True)
+    return loaded_observations(frame, origin=path)
 
 
 def _check_header(path: Path, fields: list[str], line: int) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import FIRST_YEAR, normalise_observations, refuse_future_years
+from indicators.schema import FIRST_YEAR, loaded_observations
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "seriesID",
@@ -215,9 +215,7 @@ def read_datahub_csv(
     frame = pd.DataFrame(rows)
     frame = frame[frame["indicator"].isin(keep) & (frame["year"] >= first_year)]
     frame = frame.assign(source=source, vintage=vintage)
-    observations = normalise_observations(refuse_future_years(frame, origin=path)).sort_values(
-        ["economy", "indicator", "year"], kind="mergesort", ignore_index=True
-    )
+    observations = loaded_observations(frame, origin=path)
     table = pd.DataFrame(
         [meta[code] for code in meta if code in keep], columns=list(SERIES_COLUMNS)
     )

@@ -28,7 +28,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from indicators.errors import SourceFormatError
-from indicators.schema import FIRST_YEAR, KEY, normalise_observations, refuse_future_years
+from indicators.schema import FIRST_YEAR, KEY, loaded_observations
 
 MAIN_SHEETS: tuple[str, ...] = ("By dvpmnt status and spec. reg.", "By BDT region")
 EXPECTED_SHEETS: tuple[str, ...] = (
@@ -430,11 +430,9 @@ def read_key_ict_workbook(
         raise SourceFormatError(path, "no rate values found in any sheet")
     rows = [r for r in rows if r["year"] >= FIRST_YEAR]
     kept, conflicts = _resolve(pd.DataFrame(rows))
-    observations = normalise_observations(
-        refuse_future_years(
-            kept.assign(source=source, vintage=found_vintage, note=kept["sheet"]), origin=path
-        )
-    ).sort_values(list(KEY), kind="mergesort", ignore_index=True)
+    observations = loaded_observations(
+        kept.assign(source=source, vintage=found_vintage, note=kept["sheet"]), origin=path
+    )
     codes = [c for c in ENTITIES if c in set(observations["economy"])]
     entities = pd.DataFrame(
         {

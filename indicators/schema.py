@@ -87,6 +87,13 @@ def refuse_future_years(frame: pd.DataFrame, *, origin: str | Path) -> pd.DataFr
     return frame
 
 
+def loaded_observations(frame: pd.DataFrame, *, origin: str | Path) -> pd.DataFrame:
+    """A loader's observations as every loader returns them: future years refused, columns
+    normalised, rows in key order (a stable sort, so the build is deterministic)."""
+    checked = normalise_observations(refuse_future_years(frame, origin=origin))
+    return checked.sort_values(list(KEY), kind="mergesort", ignore_index=True)
+
+
 def concat_observations(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate normalised parts, sorted by the key (a stable, deterministic order)."""
     frames = [normalise_observations(p) for p in parts]

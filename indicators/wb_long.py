@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceFormatError
-from indicators.schema import KEY, normalise_observations, refuse_future_years
+from indicators.schema import loaded_observations
 from indicators.wb_csv import read_csv_records
 
 DESCRIPTOR = "datapackage.json"
@@ -58,23 +58,19 @@ def read_long_series(
     values = _values(csv_path, frame[VALUE_COLUMN].str.strip(), lines)
     _check_unique_pairs(csv_path, codes, years, lines)
     keep = ~np.isnan(values) & (years >= first_year)
-    observations = normalise_observations(
-        refuse_future_years(
-            pd.DataFrame(
-                {
-                    "economy": codes.to_numpy()[keep],
-                    "indicator": code,
-                    "year": years[keep],
-                    "value": values[keep],
-                    "source": source,
-                    "vintage": vintage,
-                    "estimate": False,
-                    "note": "",
-                }
-            ),
-            origin=csv_path,
-        )
-    ).sort_values(list(KEY), kind="mergesort", ignore_index=True)
+    frame = pd.DataFrame(
+        {
+            "economy": codes.to_numpy()[keep],
+            "indicator": code,
+            "year": years[keep],
+            "value": values[keep],
+            "source": source,
+            "vintage": vintage,
+            "estimate": False,
+            "note": "",
+        }
+    )
+    observations = loaded_observations(frame, origin=csv_path)
     return WbLongSeries(
         indicator_code=code,
         title=str(package.get("title") or ""),
