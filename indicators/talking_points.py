@@ -16,7 +16,7 @@ from indicators.catalogue import Catalogue
 from indicators.claims import Evidence, observation
 from indicators.divides import income_gap, online_offline
 from indicators.errors import AnalysisError
-from indicators.gaps import PARITY_BAND, latest_gender_summary
+from indicators.gaps import PARITY_BAND, latest_gender_summary, parity_status
 from indicators.snapshot import Snapshot
 
 
@@ -180,13 +180,13 @@ def gender(snapshot: Snapshot, catalogue: Catalogue, **_: object) -> list[Talkin
 
 
 def _band_words(parity: float) -> str:
-    """Where a parity score lies against ITU's band, in words (on the unrounded score)."""
-    low, high = PARITY_BAND
-    if parity < low:
-        return f"below ITU's parity band of {low}-{high} (women behind)"
-    if parity > high:
-        return f"above ITU's parity band of {low}-{high} (men behind)"
-    return f"within ITU's parity band of {low}-{high}"
+    """Where a parity score lies against ITU's band, in words (gaps.parity_status decides)."""
+    band = f"ITU's parity band of {PARITY_BAND[0]}-{PARITY_BAND[1]}"
+    return {
+        "parity": f"within {band}",
+        "men ahead": f"below {band} (women behind)",
+        "women ahead": f"above {band} (men behind)",
+    }[str(parity_status([parity])[0])]
 
 
 def _pair_point(
