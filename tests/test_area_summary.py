@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures import ECONOMIES, fixture_observations, fixture_snapshot, rows
+from fixtures import ECONOMIES, fixture_with, rows
 
 from dashboard.area_summary import MEDIAN_MIN_SHARE, area_summaries, coverage_text, world_series
 from dashboard.theme import STATUS_COLOURS
 from indicators.catalogue import load_catalogue
-from indicators.schema import concat_observations
 from indicators.snapshot import Snapshot, load_snapshot
 
 CAT = load_catalogue()
@@ -27,8 +26,7 @@ def homes(code: str, year: int) -> float:
 
 def fixture_area_snapshot() -> Snapshot:
     """The fixture snapshot with households with Internet (`homes`), thin before 2010."""
-    extra = [rows(HOMES, homes)]
-    return fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+    return fixture_with(rows(HOMES, homes))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ says, on the fixture snapshot (values built by formulas) and on the bundled snap
 from __future__ import annotations
 
 import pytest
-from fixtures import FIXTURE_VINTAGE, fixture_observations, fixture_snapshot, rows
+from fixtures import FIXTURE_VINTAGE, fixture_with, rows
 
 from dashboard.cards import (
     Card,
@@ -18,7 +18,6 @@ from dashboard.cards import (
 )
 from dashboard.formatting import format_change, format_people, format_value, source_names
 from indicators.catalogue import load_catalogue
-from indicators.schema import concat_observations
 from indicators.snapshot import Snapshot, load_snapshot
 
 CAT = load_catalogue()
@@ -39,7 +38,7 @@ def fixture_card_snapshot() -> Snapshot:
         rows(BBND, fixture_broadband, economies=["WLD"]),
         rows(CEL, fixture_mobile, economies=["WLD"], years=range(2003, 2025)),
     ]
-    return fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+    return fixture_with(*extra)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fixtures import ECONOMIES, fixture_observations, fixture_snapshot, rows
+from fixtures import ECONOMIES, fixture_snapshot, fixture_with, rows
 
 from indicators.catalogue import load_catalogue
 from indicators.claims import (
@@ -19,7 +19,6 @@ from indicators.claims import (
     load_claims,
 )
 from indicators.errors import UnknownCodeError
-from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 from indicators.talking_points import talking_points
 
@@ -27,7 +26,7 @@ CAT = load_catalogue()
 
 
 def snapshot_plus(*parts):
-    return fixture_snapshot(concat_observations([fixture_observations(), *parts]))
+    return fixture_with(*parts)
 
 
 def share_claim(entity: str = "WLD", fraction=(2, 3)) -> dict:

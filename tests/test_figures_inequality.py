@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fixtures import fixture_observations, fixture_snapshot, rows
+from fixtures import fixture_with, rows
 
 from dashboard.figures_inequality import (
     breakdown_gap_over_time,
@@ -16,7 +16,6 @@ from dashboard.figures_inequality import (
 )
 from indicators.catalogue import load_catalogue
 from indicators.gaps import latest_gender_summary
-from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 
 CAT = load_catalogue()
@@ -38,7 +37,7 @@ def snap():
              source="fixture_itu", estimate=True)
         for code, func in (("i99H.Y15_24", itu_youth), ("i99H.REST", itu_rest))
     ]  # fmt: skip
-    return fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+    return fixture_with(*extra)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_observations, fixture_snapshot, rows
+from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_with, rows
 
 from dashboard.charts import Chart
 from dashboard.figures_overview import (
@@ -19,7 +19,6 @@ from dashboard.figures_overview import (
 from indicators.catalogue import load_catalogue
 from indicators.claims import VERDICTS, check_claims
 from indicators.divides import income_gap
-from indicators.schema import concat_observations
 from indicators.snapshot import load_snapshot
 
 CAT = load_catalogue()
@@ -41,7 +40,7 @@ def snap():
         rows(USE, high_income, economies=["HIC"]),
         rows(USE, low_income, economies=["LIC"]),
     ]
-    return fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+    return fixture_with(*extra)
 
 
 @pytest.fixture(scope="module")

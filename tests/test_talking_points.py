@@ -4,7 +4,14 @@ the snapshot's value recomputed here, with its year, source and vintage."""
 from __future__ import annotations
 
 import pytest
-from fixtures import YEARS, fixture_internet, fixture_observations, fixture_snapshot, rows
+from fixtures import (
+    YEARS,
+    fixture_internet,
+    fixture_observations,
+    fixture_snapshot,
+    fixture_with,
+    rows,
+)
 
 from indicators.affordability import BROADBAND_COMMISSION_THRESHOLD, affordability_by_group
 from indicators.catalogue import load_catalogue
@@ -203,7 +210,7 @@ def test_income_sentence_does_not_say_the_ratio_fell_when_it_rose() -> None:
 
     extra = [rows(USE, lambda c, y: fixture_internet("E01", y), economies=["HIC"]),
              rows(USE, falling, economies=["LIC"])]  # fmt: skip
-    snap = fixture_snapshot(concat_observations([fixture_observations(), *extra]))
+    snap = fixture_with(*extra)
     gap = income_gap(snap, CAT, baseline=BASELINE).table.set_index("year")["ratio"]
     assert gap.iloc[-1] > gap.loc[BASELINE]
     (point,) = talking_points(snap, CAT, areas=["income"])
