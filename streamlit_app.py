@@ -1,6 +1,6 @@
 """WSIS+20 dashboard: the app shell (`streamlit run streamlit_app.py`).
 
-Sets up the page, the navigation between the pages in dashboard/pages/, the sidebar (snapshot,
+Sets up the page, the navigation between the pages in dashboard/app/pages/, the sidebar (snapshot,
 source releases, optional live refresh) and the link notices shared by every page. A link of the
 form `?page=explorer&indicator=...` opens that page with the rest of its parameters. Pages do
 their own work inside `page_guard`, so no visitor ever sees a traceback.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.data import get_data
-from dashboard.sidebar import render_sidebar
-from dashboard.state import PAGES
-from dashboard.ui import page_guard, shell_link_notices
+from dashboard.app.cache import get_data
+from dashboard.app.sidebar import render_sidebar
+from dashboard.app.state import PAGES
+from dashboard.app.ui import page_guard, shell_link_notices
 
 st.set_page_config(
     page_title="WSIS+20: digital progress since Tunis",
@@ -23,13 +23,17 @@ st.set_page_config(
 )
 
 PAGE_FILES = {
-    "overview": ("dashboard/pages/overview.py", "Since Tunis", ":material/insights:"),
-    "areas": ("dashboard/pages/areas.py", "Challenge areas", ":material/checklist:"),
-    "inequalities": ("dashboard/pages/inequalities.py", "Inequalities", ":material/diversity_3:"),
-    "profile": ("dashboard/pages/profile.py", "Economy profile", ":material/flag:"),
-    "explorer": ("dashboard/pages/explorer.py", "Explorer", ":material/query_stats:"),
-    "presentation": ("dashboard/pages/presentation.py", "Presentation", ":material/slideshow:"),
-    "sources": ("dashboard/pages/sources.py", "Data and sources", ":material/database:"),
+    "overview": ("dashboard/app/pages/overview.py", "Since Tunis", ":material/insights:"),
+    "areas": ("dashboard/app/pages/areas.py", "Challenge areas", ":material/checklist:"),
+    "inequalities": (
+        "dashboard/app/pages/inequalities.py",
+        "Inequalities",
+        ":material/diversity_3:",
+    ),
+    "profile": ("dashboard/app/pages/profile.py", "Economy profile", ":material/flag:"),
+    "explorer": ("dashboard/app/pages/explorer.py", "Explorer", ":material/query_stats:"),
+    "presentation": ("dashboard/app/pages/presentation.py", "Presentation", ":material/slideshow:"),
+    "sources": ("dashboard/app/pages/sources.py", "Data and sources", ":material/database:"),
 }
 pages = {
     name: st.Page(path, title=title, icon=icon, url_path=name, default=(name == "overview"))

@@ -12,16 +12,16 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import print_rows, row, timed
-from indicators.affordability import affordability_by_group, median_cost_over_time
+from indicators.analytics.affordability import affordability_by_group, median_cost_over_time
+from indicators.analytics.divides import income_gap, online_offline
+from indicators.analytics.gaps import gender_parity, group_parity
+from indicators.analytics.groups import group_codes
+from indicators.analytics.progress import progress
+from indicators.analytics.targets import target_status
 from indicators.catalogue import load_catalogue
-from indicators.claims import check_claims
-from indicators.divides import income_gap, online_offline
-from indicators.gaps import gender_parity, group_parity
-from indicators.groups import group_codes
-from indicators.progress import progress
-from indicators.snapshot import load_snapshot
-from indicators.talking_points import talking_points
-from indicators.targets import target_status
+from indicators.narrative.claims import check_claims
+from indicators.narrative.talking_points import talking_points
+from indicators.store.snapshot import load_snapshot
 
 
 def run() -> list[dict]:

@@ -11,14 +11,14 @@ import sys
 import time
 
 from benchmarks.common import print_rows, row, timed
-from indicators.snapshot import PROJECT_ROOT
+from indicators.store.snapshot import PROJECT_ROOT
 
 COLD_DECK = """
 import time
 start = time.perf_counter()
-from dashboard.deck_pptx import build_pptx
+from dashboard.deck.powerpoint import build_pptx
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 data = build_pptx(load_snapshot(), load_catalogue())
 print(time.perf_counter() - start, len(data))
 """
@@ -41,14 +41,14 @@ def cold_deck_seconds() -> tuple[float, float, int]:
 
 
 def run() -> list[dict]:
-    from dashboard import export
-    from dashboard.deck import prepare_deck
-    from dashboard.deck_pdf import pdf_bytes
-    from dashboard.deck_pptx import pptx_bytes
-    from dashboard.figures_overview import internet_use_since_tunis
-    from dashboard.pack import build_pack
+    from dashboard.deck.pack import build_pack
+    from dashboard.deck.pdf import pdf_bytes
+    from dashboard.deck.powerpoint import pptx_bytes
+    from dashboard.deck.prepare import prepare_deck
+    from dashboard.exports import chart_files
+    from dashboard.figures.overview import internet_use_since_tunis
     from indicators.catalogue import load_catalogue
-    from indicators.snapshot import load_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     rows = []
     inside, wall, size = cold_deck_seconds()
@@ -64,11 +64,11 @@ def run() -> list[dict]:
     snapshot, catalogue = load_snapshot(), load_catalogue()
     chart = internet_use_since_tunis(snapshot, catalogue)
     start = time.perf_counter()
-    export.to_png(chart)
+    chart_files.to_png(chart)
     rows.append(row("first PNG export in a process (browser start)", time.perf_counter() - start))
-    warm = timed(lambda: export.to_png(chart), repeat=10)
+    warm = timed(lambda: chart_files.to_png(chart), repeat=10)
     rows.append(row("PNG export 1920x1080, browser warm (median of 10)", warm["median"], goal=0.5))
-    svg = timed(lambda: export.to_svg(chart), repeat=5)
+    svg = timed(lambda: chart_files.to_svg(chart), repeat=5)
     rows.append(row("SVG export, browser warm (median of 5)", svg["median"]))
     start = time.perf_counter()
     deck = prepare_deck(snapshot, catalogue)

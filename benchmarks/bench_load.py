@@ -45,7 +45,7 @@ from typing import Any
 
 from benchmarks.common import print_rows, row
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-from dashboard.state import DEFAULT_ECONOMIES
+from dashboard.app.state import DEFAULT_ECONOMIES
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {"width": 1280, "height": 900}
@@ -307,8 +307,8 @@ async def run_levels(
 # --- the whole test ---------------------------------------------------------------------------
 def economy_names() -> list[str]:
     """Display names of ECONOMIES as the explorer lists them (from the bundled snapshot)."""
-    from dashboard.charts import entity_labels
-    from indicators.snapshot import load_snapshot
+    from dashboard.figures.chart import entity_labels
+    from indicators.store.snapshot import load_snapshot
 
     labels = entity_labels(load_snapshot())
     return [labels[c] for c in ECONOMIES if c in labels]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.common import print_rows, row
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-from indicators.snapshot import PROJECT_ROOT
+from indicators.store.snapshot import PROJECT_ROOT
 
 PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "presentation", "sources")
 VARIANTS = {  # more explorer views worth timing (query strings)
@@ -122,10 +122,10 @@ def run(reruns: int = 7, loads: int = 3, browser: bool = True) -> list[dict]:
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside `streamlit run`
     os.chdir(PROJECT_ROOT)
     rows = []
-    targets = [(p, f"dashboard/pages/{p}.py", "", None) for p in PAGES]
-    targets += [(n, "dashboard/pages/explorer.py", q, None) for n, q in VARIANTS.items()]
+    targets = [(p, f"dashboard/app/pages/{p}.py", "", None) for p in PAGES]
+    targets += [(n, "dashboard/app/pages/explorer.py", q, None) for n, q in VARIANTS.items()]
     targets += [
-        (f"sources ({tab} tab)", "dashboard/pages/sources.py", "", {"sources-tab": tab})
+        (f"sources ({tab} tab)", "dashboard/app/pages/sources.py", "", {"sources-tab": tab})
         for tab in ("Coverage", "Aggregates")
     ]
     for name, path, query, state in targets:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import print_rows, row, timed
-from indicators.snapshot import PROJECT_ROOT, load_snapshot
+from indicators.store.snapshot import PROJECT_ROOT, load_snapshot
 
 DEFAULT_RAW = PROJECT_ROOT.parent / "shared" / "data" / "raw"
 
@@ -24,7 +24,7 @@ def cold_load_seconds(*, processes: int = 5) -> list[float]:
     per process. Several processes, because one sample swings with whatever else the machine
     is doing."""
     code = (
-        "import time; from indicators.snapshot import load_snapshot; "
+        "import time; from indicators.store.snapshot import load_snapshot; "
         "t=time.perf_counter(); load_snapshot(); print(time.perf_counter()-t)"
     )
     times = []
@@ -58,7 +58,7 @@ def run(raw: Path = DEFAULT_RAW) -> list[dict]:
     unverified = timed(lambda: load_snapshot(verify=False), repeat=20)
     rows.append(row("snapshot load, warm, without checksum verification", unverified["median"]))
     if raw.is_dir():
-        from indicators.build import build_snapshot
+        from indicators.store.build import build_snapshot
 
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()

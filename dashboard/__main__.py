@@ -70,7 +70,7 @@ def _check_out(out: Path | None) -> Path:
 
 
 def _options(args: argparse.Namespace):
-    from dashboard.story import StoryOptions
+    from dashboard.deck.story import StoryOptions
 
     slides = None if args.slides is None else tuple(args.slides.split(","))
     kwargs = {k: getattr(args, k) for k in ("title", "subtitle") if getattr(args, k) is not None}
@@ -81,14 +81,14 @@ def run_deck(args: argparse.Namespace) -> int:
     """Build and write the deck; return the exit code."""
     from tqdm import tqdm
 
-    from dashboard import renderer
-    from dashboard.deck import prepare_deck, write_output
-    from dashboard.deck_pdf import pdf_bytes
-    from dashboard.deck_pptx import pptx_bytes
-    from dashboard.pack import build_pack
-    from dashboard.story import DEFAULT_DECK, select_specs
+    from dashboard.deck.pack import build_pack
+    from dashboard.deck.pdf import pdf_bytes
+    from dashboard.deck.powerpoint import pptx_bytes
+    from dashboard.deck.prepare import prepare_deck, write_output
+    from dashboard.deck.story import DEFAULT_DECK, select_specs
+    from dashboard.exports import renderer
     from indicators.catalogue import load_catalogue
-    from indicators.snapshot import load_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     if args.list:
         for spec in DEFAULT_DECK:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from indicators.catalogue import Indicator
 from indicators.errors import WsisDataError
-from indicators.snapshot import Snapshot
+from indicators.store.snapshot import Snapshot
 
 
 def is_number(value: object) -> bool:

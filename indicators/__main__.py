@@ -22,8 +22,8 @@ def _store_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from indicators.build import build_snapshot
-    from indicators.snapshot import load_snapshot
+    from indicators.store.build import build_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     start = time.perf_counter()
     path = build_snapshot(
@@ -38,8 +38,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from indicators.refresh import refresh_snapshot
-    from indicators.wb_api import default_progress_bar
+    from indicators.sources.wb_api import default_progress_bar
+    from indicators.store.refresh import refresh_snapshot
 
     result = refresh_snapshot(
         store=args.store,
@@ -52,7 +52,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from indicators.snapshot import load_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     snap = load_snapshot(store=args.store)
     obs = snap.observations
@@ -69,7 +69,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from indicators.snapshot import load_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     snap = load_snapshot(store=args.store, snapshot_id=args.id)
     print(f"snapshot {snap.id}: checksums and row counts match its descriptor")
@@ -77,7 +77,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from indicators.snapshot import current_id, list_snapshots
+    from indicators.store.snapshot import current_id, list_snapshots
 
     cur = current_id(args.store)
     for snap_id in list_snapshots(args.store):
@@ -86,7 +86,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_use(args: argparse.Namespace) -> int:
-    from indicators.snapshot import set_current
+    from indicators.store.snapshot import set_current
 
     set_current(args.store, args.id)
     print(f"current snapshot is now {args.id}")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.schema import concat_observations
-from indicators.snapshot import Snapshot
+from indicators.store.snapshot import Snapshot
 
 ECONOMIES = ("E01", "E02", "E03", "E04", "E05", "E06")
 INCOME_TODAY = {"E01": "HIC", "E02": "HIC", "E03": "UMC", "E04": "LMC", "E05": "LIC", "E06": "LIC"}

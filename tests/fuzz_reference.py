@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from fuzz_support import Invalid, Table
 
-from indicators import ddf, itu_datahub, wb_csv
 from indicators.schema import FIRST_YEAR
+from indicators.sources import ddf, itu_datahub, wb_csv
 
 
 def records_of(data: bytes) -> list[list[str]] | Invalid:

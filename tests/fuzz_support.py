@@ -27,9 +27,9 @@ from test_wb_csv import COUNTRY_HEADER
 from test_wb_long import FIELDS as LONG_FIELDS
 from test_wb_long import fixture_package
 
-from indicators import wb_csv
 from indicators.errors import SourceFormatError
 from indicators.schema import FIRST_YEAR, LAST_YEAR, OBSERVATION_COLUMNS, check_observations
+from indicators.sources import wb_csv
 
 EXAMPLES = int(os.environ.get("WSIS_FUZZ_EXAMPLES", "12"))
 RANDOM = "WSIS_FUZZ_EXAMPLES" in os.environ

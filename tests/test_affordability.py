@@ -19,7 +19,7 @@ from fixtures import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.affordability import (
+from indicators.analytics.affordability import (
     BROADBAND_COMMISSION_THRESHOLD,
     affordability_by_group,
     cost_table,
@@ -29,7 +29,7 @@ from indicators.affordability import (
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.schema import concat_observations
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FIXED, MOBILE = "i154_FBB5_GNI", "i271mb_5GB_GNI"

@@ -9,12 +9,12 @@ from fixtures import ECONOMIES, fixture_internet, fixture_population, fixture_sn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.aggregates import aggregate, aggregate_groups, compare_with_published
+from indicators.analytics.aggregates import aggregate, aggregate_groups, compare_with_published
+from indicators.analytics.groups import Group, income_group_in, income_history_of, resolve_group
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.groups import Group, income_group_in, income_history_of, resolve_group
 from indicators.schema import concat_observations
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 SNAP = fixture_snapshot()

@@ -9,10 +9,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import REFRESH_ENV
-from indicators import refresh
+from dashboard.app.cache import REFRESH_ENV
 from indicators.errors import RefreshError
-from indicators.snapshot import load_snapshot
+from indicators.store import refresh
+from indicators.store.snapshot import load_snapshot
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 

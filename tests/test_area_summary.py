@@ -8,10 +8,15 @@ import pandas as pd
 import pytest
 from fixtures import ECONOMIES, fixture_with, rows
 
-from dashboard.area_summary import MEDIAN_MIN_SHARE, area_summaries, coverage_text, world_series
 from dashboard.theme import STATUS_COLOURS
+from dashboard.views.area_summary import (
+    MEDIAN_MIN_SHARE,
+    area_summaries,
+    coverage_text,
+    world_series,
+)
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import Snapshot, load_snapshot
+from indicators.store.snapshot import Snapshot, load_snapshot
 
 CAT = load_catalogue()
 USE, HOMES = "IT.NET.USER.ZS", "xHH6_IDI"

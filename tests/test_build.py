@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 from fixtures import fixture_snapshot
 
-from indicators.build import (
+from indicators.catalogue import load_catalogue
+from indicators.schema import normalise_observations
+from indicators.store.build import (
     build_memberships,
     build_snapshot,
     derive_sex_population,
     drop_price_placeholders,
 )
-from indicators.catalogue import load_catalogue
-from indicators.schema import normalise_observations
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 
 def value(snap, indicator: str, economy: str, year: int) -> float:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from fixtures import FIXTURE_VINTAGE, fixture_with, rows
 
-from dashboard.cards import (
+from dashboard.formatting import format_change, format_people, format_value, source_names
+from dashboard.views.cards import (
     Card,
     affordability_card,
     gender_parity_card,
@@ -16,9 +17,8 @@ from dashboard.cards import (
     people_cards,
     profile_cards,
 )
-from dashboard.formatting import format_change, format_people, format_value, source_names
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import Snapshot, load_snapshot
+from indicators.store.snapshot import Snapshot, load_snapshot
 
 CAT = load_catalogue()
 USE, BBND, CEL, PRICE = "IT.NET.USER.ZS", "IT.NET.BBND.P2", "IT.CEL.SETS.P2", "i154_FBB5_GNI"

@@ -17,7 +17,7 @@ from indicators.catalogue import (
     validate,
 )
 from indicators.errors import UnknownCodeError
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CATALOGUE = load_catalogue()
 DOCUMENT = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from fixtures import FIXTURE_VINTAGE, fixture_snapshot
 
-from dashboard import charts
-from dashboard.charts import Chart, apply_mode, entity_labels, frame_figure, slug, wrap
+from dashboard.figures import chart
+from dashboard.figures.chart import Chart, apply_mode, entity_labels, frame_figure, slug, wrap
 from dashboard.theme import DARK, LIGHT, NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
@@ -97,7 +97,7 @@ def test_slug_never_ends_with_a_hyphen_after_truncation() -> None:
     assert not slug(text).endswith("-"), slug(text)
 
 
-@pytest.mark.parametrize("width", [10, 40, charts.FOOTER_WRAP])
+@pytest.mark.parametrize("width", [10, 40, chart.FOOTER_WRAP])
 def test_wrap_keeps_words_within_width(width: int) -> None:
     text = "  The quick\tbrown fox\n jumps over the lazy dog " * 6
     lines = wrap(text, width)
@@ -109,34 +109,34 @@ def test_wrap_keeps_words_within_width(width: int) -> None:
 
 def test_footer_lines_put_source_first_then_each_note() -> None:
     source, notes = "Source: " + "producer release " * 12, ["note one " * 20, "Short note."]
-    lines = charts.footer_lines(source, notes)
+    lines = chart.footer_lines(source, notes)
     assert lines == wrap(source) + wrap(notes[0]) + wrap(notes[1])
     assert lines[-1] == "Short note." and len(lines) > 3
 
 
 def test_header_text_bolds_title_and_escapes_markup() -> None:
-    text, extra = charts.header_text("Rise <b>&</b>", "Unit: %")
-    span = f"<span style='font-size:{charts.SUBTITLE_SIZE}px'>Unit: %</span>"
+    text, extra = chart.header_text("Rise <b>&</b>", "Unit: %")
+    span = f"<span style='font-size:{chart.SUBTITLE_SIZE}px'>Unit: %</span>"
     assert text == f"<b>Rise &lt;b&gt;&amp;&lt;/b&gt;</b><br>{span}"
     assert extra == 0
-    assert "<span" not in charts.header_text("Title", "")[0]
+    assert "<span" not in chart.header_text("Title", "")[0]
 
 
 @pytest.mark.parametrize("words", [1, 30, 60])
 def test_header_text_counts_the_extra_title_lines(words: int) -> None:
     title = " ".join(["word"] * words)
-    text, extra = charts.header_text(title, "")
-    n = len(wrap(title, charts.TITLE_WRAP))
-    assert extra == charts.TITLE_LINE * (n - 1)
+    text, extra = chart.header_text(title, "")
+    n = len(wrap(title, chart.TITLE_WRAP))
+    assert extra == chart.TITLE_LINE * (n - 1)
     assert text.count("<b>") == n
 
 
 def test_header_block_of_plain_and_framed_figures(figure: go.Figure) -> None:
-    assert charts.header_block(go.Figure()) == charts.HEADER_HEIGHT - 30
-    _, extra = charts.header_text("long " * 40, "unit")
+    assert chart.header_block(go.Figure()) == chart.HEADER_HEIGHT - 30
+    _, extra = chart.header_text("long " * 40, "unit")
     framed = frame_figure(figure, title="long " * 40, subtitle="unit", source="s")
     assert extra > 0
-    assert charts.header_block(framed) == charts.HEADER_HEIGHT - 30 + extra
+    assert chart.header_block(framed) == chart.HEADER_HEIGHT - 30 + extra
 
 
 def test_frame_figure_has_title_subtitle_source_and_notes(framed: go.Figure) -> None:
@@ -165,19 +165,19 @@ def test_frame_figure_keeps_the_data(figure: go.Figure) -> None:
 
 
 def test_legend_on_top_is_horizontal_above_the_plot(figure: go.Figure) -> None:
-    charts.legend_on_top(figure)
+    chart.legend_on_top(figure)
     legend = figure.layout.legend
     assert (legend.orientation, legend.y, legend.yanchor, legend.x) == ("h", 1.0, "bottom", 0)
 
 
 @pytest.mark.parametrize("top", [None, 0, 400])
 def test_pin_header_places_legend_under_the_header(framed: go.Figure, top: int | None) -> None:
-    block = charts.header_block(framed)
-    charts.pin_header(framed, height=900, top=top)
+    block = chart.header_block(framed)
+    chart.pin_header(framed, height=900, top=top)
     assert framed.layout.height == 900
     assert framed.layout.legend.yref == "container"
     assert framed.layout.legend.y == pytest.approx(1 - (block + 4) / 900)
-    assert framed.layout.margin.t == max(block + charts.LEGEND_BAND, top or 0)
+    assert framed.layout.margin.t == max(block + chart.LEGEND_BAND, top or 0)
 
 
 def test_dark_mode_swaps_neutral_inks_and_keeps_colours_and_data(framed: go.Figure) -> None:

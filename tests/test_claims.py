@@ -8,7 +8,8 @@ import pytest
 from fixtures import ECONOMIES, fixture_snapshot, fixture_with, rows
 
 from indicators.catalogue import load_catalogue
-from indicators.claims import (
+from indicators.errors import UnknownCodeError
+from indicators.narrative.claims import (
     CANNOT_CHECK,
     NOT_SUPPORTED,
     PARTLY,
@@ -18,9 +19,8 @@ from indicators.claims import (
     evaluate_claim,
     load_claims,
 )
-from indicators.errors import UnknownCodeError
-from indicators.snapshot import load_snapshot
-from indicators.talking_points import talking_points
+from indicators.narrative.talking_points import talking_points
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 

@@ -13,7 +13,7 @@ from pptx import Presentation
 from test_export import chromium, needs_chromium
 
 from dashboard import __main__ as cli
-from dashboard.story import DEFAULT_DECK
+from dashboard.deck.story import DEFAULT_DECK
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,14 +22,14 @@ import pytest
 from test_snapshot import write
 
 from indicators.errors import SnapshotError
-from indicators.snapshot import current_id, list_snapshots, load_snapshot, store_lock
+from indicators.store.snapshot import current_id, list_snapshots, load_snapshot, store_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
 import contextlib, functools, json, os, sys, time
 from pathlib import Path
-from indicators import snapshot
+from indicators.store import snapshot
 
 mode, store, go, log = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 option = sys.argv[5] if len(sys.argv) > 5 else ""
@@ -100,8 +100,8 @@ elif mode == "holder":
 elif mode == "refresher":
     import responses
     from wb_api_fake import FakeWorldBankApi, LAST, FIRST, PER_PAGE, fixture_clock
-    from indicators.refresh import refresh_snapshot
-    from indicators.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
+    from indicators.store.refresh import refresh_snapshot
+    from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
     requests_ = [ApiSeriesRequest("IT.NET.USER.ZS", db=WDI_DB),
                  ApiSeriesRequest("IT.NET.USER.FE.ZS", db=GENDER_DB)]
     slow_tables(0.3)

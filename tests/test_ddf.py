@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.ddf import GEO_ALIASES, concept_to_indicator, read_ddf_datapoints
 from indicators.errors import SourceFormatError
 from indicators.schema import OBSERVATION_COLUMNS
+from indicators.sources.ddf import GEO_ALIASES, concept_to_indicator, read_ddf_datapoints
 
 FIXTURE_CONCEPT = "xx_test_fe_zs"
 FIXTURE_GEOS = ("aaa", "bbb", *sorted(GEO_ALIASES))

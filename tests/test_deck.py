@@ -9,9 +9,9 @@ import pytest
 from fixtures import fixture_snapshot
 from test_export import fixture_chart
 
-from dashboard import deck as D
-from dashboard.charts import Chart
-from dashboard.story import Slide, SlideSpec, StoryOptions, TalkingPoint
+from dashboard.deck import prepare as D
+from dashboard.deck.story import Slide, SlideSpec, StoryOptions, TalkingPoint
+from dashboard.figures.chart import Chart
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
 

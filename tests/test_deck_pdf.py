@@ -12,9 +12,9 @@ from pptx import Presentation
 from test_deck import fixture_deck
 from test_export import chromium, needs_chromium
 
-from dashboard import deck_pdf
-from dashboard.deck import pages_of, prepare_deck
-from dashboard.deck_pptx import pptx_bytes
+from dashboard.deck import pdf as deck_pdf
+from dashboard.deck.powerpoint import pptx_bytes
+from dashboard.deck.prepare import pages_of, prepare_deck
 from indicators.catalogue import load_catalogue
 
 
@@ -39,7 +39,7 @@ def test_default_deck_renders_with_libreoffice_to_pdf_and_png_pages():
     import shutil
     import subprocess
 
-    from indicators.snapshot import load_snapshot
+    from indicators.store.snapshot import load_snapshot
 
     if deck_pdf.libreoffice_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("LibreOffice or pdftoppm not installed (make setup-test)")

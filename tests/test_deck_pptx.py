@@ -13,8 +13,9 @@ from pptx.util import Emu
 from test_deck import CITATION, fixture_deck
 from test_export import chromium, needs_chromium
 
-from dashboard import deck_pptx, renderer
-from dashboard.deck import as_text
+from dashboard.deck import powerpoint
+from dashboard.deck.prepare import as_text
+from dashboard.exports import renderer
 
 
 def shapes(slide) -> dict[str, object]:
@@ -28,7 +29,7 @@ def shapes(slide) -> dict[str, object]:
 @needs_chromium
 def test_pptx_slides_titles_pictures_sources_and_notes():
     deck = fixture_deck()
-    prs = Presentation(io.BytesIO(deck_pptx.pptx_bytes(deck)))
+    prs = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck)))
     slides = list(prs.slides)
     assert len(slides) == 1 + len(deck.slides) + 1 + 1  # title, slides, claims, data notes
     assert (prs.slide_width, prs.slide_height) == (Emu(12191695), Emu(6858000))  # 16:9
@@ -62,7 +63,7 @@ def test_pptx_slides_titles_pictures_sources_and_notes():
 @needs_chromium
 def test_table_slide_shows_the_table_rows():
     deck = fixture_deck(slides=("table",))
-    prs = Presentation(io.BytesIO(deck_pptx.pptx_bytes(deck)))
+    prs = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck)))
     grid = shapes(prs.slides[1])["Data table"].table
     table = deck.slides[0].table
     assert [c.text for c in grid.rows[0].cells] == list(table.columns)
@@ -74,7 +75,7 @@ def test_table_slide_shows_the_table_rows():
 @chromium
 @needs_chromium
 def test_pptx_is_reproducible_and_dated_by_the_snapshot():
-    one, two = deck_pptx.pptx_bytes(fixture_deck()), deck_pptx.pptx_bytes(fixture_deck())
+    one, two = powerpoint.pptx_bytes(fixture_deck()), powerpoint.pptx_bytes(fixture_deck())
     assert one == two
     props = Presentation(io.BytesIO(one)).core_properties
     built = fixture_snapshot().descriptor["built_at"]
@@ -90,7 +91,7 @@ def test_user_options_reach_the_title_slide_and_document_date():
     deck = fixture_deck(
         slides=("second", "first"), title="T custom", subtitle="S custom", date=when
     )
-    prs = Presentation(io.BytesIO(deck_pptx.pptx_bytes(deck)))
+    prs = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck)))
     first = shapes(prs.slides[0])
     assert first["Title"].text_frame.text == "T custom"
     assert first["Subtitle"].text_frame.text == "S custom"
@@ -106,7 +107,7 @@ def test_without_chromium_chart_slides_become_native_tables(monkeypatch):
     monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")
     deck = fixture_deck()
     assert not deck.images and "apt-get install chromium" in deck.image_problem
-    prs = Presentation(io.BytesIO(deck_pptx.pptx_bytes(deck)))
+    prs = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck)))
     for slide in list(prs.slides)[1:4]:
         found = shapes(slide)
         assert "Chart" not in found and "Data table" in found and "Source line" in found

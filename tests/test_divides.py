@@ -16,10 +16,10 @@ from fixtures import (
     rows,
 )
 
+from indicators.analytics.divides import income_gap, online_offline
 from indicators.catalogue import load_catalogue
-from indicators.divides import income_gap, online_offline
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"

@@ -11,8 +11,8 @@ import pytest
 from fixtures import fixture_snapshot
 from PIL import Image
 
-from dashboard import export, renderer
-from dashboard.charts import FOOTER_SIZE, Chart, entity_labels, line_chart, source_line
+from dashboard.exports import chart_files, renderer
+from dashboard.figures.chart import FOOTER_SIZE, Chart, entity_labels, line_chart, source_line
 from indicators.catalogue import load_catalogue
 
 chromium = pytest.mark.xdist_group("chromium")
@@ -63,7 +63,7 @@ def png_array(data: bytes) -> np.ndarray:
 
 def test_csv_is_exactly_the_plotted_data():
     chart = fixture_chart()
-    back = pd.read_csv(io.BytesIO(export.to_csv(chart)))
+    back = pd.read_csv(io.BytesIO(chart_files.to_csv(chart)))
     assert list(back.columns) == list(chart.data.columns)
     pd.testing.assert_frame_equal(
         back, chart.data.astype({"entity": str, "source": str, "vintage": str}), check_dtype=False
@@ -72,27 +72,27 @@ def test_csv_is_exactly_the_plotted_data():
 
 def test_html_is_standalone_with_title_and_no_cdn():
     chart = fixture_chart()
-    html = export.to_html(chart).decode("utf-8")
+    html = chart_files.to_html(chart).decode("utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert "<title>Internet use rose in every fixture economy" in html
     assert "<script src=" not in html  # no CDN: plotly.js is in the page
     assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js is inline
     assert "Internet use rose in every fixture economy" in html
-    assert export.to_html(chart) == export.to_html(chart)  # stable div id and trace ids
+    assert chart_files.to_html(chart) == chart_files.to_html(chart)  # stable div id and trace ids
 
 
 def test_wrap_px_keeps_words_and_width():
     text = "Women trail men in Internet use in most economies of the fixture world " * 3
-    lines = export.wrap_px(text, width=300, size=20, bold=True)
+    lines = chart_files.wrap_px(text, width=300, size=20, bold=True)
     assert len(lines) > 2
     assert " ".join(lines) == " ".join(text.split())
-    assert all(export.text_width(line, size=20, bold=True) <= 300 for line in lines)
+    assert all(chart_files.text_width(line, size=20, bold=True) <= 300 for line in lines)
 
 
 def test_export_figure_is_light_opaque_and_sized():
     chart = fixture_chart()
-    for variant, (width, height, _) in export.VARIANTS.items():
-        fig = export.export_figure(chart, variant=variant)
+    for variant, (width, height, _) in chart_files.VARIANTS.items():
+        fig = chart_files.export_figure(chart, variant=variant)
         # 'full' keeps the figure's own height (plotly's default 450 when it sets none)
         expected = height or int(chart.figure.layout.height or 450)
         assert (fig.layout.width, fig.layout.height) == (width, expected)
@@ -102,15 +102,15 @@ def test_export_figure_is_light_opaque_and_sized():
 
 def test_square_export_wraps_title_and_footer_and_grows_margins():
     chart = fixture_chart(long_footer=True)
-    slide = export.export_figure(chart, variant="slide")
-    square = export.export_figure(chart, variant="square")
+    slide = chart_files.export_figure(chart, variant="slide")
+    square = chart_files.export_figure(chart, variant="square")
     assert square.layout.title.text.count("<br>") > slide.layout.title.text.count("<br>")
     assert square.layout.margin.t > slide.layout.margin.t
     footer = next(a for a in square.layout.annotations if a.name == "footer")
     lines = footer.text.split("<br>")
     room = 540 - square.layout.margin.l - 16
-    assert all(export.text_width(x, size=FOOTER_SIZE) <= room for x in lines)
-    assert square.layout.margin.b >= 56 + export.FOOTER_LINE * len(lines)
+    assert all(chart_files.text_width(x, size=FOOTER_SIZE) <= room for x in lines)
+    assert square.layout.margin.b >= 56 + chart_files.FOOTER_LINE * len(lines)
     assert "".join(lines).replace(" ", "") == (
         (chart.source + "".join(chart.notes)).replace(" ", "")
     )
@@ -119,9 +119,9 @@ def test_square_export_wraps_title_and_footer_and_grows_margins():
 def test_unknown_variant_and_format_are_clear_errors():
     chart = fixture_chart()
     with pytest.raises(renderer.ExportError, match="variant"):
-        export.export_figure(chart, variant="poster")
+        chart_files.export_figure(chart, variant="poster")
     with pytest.raises(renderer.ExportError, match="format"):
-        export.export_bytes(chart, "gif")
+        chart_files.export_bytes(chart, "gif")
 
 
 def test_no_chromium_gives_install_hint_while_csv_and_html_work(monkeypatch):
@@ -129,11 +129,11 @@ def test_no_chromium_gives_install_hint_while_csv_and_html_work(monkeypatch):
     chart = fixture_chart()
     assert not renderer.image_export_available()
     assert "sudo apt-get install chromium" in renderer.image_problem()
-    for make in (export.to_png, export.to_svg, export.to_pdf):
+    for make in (chart_files.to_png, chart_files.to_svg, chart_files.to_pdf):
         with pytest.raises(renderer.ExportUnavailable, match="apt-get install chromium"):
             make(chart)
-    assert export.to_csv(chart).startswith(b"entity,")
-    assert b"<html" in export.to_html(chart)[:300].lower()
+    assert chart_files.to_csv(chart).startswith(b"entity,")
+    assert b"<html" in chart_files.to_html(chart)[:300].lower()
 
 
 # --- rendered by chromium ------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_no_chromium_gives_install_hint_while_csv_and_html_work(monkeypatch):
 @needs_chromium
 @pytest.mark.parametrize(("variant", "size"), [("slide", (1920, 1080)), ("square", (1080, 1080))])
 def test_png_size_opaque_and_not_blank(variant, size):
-    img = png_array(export.to_png(fixture_chart(), variant=variant))
+    img = png_array(chart_files.to_png(fixture_chart(), variant=variant))
     assert (img.shape[1], img.shape[0]) == size
     assert (img[..., 3] == 255).all()  # opaque background
     grey = img[..., :3].mean(axis=2)
@@ -154,7 +154,7 @@ def test_png_size_opaque_and_not_blank(variant, size):
 @chromium
 @needs_chromium
 def test_png_keeps_title_and_footer_inside_the_image():
-    img = png_array(export.to_png(fixture_chart(long_footer=True), variant="square"))
+    img = png_array(chart_files.to_png(fixture_chart(long_footer=True), variant="square"))
     ink = np.where((img[..., :3].mean(axis=2) < 160).any(axis=1))[0]
     assert ink[0] >= 12  # the title does not touch the top edge
     assert ink[-1] <= img.shape[0] - 12  # the footer is not cut at the bottom
@@ -166,16 +166,16 @@ def test_png_keeps_title_and_footer_inside_the_image():
 @needs_chromium
 def test_svg_is_valid_xml_with_title_source_and_stable_bytes():
     chart = fixture_chart()
-    svg = export.to_svg(chart)
+    svg = chart_files.to_svg(chart)
     root = ET.fromstring(svg)
     text = " ".join(t for t in root.itertext())
     assert "Internet use rose in every fixture economy" in text
     assert "Source:" in text and chart.subtitle in text
     assert "Liberation Sans" in svg.decode("utf-8")
-    assert export.to_svg(chart) == svg
+    assert chart_files.to_svg(chart) == svg
 
 
 @chromium
 @needs_chromium
 def test_pdf_is_a_pdf():
-    assert export.to_pdf(fixture_chart()).startswith(b"%PDF")
+    assert chart_files.to_pdf(fixture_chart()).startswith(b"%PDF")

@@ -38,14 +38,14 @@ from wb_api_fake import (
 )
 
 from indicators.errors import RefreshError, SnapshotError
-from indicators.refresh import refresh_snapshot
-from indicators.snapshot import (
+from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
+from indicators.store.refresh import refresh_snapshot
+from indicators.store.snapshot import (
     current_id,
     list_snapshots,
     load_snapshot,
     write_snapshot,
 )
-from indicators.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data"
@@ -369,9 +369,9 @@ import functools, sys, time
 from pathlib import Path
 import responses
 from wb_api_fake import FakeWorldBankApi, LAST, FIRST, PER_PAGE, fixture_clock
-from indicators import snapshot
-from indicators.refresh import refresh_snapshot
-from indicators.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
+from indicators.store import snapshot
+from indicators.store.refresh import refresh_snapshot
+from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
 
 store, point, marker = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 REQUESTS = [ApiSeriesRequest("IT.NET.USER.ZS", db=WDI_DB),

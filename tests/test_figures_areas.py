@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from test_area_summary import CAT, HOMES, USE, fixture_area_snapshot
 
-from dashboard.area_summary import area_summaries
-from dashboard.figures_areas import area_grid, area_small_multiples, panels_of
-from indicators.snapshot import load_snapshot
+from dashboard.figures.areas import area_grid, area_small_multiples, panels_of
+from dashboard.views.area_summary import area_summaries
+from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,10 @@ from fixtures import (
     fixture_snapshot,
 )
 
-from dashboard import figures_sources as fs
-from dashboard.explorer_series import (
+from dashboard.figures import sources as fs
+from dashboard.figures.explorer import TITLE_LIMIT, fit_title, line_figure, slope_figure, spread
+from dashboard.theme import ENTITY_COLOURS
+from dashboard.views.explorer_series import (
     SERIES_COLUMNS,
     entity_choices,
     entity_colours,
@@ -27,11 +29,9 @@ from dashboard.explorer_series import (
     progress_rows,
     series,
 )
-from dashboard.figures_explorer import TITLE_LIMIT, fit_title, line_figure, slope_figure, spread
-from dashboard.theme import ENTITY_COLOURS
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 WWW = "IT.NET.USER.ZS"
 

@@ -7,16 +7,16 @@ import numpy as np
 import pytest
 from fixtures import fixture_with, rows
 
-from dashboard.figures_inequality import (
+from dashboard.figures.inequality import (
     breakdown_gap_over_time,
     breakdown_levels,
     gender_dumbbell,
     parity_groups,
     parity_over_time,
 )
+from indicators.analytics.gaps import latest_gender_summary
 from indicators.catalogue import load_catalogue
-from indicators.gaps import latest_gender_summary
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS"

@@ -8,8 +8,8 @@ import pytest
 from fixtures import ECONOMIES, fixture_internet, fixture_snapshot
 from test_figures_explorer import WWW
 
-from dashboard.explorer_series import default_map_year, map_years
-from dashboard.figures_map import map_figure
+from dashboard.figures.world_map import map_figure
+from dashboard.views.explorer_series import default_map_year, map_years
 from indicators.catalogue import load_catalogue
 
 

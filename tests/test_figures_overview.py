@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_with, rows
 
-from dashboard.charts import Chart
-from dashboard.figures_overview import (
+from dashboard.figures.chart import Chart
+from dashboard.figures.overview import (
     VERDICT_COLOURS,
     claims_table,
     gap_phrase,
@@ -16,10 +16,10 @@ from dashboard.figures_overview import (
     income_levels_chart,
     internet_use_since_tunis,
 )
+from indicators.analytics.divides import income_gap
 from indicators.catalogue import load_catalogue
-from indicators.claims import VERDICTS, check_claims
-from indicators.divides import income_gap
-from indicators.snapshot import load_snapshot
+from indicators.narrative.claims import VERDICTS, check_claims
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"

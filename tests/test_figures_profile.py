@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fixtures import ECONOMIES, INCOME_TODAY, REGION, fixture_snapshot
 
-from dashboard.figures_profile import (
+from dashboard.figures.profile import (
     GROUP_NAMES,
     comparators,
     history_reference,
@@ -23,10 +23,10 @@ from dashboard.figures_profile import (
     target_table,
 )
 from dashboard.theme import STATUS_COLOURS
+from indicators.analytics.groups import income_history_of
+from indicators.analytics.targets import target_status
 from indicators.catalogue import load_catalogue
-from indicators.groups import income_history_of
-from indicators.snapshot import load_snapshot
-from indicators.targets import target_status
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"

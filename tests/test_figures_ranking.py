@@ -8,7 +8,7 @@ import pytest
 from fixtures import ECONOMIES, fixture_internet, fixture_snapshot
 from test_figures_explorer import WWW
 
-from dashboard.figures_ranking import ranking_figure
+from dashboard.figures.ranking import ranking_figure
 from indicators.catalogue import load_catalogue
 
 

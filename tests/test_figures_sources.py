@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from fixtures import fixture_observations, fixture_snapshot
 
-from dashboard import figures_sources as fs
+from dashboard.figures import sources as fs
 from indicators.catalogue import load_catalogue
 from indicators.schema import OBSERVATION_COLUMNS
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"

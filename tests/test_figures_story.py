@@ -8,10 +8,8 @@ import pandas as pd
 import pytest
 from fixtures import fixture_snapshot
 
-from dashboard.area_summary import MEASUREMENT
-from dashboard.charts import Chart, _esc
-from dashboard.figures_sources import sources_table
-from dashboard.figures_story import (
+from dashboard.figures.chart import Chart, _esc
+from dashboard.figures.deck_figures import (
     INCOME,
     data_gaps,
     people_offline,
@@ -19,9 +17,11 @@ from dashboard.figures_story import (
     sources_used,
     table_chart,
 )
+from dashboard.figures.sources import sources_table
+from dashboard.views.area_summary import MEASUREMENT
+from indicators.analytics.divides import online_offline
 from indicators.catalogue import load_catalogue
-from indicators.divides import online_offline
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"

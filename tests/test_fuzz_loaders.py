@@ -82,9 +82,9 @@ from test_wb_long import FIELDS as LONG_FIELDS
 from test_wb_long import fixture_long_series, fixture_package
 from test_wb_long import fixture_rows as long_rows
 
-from indicators import ddf, itu_datahub, itu_keyict, wb_csv, wb_long
 from indicators.errors import SourceFormatError
 from indicators.schema import check_observations
+from indicators.sources import ddf, itu_datahub, itu_keyict, wb_csv, wb_long
 
 # --- CSV loaders --------------------------------------------------------------------------------
 

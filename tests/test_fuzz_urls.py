@@ -21,8 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from dashboard import renderer
-from dashboard.state import (
+from dashboard.app.state import (
     CHANGES,
     CHARTS,
     MAP_MODES,
@@ -34,9 +33,10 @@ from dashboard.state import (
     Vocabulary,
     parse_view,
 )
+from dashboard.exports import renderer
+from indicators.analytics.groups import fiscal_years
 from indicators.catalogue import load_catalogue
-from indicators.groups import fiscal_years
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = [f.name for f in fields(View)] + ["years", "page"]
@@ -195,7 +195,9 @@ def test_control_characters_never_reach_a_notice() -> None:
 
 # --- every page on generated queries (AppTest) --------------------------------------------------
 def run_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=120)
+    at = AppTest.from_file(
+        str(ROOT / "dashboard" / "app" / "pages" / f"{page}.py"), default_timeout=120
+    )
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

@@ -40,7 +40,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from test_itu_keyict import build_workbook
 from test_wb_classification import build_class, build_history
 
-from indicators import itu_keyict, wb_classification
+from indicators.sources import itu_keyict, wb_classification
 
 XLSX_TEXT = [t for t in ODD_TEXT if len(t) < 1000 and not ILLEGAL_CHARACTERS_RE.search(t)]
 XLSX_VALUE = st.one_of(

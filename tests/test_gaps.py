@@ -23,16 +23,16 @@ from fixtures import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.catalogue import load_catalogue
-from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.gaps import (
+from indicators.analytics.gaps import (
     PARITY_BAND,
     breakdown_gap,
     gender_parity,
     group_parity,
     latest_gender_summary,
 )
-from indicators.snapshot import load_snapshot
+from indicators.catalogue import load_catalogue
+from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"

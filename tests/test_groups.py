@@ -21,8 +21,7 @@ from fixtures import (
     fixture_snapshot,
 )
 
-from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.groups import (
+from indicators.analytics.groups import (
     Group,
     economies,
     fiscal_years,
@@ -31,7 +30,8 @@ from indicators.groups import (
     income_history_of,
     resolve_group,
 )
-from indicators.snapshot import Snapshot, load_snapshot
+from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.store.snapshot import Snapshot, load_snapshot
 
 SNAP = fixture_snapshot()
 SHORT = {"H": "HIC", "UM": "UMC", "LM": "LMC", "L": "LIC"}  # fixture history code -> group

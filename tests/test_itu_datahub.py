@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators import itu_datahub
 from indicators.errors import SourceFormatError
-from indicators.itu_datahub import REQUIRED_COLUMNS, DataHubFile, read_datahub_csv
+from indicators.sources import itu_datahub
+from indicators.sources.itu_datahub import REQUIRED_COLUMNS, DataHubFile, read_datahub_csv
 
 HEADER = [*REQUIRED_COLUMNS, "seriesDescription"]
 # Two series as in the price-basket export: the reported unit is wrong for the USD basket.

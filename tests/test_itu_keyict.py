@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.errors import SourceFormatError
-from indicators.itu_keyict import EXPECTED_SHEETS, KeyIctWorkbook, read_key_ict_workbook
+from indicators.sources.itu_keyict import EXPECTED_SHEETS, KeyIctWorkbook, read_key_ict_workbook
 
 MAIN, BDT, URBAN, GENDER, AGE = EXPECTED_SHEETS
 # Row labels of the fixture and the codes the brief assigns to them.

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from indicators.catalogue import Target
-from indicators.pace import (
+from indicators.analytics.pace import (
     ASSESS_COLUMNS,
     ON_TRACK_RATIO,
     PROJECTION_LIMIT,
@@ -19,6 +18,7 @@ from indicators.pace import (
     STATUSES,
     assess,
 )
+from indicators.catalogue import Target
 
 YEARS = list(range(2010, 2025))
 LATEST = YEARS[-1]

@@ -11,8 +11,8 @@ from PIL import Image
 from test_deck import fixture_deck
 from test_export import chromium, needs_chromium
 
-from dashboard import renderer
-from dashboard.pack import build_pack, stable_zip, zip_entries
+from dashboard.deck.pack import build_pack, stable_zip, zip_entries
+from dashboard.exports import renderer
 
 
 def entries(data: bytes) -> dict[str, bytes]:

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.charts import entity_labels
-from indicators.snapshot import load_snapshot
+from dashboard.figures.chart import entity_labels
+from indicators.store.snapshot import load_snapshot
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "explorer.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "explorer.py")
 WWW = "IT.NET.USER.ZS"
 BROADBAND = "IT.NET.BBND.P2"
 

@@ -9,10 +9,10 @@ import pytest
 from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
-from dashboard.figures_overview import income_gap_chart
+from dashboard.figures.overview import income_gap_chart
+from indicators.analytics.groups import fiscal_years
 from indicators.catalogue import load_catalogue
-from indicators.groups import fiscal_years
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 TUNIS = 2006

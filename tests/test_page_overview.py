@@ -9,10 +9,10 @@ import pytest
 from apptest import chart_spec, run_page
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cards import headline_cards
+from dashboard.views.cards import headline_cards
 from indicators.catalogue import load_catalogue
-from indicators.claims import check_claims
-from indicators.snapshot import load_snapshot
+from indicators.narrative.claims import check_claims
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 

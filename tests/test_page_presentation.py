@@ -8,10 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_export import chromium, needs_chromium
 
-from dashboard import renderer
-from dashboard.story import DEFAULT_DECK, DEFAULT_TITLE
+from dashboard.deck.story import DEFAULT_DECK, DEFAULT_TITLE
+from dashboard.exports import renderer
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "presentation.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "presentation.py")
 DOWNLOADS = ["PowerPoint (.pptx)", "PDF", "Charts and data (.zip)"]
 EXTRA_PAGES = 1 + 1 + 1  # title, claims check, data notes
 

@@ -7,10 +7,10 @@ import pytest
 from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cards import profile_cards
-from dashboard.figures_profile import profile_sections, target_table
+from dashboard.figures.profile import profile_sections, target_table
+from dashboard.views.cards import profile_cards
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "sources.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "sources.py")
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,9 @@ from fixtures import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.aggregates import aggregate_groups
-from indicators.catalogue import load_catalogue
-from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.groups import resolve_group
-from indicators.progress import (
+from indicators.analytics.aggregates import aggregate_groups
+from indicators.analytics.groups import resolve_group
+from indicators.analytics.progress import (
     PROGRESS_COLUMNS,
     PROVENANCE_COLUMNS,
     STATUSES,
@@ -34,7 +32,9 @@ from indicators.progress import (
     progress_table,
     search_offsets,
 )
-from indicators.snapshot import load_snapshot
+from indicators.catalogue import load_catalogue
+from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.store.snapshot import load_snapshot
 
 YEARS = list(range(2000, 2026))
 

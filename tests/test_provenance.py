@@ -21,9 +21,8 @@ from fixtures import (
     fixture_snapshot,
 )
 
-from indicators.errors import UnknownCodeError
-from indicators.groups import resolve_group
-from indicators.provenance import (
+from indicators.analytics.groups import resolve_group
+from indicators.analytics.provenance import (
     check_entities,
     entity_name,
     join_labels,
@@ -33,7 +32,8 @@ from indicators.provenance import (
     row_labels,
     safe_ratio,
 )
-from indicators.snapshot import Snapshot, load_snapshot
+from indicators.errors import UnknownCodeError
+from indicators.store.snapshot import Snapshot, load_snapshot
 
 SNAP = fixture_snapshot()
 NAMES = dict(zip(fixture_entities()["code"], fixture_entities()["name"], strict=True))

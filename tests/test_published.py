@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from test_cards import CAT, fixture_card_snapshot
 
-from dashboard.published import published_series
+from dashboard.views.published import published_series
 
 
 @pytest.fixture(scope="module")

@@ -22,10 +22,10 @@ from wb_api_fake import (
 
 from indicators.__main__ import main
 from indicators.errors import RefreshError
-from indicators.refresh import refresh_snapshot
 from indicators.schema import concat_observations
-from indicators.snapshot import current_id, list_snapshots, load_snapshot
-from indicators.wb_api import GENDER_DB, WDI_DB, ApiFetch, ApiSeriesRequest, fetch_series
+from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiFetch, ApiSeriesRequest, fetch_series
+from indicators.store.refresh import refresh_snapshot
+from indicators.store.snapshot import current_id, list_snapshots, load_snapshot
 
 REFRESHED = [
     ApiSeriesRequest("IT.NET.USER.ZS"),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from test_export import chromium, fixture_chart, needs_chromium
 
-from dashboard import export, renderer
+from dashboard.exports import chart_files, renderer
 
 
 @chromium
 @needs_chromium
 def test_browser_starts_once_per_process():
     chart = fixture_chart()
-    export.to_png(chart)
+    chart_files.to_png(chart)
     first = renderer.renderer()
     browser = first._kaleido
-    export.to_svg(chart)
-    export.to_png(chart, variant="square")
+    chart_files.to_svg(chart)
+    chart_files.to_png(chart, variant="square")
     assert renderer.renderer() is first and first._kaleido is browser and first.running

@@ -18,27 +18,28 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from dashboard import __main__ as cli
-from dashboard import export, figures_map, figures_ranking, figures_story, renderer
-from dashboard import figures_areas as fa
-from dashboard import figures_explorer as fx
-from dashboard import figures_inequality as fi
-from dashboard import figures_overview as fo
-from dashboard import figures_profile as fp
-from dashboard import figures_sources as fs
-from dashboard.charts import Chart, slug
-from dashboard.data import REFRESH_ENV, refresh_allowed
-from dashboard.safe_text import JOINER, clip, md_badge, md_code, md_escape, plain
-from dashboard.state import PAGES
-from dashboard.ui import MAX_NOTICES, notice_text
+from dashboard.app.cache import REFRESH_ENV, refresh_allowed
+from dashboard.app.safe_text import JOINER, clip, md_badge, md_code, md_escape, plain
+from dashboard.app.state import PAGES
+from dashboard.app.ui import MAX_NOTICES, notice_text
+from dashboard.exports import chart_files, renderer
+from dashboard.figures import areas as fa
+from dashboard.figures import deck_figures, ranking, world_map
+from dashboard.figures import explorer as fx
+from dashboard.figures import inequality as fi
+from dashboard.figures import overview as fo
+from dashboard.figures import profile as fp
+from dashboard.figures import sources as fs
+from dashboard.figures.chart import Chart, slug
 from indicators.catalogue import load_catalogue
-from indicators.snapshot import STORE_ENV, Snapshot, load_snapshot
+from indicators.store.snapshot import STORE_ENV, Snapshot, load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_SOURCES = [*sorted((ROOT / "dashboard").rglob("*.py")), ROOT / "streamlit_app.py"]
 RAW_HTML = re.compile(r"unsafe_allow_html|\bst\.html\(|streamlit\.components|components\.v1")
 # Modules that handle what a visitor sends (query, widgets): they never touch a file path.
-VISITOR_FACING = [*sorted((ROOT / "dashboard" / "pages").glob("*.py"))] + [
-    ROOT / "dashboard" / name for name in ("ui.py", "sidebar.py", "state.py", "data.py")
+VISITOR_FACING = [*sorted((ROOT / "dashboard" / "app" / "pages").glob("*.py"))] + [
+    ROOT / "dashboard" / "app" / name for name in ("ui.py", "sidebar.py", "state.py", "cache.py")
 ]
 FILE_ACCESS = re.compile(
     r"\bopen\(|\bPath\(|\.read_(text|bytes|csv|parquet)\(|\.write_(text|bytes)\(|store_path\([^)]"
@@ -169,13 +170,11 @@ def hostile_snapshot() -> Snapshot:
 BUILDERS = {
     "line": lambda s, c: fx.line_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
     "slope": lambda s, c: fx.slope_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
-    "ranking": lambda s, c: figures_ranking.ranking_figure(
-        s, c, indicator="IT.NET.USER.ZS", entities=ECON
-    ),
-    "skyline": lambda s, c: figures_ranking.ranking_figure(
+    "ranking": lambda s, c: ranking.ranking_figure(s, c, indicator="IT.NET.USER.ZS", entities=ECON),
+    "skyline": lambda s, c: ranking.ranking_figure(
         s, c, indicator="IT.NET.USER.ZS", entities=None, highlight=("KEN",)
     ),
-    "map": lambda s, c: figures_map.map_figure(s, c, indicator="IT.NET.USER.ZS", mode="change"),
+    "map": lambda s, c: world_map.map_figure(s, c, indicator="IT.NET.USER.ZS", mode="change"),
     "heatmap": fs.coverage_heatmap,
     "comparison": lambda s, c: fs.comparison_figure(
         s, c, fs.aggregate_comparison(s, c), indicator="IT.NET.USER.ZS"
@@ -192,8 +191,8 @@ BUILDERS = {
     "profile": lambda s, c: fp.profile_small_multiples(s, c, entity="KEN", start=2005),
     "targets": lambda s, c: fp.target_chart(s, c, entity="KEN"),
     "history": lambda s, c: fp.income_history_chart(s, c, economy="KEN"),
-    "offline": lambda s, c: figures_story.people_offline(s, c, 2005),
-    "sources": lambda s, c: figures_story.sources_used(s, c, 2005),
+    "offline": lambda s, c: deck_figures.people_offline(s, c, 2005),
+    "sources": lambda s, c: deck_figures.sources_used(s, c, 2005),
 }
 ECON = ("WLD", "HIC", "KEN", "ITU_WLD")
 NOT_DRAWN = {"legendgroup", "locations", "uid", "meta"}  # identifiers plotly never draws
@@ -245,10 +244,10 @@ def test_leak_detector_finds_raw_names() -> None:
 @pytest.mark.parametrize("name", [*HOSTILE, "", ".", "..", "a/b\\c", "CON", "-x-"])
 def test_chart_file_names_are_slugs(name: str) -> None:
     chart = Chart(name, go.Figure(), pd.DataFrame(), "t", "s", "src")
-    for key in export.FORMATS:
-        got = export.file_name(chart, key)
+    for key in chart_files.FORMATS:
+        got = chart_files.file_name(chart, key)
         assert SAFE_FILE.match(got) and ".." not in got and len(got) < 100, got
-        assert got.endswith(export.FORMATS[key].suffix)
+        assert got.endswith(chart_files.FORMATS[key].suffix)
     assert SAFE_FILE.match(slug(name))
 
 
@@ -290,7 +289,9 @@ def element_texts(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_link_is_shown_as_clipped_text(page: str, download_names, monkeypatch) -> None:
     monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck images: fast
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=120)
+    at = AppTest.from_file(
+        str(ROOT / "dashboard" / "app" / "pages" / f"{page}.py"), default_timeout=120
+    )
     for key, value in hostile_params().items():
         at.query_params[key] = value
     at.run()
@@ -311,7 +312,9 @@ def test_hostile_link_is_shown_as_clipped_text(page: str, download_names, monkey
 def test_page_reads_the_store_named_by_the_environment_only(tmp_path, monkeypatch) -> None:
     missing = tmp_path / "no-store"
     monkeypatch.setenv(STORE_ENV, str(missing))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "sources.py"), default_timeout=60)
+    at = AppTest.from_file(
+        str(ROOT / "dashboard" / "app" / "pages" / "sources.py"), default_timeout=60
+    )
     at.query_params["store"] = str(ROOT / "data")
     at.run()
     assert not at.exception
@@ -343,7 +346,7 @@ def test_deck_out_refuses_folders_and_missing_parents_before_any_work(
     def no_work(*_, **__):
         raise AssertionError("the deck was built although --out cannot be written")
 
-    monkeypatch.setattr("dashboard.deck.prepare_deck", no_work)
+    monkeypatch.setattr("dashboard.deck.prepare.prepare_deck", no_work)
     assert cli.main(["deck", "--out", out]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: cannot write") and "Traceback" not in err

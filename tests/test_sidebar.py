@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import REFRESH_ENV
-from dashboard.sidebar import source_lines
-from indicators import refresh
-from indicators.snapshot import load_snapshot
+from dashboard.app.cache import REFRESH_ENV
+from dashboard.app.sidebar import source_lines
+from indicators.store import refresh
+from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def no_network(monkeypatch) -> None:
 
 
 def sidebar_script() -> None:
-    from dashboard.sidebar import render_sidebar
+    from dashboard.app.sidebar import render_sidebar
 
     render_sidebar()
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from fixtures import fixture_descriptor, fixture_snapshot
 
-from indicators import snapshot as store
 from indicators.errors import SnapshotError, SourceFormatError
 from indicators.schema import normalise_observations
-from indicators.snapshot import (
+from indicators.store import snapshot as store
+from indicators.store.snapshot import (
     current_id,
     list_snapshots,
     load_snapshot,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.state import (
+from dashboard.app.state import (
     CHANGES,
     CHARTS,
     MAP_MODES,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from test_deck import fixture_specs
 
-from dashboard import story
-from dashboard.story import StoryOptions, build_slides, select_specs
+from dashboard.deck import story
+from dashboard.deck.story import StoryOptions, build_slides, select_specs
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.snapshot import load_snapshot
+from indicators.store.snapshot import load_snapshot
 
 STORY_IDS = [
     "progress",

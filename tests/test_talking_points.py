@@ -13,13 +13,16 @@ from fixtures import (
     rows,
 )
 
-from indicators.affordability import BROADBAND_COMMISSION_THRESHOLD, affordability_by_group
+from indicators.analytics.affordability import (
+    BROADBAND_COMMISSION_THRESHOLD,
+    affordability_by_group,
+)
+from indicators.analytics.divides import income_gap, online_offline
+from indicators.analytics.gaps import latest_gender_summary
 from indicators.catalogue import load_catalogue
-from indicators.divides import income_gap, online_offline
-from indicators.gaps import latest_gender_summary
+from indicators.narrative.talking_points import AREA_POINTS, TalkingPoint, _billions, talking_points
 from indicators.schema import concat_observations
-from indicators.snapshot import load_snapshot
-from indicators.talking_points import AREA_POINTS, TalkingPoint, _billions, talking_points
+from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"

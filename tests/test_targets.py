@@ -11,22 +11,22 @@ import numpy as np
 import pytest
 from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_observations, fixture_snapshot
 
-from indicators.aggregates import aggregate_groups
-from indicators.catalogue import load_catalogue
-from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.groups import economies, resolve_group
-from indicators.pace import (
+from indicators.analytics.aggregates import aggregate_groups
+from indicators.analytics.groups import economies, resolve_group
+from indicators.analytics.pace import (
     STAGNATION_RATIO,
     STATUSES,
 )
-from indicators.snapshot import load_snapshot
-from indicators.targets import (
+from indicators.analytics.targets import (
     STATUS_COLUMNS,
     MetSummary,
     economies_meeting,
     summarise_targets,
     target_status,
 )
+from indicators.catalogue import load_catalogue
+from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")

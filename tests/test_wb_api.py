@@ -36,7 +36,7 @@ from wb_api_fake import (
 
 from indicators.errors import RefreshError
 from indicators.schema import check_observations
-from indicators.wb_api import (
+from indicators.sources.wb_api import (
     GENDER_DB,
     WDI_DB,
     ApiFetch,

@@ -14,7 +14,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from indicators.errors import SourceFormatError
-from indicators.wb_classification import (
+from indicators.sources.wb_classification import (
     ECONOMY_HEADER,
     GROUP_HEADER,
     HISTORY_CODES,

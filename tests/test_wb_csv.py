@@ -19,7 +19,7 @@ import pytest
 
 from indicators.errors import SourceFormatError
 from indicators.schema import OBSERVATION_COLUMNS
-from indicators.wb_csv import (
+from indicators.sources.wb_csv import (
     ID_COLUMNS,
     read_country_metadata,
     read_csv_records,

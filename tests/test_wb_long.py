@@ -17,8 +17,8 @@ import pytest
 
 from indicators.errors import SourceFormatError
 from indicators.schema import OBSERVATION_COLUMNS
-from indicators.wb_csv import read_country_metadata
-from indicators.wb_long import read_long_series
+from indicators.sources.wb_csv import read_country_metadata
+from indicators.sources.wb_long import read_long_series
 
 FIXTURE_PACKAGE = "xx.test.p2"
 FIXTURE_TITLE = "Test subscriptions (per 100 fixtures)"

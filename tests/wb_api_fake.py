@@ -23,7 +23,7 @@ import responses
 import wbgapi
 
 from indicators.schema import OBSERVATION_COLUMNS
-from indicators.wb_api import GENDER_DB, WDI_DB, ApiFetch, ApiSeriesRequest, fetch_series
+from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiFetch, ApiSeriesRequest, fetch_series
 
 BASE = "https://api.worldbank.org/v2/en"
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from conftest import VIEWPORT
 
-from dashboard.charts import entity_labels
-from dashboard.state import DEFAULT_ECONOMIES, PAGES
-from indicators.snapshot import load_snapshot
+from dashboard.app.state import DEFAULT_ECONOMIES, PAGES
+from dashboard.figures.chart import entity_labels
+from indicators.store.snapshot import load_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 WWW = "IT.NET.USER.ZS"

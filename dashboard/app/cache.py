@@ -1,0 +1,81 @@
+"""The page-facing data seam: the one place the app caches (st.cache_data).
+
+Pages get a `DashboardData` (snapshot + catalogue + the URL vocabulary) from `get_data()`, and
+call pure analytics and figure functions through `compute(func, **options)`, which memoises each
+result per snapshot id and options so that reruns (a click, a widget change) stay fast. Nothing
+else in the app is cached, and a refresh (new snapshot id) invalidates everything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from dashboard.app.state import Vocabulary
+from indicators.analytics.groups import fiscal_years
+from indicators.catalogue import Catalogue, load_catalogue
+from indicators.store.snapshot import Snapshot, current_id, load_snapshot, store_path
+
+REFRESH_ENV = "WSIS_ALLOW_REFRESH"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    snapshot: Snapshot
+    catalogue: Catalogue
+    vocabulary: Vocabulary
+
+
+@st.cache_data(show_spinner="Loading the data snapshot...", max_entries=4)
+def _load(store: str, snapshot_id: str) -> DashboardData:
+    """Load and prepare one snapshot (keyed by its id, so a refresh invalidates the cache)."""
+    snapshot = load_snapshot(store=store, snapshot_id=snapshot_id)
+    catalogue = load_catalogue()
+    # No pivots are prepared here: st.cache_data hands every caller a copy, and copying the
+    # pivot tables costs more than building the few a rerun needs (computations are memoised).
+    obs_years = snapshot.observations["year"]
+    vocabulary = Vocabulary(
+        indicators=frozenset(catalogue.codes),
+        entities=frozenset(snapshot.entities["code"].astype(str)),
+        areas=frozenset(a.id for a in catalogue.areas),
+        first_year=int(obs_years.min()),
+        last_year=int(obs_years.max()),
+        fiscal_years=frozenset(fiscal_years(snapshot)),
+    )
+    return DashboardData(snapshot=snapshot, catalogue=catalogue, vocabulary=vocabulary)
+
+
+def get_data() -> DashboardData:
+    """The current snapshot of the configured store (WSIS_STORE or the bundled data/)."""
+    store = str(store_path())
+    return _load(store, current_id(store))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _computed(store: str, snapshot_id: str, module: str, name: str, options: tuple) -> Any:
+    data = _load(store, snapshot_id)
+    func = getattr(importlib.import_module(module), name)
+    return func(data.snapshot, data.catalogue, **dict(options))
+
+
+def compute(func: Callable[..., T], /, **options: Any) -> T:
+    """`func(snapshot, catalogue, **options)` for the current snapshot, memoised.
+
+    `func` must be a pure module-level function of the snapshot and catalogue (the analytics
+    and figure builders are); options must be hashable by Streamlit (numbers, strings, tuples,
+    lists). Errors are not cached: they propagate to the page guard each time.
+    """
+    store = str(store_path())
+    key = tuple(sorted(options.items()))
+    return _computed(store, current_id(store), func.__module__, func.__qualname__, key)
+
+
+def refresh_allowed() -> bool:
+    """Live refresh is off unless the deployment sets WSIS_ALLOW_REFRESH=1."""
+    return os.environ.get(REFRESH_ENV, "") == "1"

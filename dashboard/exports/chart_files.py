@@ -1,0 +1,383 @@
+"""Chart exports as bytes: PNG (16:9 slide or square), SVG, PDF, CSV and standalone HTML.
+
+Images are rendered by the process-wide browser of renderer.py. Exported figures are always the
+light-mode figure on an opaque white background, refitted to the export size
+(`export_figure`): title, subtitle and footer (source line with vintage, marks) are re-wrapped
+to the width and the margins grown so nothing is cut or overlaps. Without chromium, image
+exports raise `renderer.ExportUnavailable` (saying how to install it) while CSV and HTML keep
+working.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+from PIL import ImageFont
+
+from dashboard.exports.renderer import ExportError, renderer
+from dashboard.figures.chart import (
+    FOOTER_SIZE,
+    SUBTITLE_SIZE,
+    TITLE_SIZE,
+    Chart,
+    _esc,
+    header_text,
+    slug,
+)
+
+Variant = Literal["slide", "square", "full"]
+# Layout size in CSS px and the default scale: slide 800x450 x 2.4 = 1920x1080 px, square
+# 540x540 x 2 = 1080x1080 px. A layout narrower than the screen keeps the text large enough to
+# read on a projected slide (14 px ticks on a 800 px wide chart are ~12 pt on a 16:9 slide).
+# 'full' keeps the figure's own on-screen height (tall grids and tables) at a wide-screen width.
+VARIANTS: dict[str, tuple[int, int, float]] = {
+    "slide": (800, 450, 2.4),
+    "square": (540, 540, 2.0),
+    "full": (1200, 0, 1.6),
+}
+FULL_DEFAULT_HEIGHT = 600
+TITLE_LINE, SUBTITLE_LINE, FOOTER_LINE, LEGEND_ROW = 26, 26, 16, 24  # px per wrapped line
+# Plotly puts the first title line's baseline (not its top) at title.y: without this padding
+# the capitals touch the image's top edge. Exports move the title (and the plot) down by it.
+TITLE_TOP_PAD = 16
+
+# ---------------------------------------------------------------------------------------------
+# Text measurement (to wrap titles and footers for the export width)
+
+
+@functools.cache
+def _font_file(bold: bool) -> str | None:
+    """Path of Liberation Sans (regular or bold) as fontconfig resolves it, or None."""
+    style = "Bold" if bold else "Regular"
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"Liberation Sans:style={style}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = out.stdout.strip()
+    return path if path and Path(path).is_file() else None
+
+
+@functools.cache
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont | None:
+    path = _font_file(bold)
+    return ImageFont.truetype(path, size) if path else None
+
+
+def text_width(text: str, *, size: int, bold: bool = False) -> float:
+    """Width in CSS px of `text` set in Liberation Sans (an estimate without the font file)."""
+    font = _font(bold, size)
+    if font is None:
+        return len(text) * size * (0.6 if bold else 0.55)
+    return float(font.getlength(text))
+
+
+def wrap_px(text: str, *, width: float, size: int, bold: bool = False) -> list[str]:
+    """Greedy word wrap of `text` into lines no wider than `width` px (long words kept whole)."""
+    lines: list[str] = []
+    current = ""
+    for word in " ".join(str(text).split()).split(" "):
+        trial = f"{current} {word}".strip()
+        if current and text_width(trial, size=size, bold=bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Fitting a chart's figure to an export size
+
+
+def _margin(fig: go.Figure, side: str, default: int) -> int:
+    value = getattr(fig.layout.margin, side)
+    return int(value) if value is not None else default
+
+
+def _legend_rows(fig: go.Figure, width: float) -> int:
+    """Rows a horizontal legend on top of the plot needs at `width` px (0 when none is shown)."""
+    legend = fig.layout.legend
+    on_top = legend.y is None or legend.y >= 1 or (legend.yref == "container" and legend.y > 0.5)
+    if legend.orientation != "h" or not on_top:
+        return 0
+    names = [
+        str(t.name)
+        for t in fig.data
+        if t.name and t.showlegend is not False and getattr(t, "visible", True) is not False
+    ]
+    if fig.layout.showlegend is False or (len(names) < 2 and fig.layout.showlegend is not True):
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = text_width(name, size=13) + 46  # symbol, gaps and padding of one legend item
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _category_label_width(fig: go.Figure) -> float:
+    """Width in px of the widest text label on a y axis (dumbbells, bar rankings)."""
+    widest = 0.0
+    for trace in fig.data:
+        values = getattr(trace, "y", None)
+        if values is None:
+            continue
+        labels = {str(v) for v in values if isinstance(v, str)}
+        if not labels:
+            continue
+        axis_name = "yaxis" + str(getattr(trace, "yaxis", "y") or "y")[1:]
+        axis = getattr(fig.layout, axis_name, None) or fig.layout.yaxis
+        size = int(axis.tickfont.size or 14)
+        widest = max(widest, *(text_width(label, size=size) for label in labels))
+    return widest
+
+
+def _show_all_categories(fig: go.Figure, plot_height: float) -> None:
+    """Label every row of a categorical y axis when the rows are tall enough for their text.
+
+    Plotly skips every other label of a crowded axis, which on a slide leaves rows unnamed.
+    """
+    for trace in fig.data:
+        values = getattr(trace, "y", None)
+        if values is None or not any(isinstance(v, str) for v in values):
+            continue
+        axis_name = "yaxis" + str(getattr(trace, "yaxis", "y") or "y")[1:]
+        axis = getattr(fig.layout, axis_name, None)
+        if axis is None:
+            continue
+        rows = len({str(v) for v in values})
+        if rows * (int(axis.tickfont.size or 14) + 2) <= plot_height:
+            axis.update(tickmode="linear", dtick=1)
+
+
+def _left_margin(fig: go.Figure, left: int) -> int:
+    """The left margin plotly's automargin will use: room for text labels on the y axis.
+
+    Known here (not only at render time) so that the title and footer, which start at the
+    plot's left edge, can be wrapped to the width really left to them.
+    """
+    labels = _category_label_width(fig)
+    if not labels:
+        return left
+    title = 28 if fig.layout.yaxis.title.text else 0
+    return max(left, round(labels + 24 + title))
+
+
+def _top_label_height(fig: go.Figure) -> int:
+    """Height of labels sitting on top of the plot area (subplot titles), 0 when none.
+
+    A legend placed on top of the plot would cover them: exports lift it above them.
+    """
+    heights = [
+        round((a.font.size or 16) * 1.3) + 4
+        for a in fig.layout.annotations
+        if a.name != "footer" and a.yref == "paper" and a.yanchor == "bottom"
+        and a.y is not None and 0.999 <= a.y <= 1.001 and not a.showarrow
+    ]  # fmt: skip
+    return max(heights, default=0)
+
+
+def _footer(fig: go.Figure) -> Any | None:
+    return next((a for a in fig.layout.annotations if a.name == "footer"), None)
+
+
+def _fit_title(fig: go.Figure, chart: Chart, width: float) -> int:
+    """Re-wrap title and subtitle to `width`; return the extra height the wrapping needs."""
+    text = fig.layout.title.text or ""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if not chart.title or not (meta.get("anatomy") or _esc(chart.title) in text):
+        return 0  # a figure that does not follow the chart anatomy is left as it is
+    title = wrap_px(chart.title, width=width, size=TITLE_SIZE, bold=True)
+    parts = [f"<b>{_esc(line)}</b>" for line in title]
+    subtitle = wrap_px(chart.subtitle, width=width, size=SUBTITLE_SIZE) if chart.subtitle else []
+    parts += [f"<span style='font-size:{SUBTITLE_SIZE}px'>{_esc(line)}</span>" for line in subtitle]
+    fig.layout.title.text = "<br>".join(parts)
+    return (len(title) - 1) * TITLE_LINE + max(len(subtitle) - 1, 0) * SUBTITLE_LINE
+
+
+def _fit_footer(fig: go.Figure, chart: Chart, width: float) -> int:
+    """Re-wrap the footer (source line and notes) to `width`; return the extra height needed."""
+    footer = _footer(fig)
+    if footer is None:
+        return 0
+    old = (footer.text or "").count("<br>") + 1
+    lines = wrap_px(chart.source, width=width, size=FOOTER_SIZE)
+    for note in chart.notes:
+        lines += wrap_px(note, width=width, size=FOOTER_SIZE)
+    footer.text = "<br>".join(_esc(line) for line in lines)
+    return (len(lines) - old) * FOOTER_LINE
+
+
+def _legend_in_container(fig: go.Figure) -> bool:
+    legend = fig.layout.legend
+    return legend.yref == "container" and legend.yanchor == "top" and legend.y is not None
+
+
+def export_figure(chart: Chart, *, variant: Variant = "slide") -> go.Figure:
+    """The chart's light-mode figure laid out for an export size, with nothing cut or overlapping.
+
+    Title, subtitle and footer are wrapped to the width in the project font; the top and bottom
+    margins grow by what the extra lines, a wrapping legend or subplot titles under a legend
+    need; a legend placed in pixels from the top moves down with the title.
+    """
+    if variant not in VARIANTS:
+        raise ExportError(f"unknown image variant {variant!r}; use one of {sorted(VARIANTS)}")
+    width, height, _ = VARIANTS[variant]
+    fig = chart.figure_for("light")
+    screen_height = int(fig.layout.height or 450)  # plotly's default height
+    height = height or screen_height
+    left, right = _left_margin(fig, _margin(fig, "l", 64)), _margin(fig, "r", 24)
+    top, bottom = _margin(fig, "t", 96), _margin(fig, "b", 96)
+    text_width_px = width - left - max(right, 16)
+    framed = isinstance(fig.layout.meta, dict) and fig.layout.meta.get("anatomy")
+    title_extra = _fit_title(fig, chart, text_width_px)
+    if framed:  # the screen margin already holds the screen header's extra lines
+        title_extra -= header_text(chart.title, chart.subtitle)[1]
+    title = fig.layout.title
+    if title.yref == "container" and title.yanchor == "top":
+        offset = round((1 - (title.y if title.y is not None else 1)) * screen_height)
+        offset += int(title.pad.t or 0)
+        title_extra += max(TITLE_TOP_PAD + TITLE_SIZE - offset, 0)
+        title.pad.t = 0
+        title.y = 1 - (TITLE_TOP_PAD + TITLE_SIZE) / height
+    legend_rows = _legend_rows(fig, width - left - right)
+    extra_top = title_extra + max(legend_rows - 1, 0) * LEGEND_ROW
+    lift = 0
+    if _legend_in_container(fig):
+        below_top = (1 - fig.layout.legend.y) * screen_height + title_extra
+        fig.layout.legend.y = 1 - below_top / height
+    elif legend_rows:
+        lift = _top_label_height(fig)
+        extra_top += lift
+    extra_bottom = _fit_footer(fig, chart, text_width_px)
+    for i, trace in enumerate(fig.data):  # stable ids keep SVG and HTML output reproducible
+        if "uid" in trace:
+            trace.uid = f"{chart.name}-{i}"
+    plot_height = height - top - extra_top - bottom - extra_bottom
+    _show_all_categories(fig, plot_height)
+    if lift:
+        fig.layout.legend.y = 1 + lift / max(plot_height, 1)
+    fig.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        margin={"t": top + extra_top, "b": max(bottom + extra_bottom, 40), "l": left},
+        paper_bgcolor="#FFFFFF",
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Public exports
+
+
+_SVG_UID = re.compile(rb"(?:clip|legend|topdefs-|defs-)([0-9a-f]{6})")
+
+
+def _stable_svg(svg: bytes) -> bytes:
+    """Replace plotly's random per-plot id in an SVG so that equal figures give equal bytes."""
+    uids = sorted(set(_SVG_UID.findall(svg)))
+    for i, uid in enumerate(uids):
+        svg = svg.replace(uid, f"{i:06x}".encode())
+    return svg
+
+
+def to_png(chart: Chart, *, variant: Variant = "slide", scale: float | None = None) -> bytes:
+    """PNG of the chart: 'slide' 1920x1080 or 'square' 1080x1080 px (other sizes by `scale`)."""
+    fig = export_figure(chart, variant=variant)
+    return renderer().render(fig, fmt="png", scale=scale or VARIANTS[variant][2])
+
+
+def to_svg(chart: Chart, *, variant: Variant = "slide") -> bytes:
+    """SVG of the chart (text kept as text, fonts named with fallbacks)."""
+    svg = renderer().render(export_figure(chart, variant=variant), fmt="svg")
+    return _stable_svg(svg)
+
+
+def to_pdf(chart: Chart, *, variant: Variant = "slide") -> bytes:
+    """A one-page vector PDF of the chart."""
+    return renderer().render(export_figure(chart, variant=variant), fmt="pdf")
+
+
+def to_csv(chart: Chart) -> bytes:
+    """Exactly the plotted data (chart.data) as UTF-8 CSV."""
+    return chart.data.to_csv(index=False).encode("utf-8")
+
+
+def to_html(chart: Chart, *, variant: Variant = "slide") -> bytes:
+    """A standalone interactive HTML page with plotly.js inline (works offline, no CDN)."""
+    fig = export_figure(chart, variant=variant)
+    html = fig.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        div_id=f"chart-{slug(chart.name)}",
+        config={"displaylogo": False, "responsive": False},
+    )
+    title = f"<head>\n    <title>{escape(chart.title)}</title>"
+    return html.replace("<head>", title, 1).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download offered for a chart: label, file suffix, MIME type and whether it is an image."""
+
+    key: str
+    label: str
+    suffix: str
+    mime: str
+    image: bool
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.key: f
+    for f in (
+        ExportFormat("png", "PNG 16:9", ".png", "image/png", True),
+        ExportFormat("png-square", "PNG square", "-square.png", "image/png", True),
+        ExportFormat("svg", "SVG", ".svg", "image/svg+xml", True),
+        ExportFormat("pdf", "PDF", ".pdf", "application/pdf", True),
+        ExportFormat("csv", "Data (CSV)", ".csv", "text/csv", False),
+        ExportFormat("html", "HTML", ".html", "text/html", False),
+    )
+}
+
+
+def export_bytes(chart: Chart, key: str) -> bytes:
+    """The bytes of one of FORMATS for a chart."""
+    makers = {
+        "png": lambda: to_png(chart, variant="slide"),
+        "png-square": lambda: to_png(chart, variant="square"),
+        "svg": lambda: to_svg(chart),
+        "pdf": lambda: to_pdf(chart),
+        "csv": lambda: to_csv(chart),
+        "html": lambda: to_html(chart),
+    }
+    if key not in makers:
+        raise ExportError(f"unknown export format {key!r}; use one of {sorted(makers)}")
+    return makers[key]()
+
+
+def lazy_bytes(chart: Chart, key: str) -> Callable[[], bytes]:
+    """A no-argument callable producing the export (for st.download_button's deferred data)."""
+    return functools.partial(export_bytes, chart, key)
+
+
+def file_name(chart: Chart, key: str) -> str:
+    """The download file name of a chart in one of FORMATS: a slug of its name (letters,
+    digits and '-' only; never a folder or '..'), whatever text the name was made from."""
+    return f"{slug(chart.name)}{FORMATS[key].suffix}"

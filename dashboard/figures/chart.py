@@ -1,0 +1,344 @@
+"""Chart anatomy shared by every figure builder, on screen and in exports.
+
+A `Chart` is a complete plotly figure (title, subtitle with the unit, the plot, a footer with the
+source line and vintage and any marks explained) together with exactly the data it plots, so that
+the CSV export and the picture always agree. Builders produce light-mode figures; the page
+re-colours them for a dark screen with `Chart.figure_for(mode)`, exports always use light mode on
+an opaque background.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.theme import LIGHT, NEUTRAL_INK, TARGET_COLOUR, Mode, colour_for, mode
+from indicators.catalogue import Catalogue, Target
+from indicators.store.snapshot import Snapshot
+
+FOOTER_WRAP = 120  # characters per footer line (fits a 16:9 slide and a wide screen)
+TITLE_SIZE = 20
+SUBTITLE_SIZE = 14
+FOOTER_SIZE = 11
+TITLE_WRAP = 95  # characters per title line on screen (exports re-wrap to their width)
+SUBTITLE_WRAP = 130
+TITLE_LINE = 26  # pixels per extra title line
+SUBTITLE_LINE = 19
+HEADER_PAD = 14  # pixels between the figure's top-left corner and the title
+HEADER_HEIGHT = 96  # top margin for a one-line title, a one-line subtitle and a top legend
+LEGEND_BAND = 64  # legend row plus the room subplot titles need under it (pin_header)
+ESTIMATE_NOTE = "Hollow markers: producer's estimates."
+SUBSTITUTED_NOTE = "Diamonds: baseline taken from the nearest year with data (see table)."
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A finished figure with its title, subtitle, source line, notes and plotted data."""
+
+    name: str  # slug used for file names
+    figure: go.Figure
+    data: pd.DataFrame  # exactly what is plotted, tidy, with source and vintage columns
+    title: str
+    subtitle: str
+    source: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def figure_for(self, mode_name: str | None) -> go.Figure:
+        """A copy of the figure coloured for a display mode ('light' or 'dark')."""
+        fig = go.Figure(self.figure)
+        return apply_mode(fig, mode(mode_name))
+
+
+def entity_labels(snapshot: Snapshot) -> dict[str, str]:
+    """Display names of all entities; ITU aggregates are marked '(ITU)' to tell them apart."""
+    ent = snapshot.entities
+    names = dict(zip(ent["code"].astype(str), ent["name"].astype(str), strict=True))
+    for code in ent.loc[ent["kind"] == "itu_aggregate", "code"].astype(str):
+        names[code] = f"{names[code]} (ITU)"
+    return names
+
+
+def slug(text: str) -> str:
+    """A file-name-safe slug of a title."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-") or "chart"
+
+
+def wrap(text: str, width: int = FOOTER_WRAP) -> list[str]:
+    """Wrap text into lines for a plotly annotation (plotly does not wrap by itself)."""
+    return textwrap.wrap(" ".join(text.split()), width=width) or [""]
+
+
+def footer_lines(source: str, notes: Sequence[str]) -> list[str]:
+    lines = wrap(source)
+    for note in notes:
+        lines += wrap(note)
+    return lines
+
+
+def header_text(title: str, subtitle: str) -> tuple[str, int]:
+    """Title and subtitle as plotly pseudo-HTML, wrapped; and how many lines they take."""
+    title_lines = wrap(title, TITLE_WRAP)
+    sub_lines = wrap(subtitle, SUBTITLE_WRAP) if subtitle else []
+    parts = [f"<b>{_esc(line)}</b>" for line in title_lines]
+    parts += [
+        f"<span style='font-size:{SUBTITLE_SIZE}px'>{_esc(line)}</span>" for line in sub_lines
+    ]
+    extra = TITLE_LINE * (len(title_lines) - 1) + SUBTITLE_LINE * max(len(sub_lines) - 1, 0)
+    return "<br>".join(parts), extra
+
+
+def header_block(fig: go.Figure) -> int:
+    """Pixels from the figure's top to the bottom of its framed title and subtitle."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return int(meta.get("header", HEADER_HEIGHT - 30))
+
+
+def frame_figure(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    notes: Sequence[str] = (),
+    m: Mode = LIGHT,
+) -> go.Figure:
+    """Give a figure the common anatomy: title, subtitle, footer with source and notes.
+
+    The header sits a fixed number of pixels from the top-left corner of the figure (not a share
+    of its height, which would drift on tall figures), wrapped over as many lines as it needs;
+    the top margin grows with it. `layout.meta["anatomy"]` marks the figure as framed.
+    """
+    lines = footer_lines(source, notes)
+    text, extra = header_text(title, subtitle)
+    fig.update_layout(
+        template=f"wsis_{m.name}",
+        title={
+            "text": text,
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": HEADER_PAD, "l": HEADER_PAD},
+            "font": {"size": TITLE_SIZE},
+        },
+        margin={"t": HEADER_HEIGHT + extra, "b": 70 + 16 * len(lines), "l": 64, "r": 24},
+        meta={"anatomy": True, "header": HEADER_HEIGHT - 30 + extra},
+    )
+    fig.add_annotation(
+        text="<br>".join(_esc(line) for line in lines),
+        xref="paper",
+        yref="paper",
+        x=0.0,
+        y=0.0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-56,
+        align="left",
+        showarrow=False,
+        font={"size": FOOTER_SIZE, "color": m.muted},
+        name="footer",
+    )
+    return fig
+
+
+def legend_on_top(fig: go.Figure) -> None:
+    """A horizontal legend just above the plot area, under the subtitle (clear of the footer)."""
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
+    )
+
+
+def pin_header(fig: go.Figure, *, height: int, top: int | None = None) -> None:
+    """Lay out a tall figure or small multiples: fixed height, a horizontal legend in pixels just
+    under the header (above any subplot titles), the plot area below both (at least `top` px)."""
+    block = header_block(fig)
+    fig.update_layout(
+        height=height,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - (block + 4) / height,
+            "yanchor": "top",
+        },
+        margin={"t": max(block + LEGEND_BAND, top or 0)},
+    )
+
+
+def apply_mode(fig: go.Figure, m: Mode) -> go.Figure:
+    """Re-colour a framed figure for another display mode (template, footer, neutral inks).
+
+    The near-black ink of the world series and the grey of targets would vanish on a dark
+    background, so they are swapped for the mode's text and muted colours.
+    """
+    fig.update_layout(
+        template=f"wsis_{m.name}", paper_bgcolor=m.background, plot_bgcolor=m.background
+    )
+    fig.update_layout(font={"color": m.text})
+    swap = {NEUTRAL_INK: m.text, TARGET_COLOUR: m.muted} if m.name == "dark" else {}
+    for trace in fig.data:
+        _swap_colours(trace, swap)
+    for shape in fig.layout.shapes:
+        if shape.line.color in swap:
+            shape.line.color = swap[shape.line.color]
+    for ann in fig.layout.annotations:
+        if ann.name == "footer" or ann.font.color in swap:
+            ann.font.color = m.muted
+    return fig
+
+
+def _swap_colours(trace: go.Scatter, swap: dict[str, str]) -> None:
+    """Replace swapped colours in a trace's line and markers (lists of colours included)."""
+    if not swap:
+        return
+    line = getattr(trace, "line", None)
+    if line is not None and hasattr(line, "color"):
+        line.color = _swapped(line.color, swap)
+    marker = getattr(trace, "marker", None)
+    if marker is None or not hasattr(marker, "color"):  # e.g. a choropleth's marker has no colour
+        return
+    marker.color = _swapped(marker.color, swap)
+    if marker.line is not None:
+        marker.line.color = _swapped(marker.line.color, swap)
+
+
+def _swapped(colour: object, swap: dict[str, str]) -> object:
+    """A colour, or a list or array of colours, with swapped colours replaced; numbers (a
+    colour scale's values) and None are left as they are."""
+    if colour is None:
+        return None
+    if isinstance(colour, str):
+        return swap.get(colour, colour)
+    if isinstance(colour, tuple | list | np.ndarray):
+        return [swap.get(c, c) if isinstance(c, str) else c for c in colour]
+    return colour
+
+
+def _esc(text: str) -> str:
+    """Escape the characters plotly's pseudo-HTML would interpret (data text is never markup).
+
+    Use it for every data-supplied string plotly draws: titles, annotations, trace names (legend
+    and `%{fullData.name}`), category axis values (tick labels and `%{x}`/`%{y}`) and `text`
+    shown through `%{text}`.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _esc_all(values: Iterable[object]) -> list[str]:
+    """`_esc` of each value (category axes, `text` arrays); the chart's data keeps raw text."""
+    return [_esc(str(v)) for v in values]
+
+
+def _esc_template(text: str) -> str:
+    """`_esc` for literal text inside a hovertemplate: `%{` would start a plotly placeholder,
+    so its brace becomes an entity (plotly decodes `&#123;` back to `{` when drawing)."""
+    return _esc(text).replace("%{", "%&#123;")
+
+
+def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
+    """'Source: ...' naming each producer and release used, with licence, in a stable order."""
+    parts: list[str] = []
+    for sid in sorted({str(s) for s in source_ids}):
+        try:
+            src = snapshot.source(sid)
+        except Exception:  # an id the descriptor lacks is shown as is, never dropped
+            parts.append(sid)
+            continue
+        try:
+            dataset = catalogue.dataset(src.get("dataset", ""))
+            producer, licence = dataset.attribution, dataset.licence
+        except Exception:
+            producer, licence = src.get("attribution", sid), src.get("licence", "")
+        part = f"{producer}, {src.get('label', src.get('title', sid))}"
+        if licence.startswith("CC"):
+            part += f" ({licence})"
+        if part not in parts:
+            parts.append(part)
+    return "Source: " + "; ".join(parts) + "." if parts else "Source: not stated."
+
+
+def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:
+    """Draw a target as a dashed horizontal line with its label and year."""
+    text = label or f"Target: {target.label}"
+    values = [target.value] if target.upper is None else [target.value, target.upper]
+    for value in values:
+        fig.add_hline(
+            y=value,
+            line={"dash": "dash", "color": TARGET_COLOUR, "width": 1.5},
+            annotation={"text": _esc(text), "font": {"size": 12, "color": TARGET_COLOUR}},
+            annotation_position="top left",
+        )
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    labels: dict[str, str] | None = None,
+    y_title: str = "",
+    target: Target | None = None,
+    log_y: bool = False,
+    notes: Sequence[str] = (),
+) -> Chart:
+    """Lines over time, one per entity; producer estimates drawn with hollow markers.
+
+    `data` columns: entity, year, value, estimate (bool), source, vintage (others kept for the
+    CSV). `labels` maps entity codes to display names.
+    """
+    labels = labels or {}
+    fig = go.Figure()
+    any_estimate = False
+    for i, (entity, grp) in enumerate(data.groupby("entity", sort=False)):
+        grp = grp.sort_values("year")
+        colour = colour_for(str(entity), i)
+        est = grp["estimate"].astype(bool).to_numpy() if "estimate" in grp else [False] * len(grp)
+        any_estimate |= bool(pd.Series(est).any())
+        fig.add_trace(
+            go.Scatter(
+                x=grp["year"],
+                y=grp["value"],
+                name=_esc(labels.get(str(entity), str(entity))),
+                mode="lines+markers",
+                line={"color": colour, "width": 2.5},
+                marker={
+                    "size": 6,
+                    "color": ["rgba(0,0,0,0)" if e else colour for e in est],
+                    "line": {"color": colour, "width": 1.5},
+                    "symbol": "circle",
+                },
+                hovertemplate="%{fullData.name}<br>%{x}: %{y:,.1f}<extra></extra>",
+            )
+        )
+    if target is not None:
+        add_target_line(fig, target)
+    fig.update_xaxes(title_text="", dtick=5 if data["year"].nunique() > 12 else 1)
+    fig.update_yaxes(
+        title_text=y_title,
+        type="log" if log_y else "linear",
+        rangemode="tozero" if not log_y else None,
+    )
+    fig.update_layout(hovermode="x unified")
+    legend_on_top(fig)
+    all_notes = [*notes, *([ESTIMATE_NOTE] if any_estimate else [])]
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=all_notes)
+    return Chart(
+        name=name,
+        figure=fig,
+        data=data.reset_index(drop=True),
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(all_notes),
+    )

@@ -1,0 +1,131 @@
+"""Figures the story needs that no page shows: people offline, the data gaps and the sources.
+
+Figure builders with the deck's signature (snapshot, catalogue, baseline) -> Chart, used by the
+default deck of story.py; `table_chart` turns a table into a Chart (a plotly table for the
+image files, the data for the CSV).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.chart import Chart, _esc, frame_figure, legend_on_top, source_line
+from dashboard.figures.sources import sources_table
+from dashboard.theme import colour_for
+from dashboard.views.area_summary import MEASUREMENT
+from indicators.analytics.divides import online_offline
+from indicators.catalogue import Catalogue
+from indicators.store.snapshot import Snapshot
+
+INCOME = ("HIC", "UMC", "LMC", "LIC")
+
+
+def _years(baseline: int, latest: int, step: int = 5) -> list[int]:
+    return sorted({*range(baseline, latest, step), latest})
+
+
+def people_offline(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> Chart:
+    """People offline (billions) by income group, every five years from the baseline."""
+    latest = online_offline(snapshot, catalogue, groups=["WLD"]).iloc[0]
+    years = _years(baseline, int(latest["year"]))
+    frames = [online_offline(snapshot, catalogue, groups=["WLD", *INCOME], year=y) for y in years]
+    data = pd.concat(frames, ignore_index=True)
+    data = data[["group", "name", "year", "rate", "population", "offline", "rate_basis",
+                 "note", "source", "vintage", "population_source", "population_vintage"]]  # fmt: skip
+    world = data[data["group"] == "WLD"].set_index("year")["offline"]
+    fig = go.Figure()
+    groups = data[data["group"] != "WLD"]
+    for i, code in enumerate(INCOME):
+        sub = groups[groups["group"] == code]
+        fig.add_trace(go.Bar(x=sub["year"], y=sub["offline"] / 1e9, name=_esc(sub["name"].iloc[0]),
+                             marker_color=colour_for(code, i),
+                             hovertemplate="%{x}: %{y:.2f} billion<extra>%{fullData.name}</extra>"))  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickvals=years, title_text="")
+    fig.update_yaxes(title_text="billion people")
+    legend_on_top(fig)
+    y0, y1 = years[0], years[-1]
+    title = (
+        f"{world[y1] / 1e9:.1f} billion people were still offline in {y1}, "
+        f"against {world[y0] / 1e9:.1f} billion in {y0}"
+    )
+    subtitle = f"People not using the Internet, billions, by World Bank income group, {y0}-{y1}"
+    notes = [
+        "Offline = population x (100 - Internet use %) / 100, from the published World Bank "
+        "rates and populations; income groups as classified today.",
+        str(latest["note"]),
+    ]
+    ids = {*data["source"].astype(str), *data["population_source"].astype(str)}
+    source = source_line(snapshot, catalogue, ids)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    return Chart("people-offline", fig, data.reset_index(drop=True), title, subtitle, source,
+                 tuple(notes))  # fmt: skip
+
+
+def table_chart(frame: pd.DataFrame, *, name: str, title: str, subtitle: str, source: str,
+                data: pd.DataFrame | None = None) -> Chart:  # fmt: skip
+    """A table as a Chart (a plotly table figure for the image files; `data` for the CSV)."""
+    fig = go.Figure(
+        go.Table(
+            columnwidth=[max(6, min(60, int(frame[c].astype(str).str.len().max()))) for c in frame],
+            header={
+                "values": [f"<b>{_esc(c)}</b>" for c in frame.columns],
+                "align": "left",
+                "fill_color": "#E3E3E3",
+                "font": {"size": 13},
+            },
+            cells={
+                "values": [[_esc(v) for v in frame[c].astype(str)] for c in frame.columns],
+                "align": "left",
+                "font": {"size": 12},
+                "height": 26,
+            },
+        )
+    )
+    fig.update_layout(height=140 + 34 * (len(frame) + 1) + 60)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source)
+    return Chart(name, fig, (frame if data is None else data).reset_index(drop=True), title,
+                 subtitle, source)  # fmt: skip
+
+
+def data_gaps(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> Chart:
+    """The challenge areas the snapshot cannot measure (or only partly), with the usual sources."""
+    areas = [a for a in sorted(catalogue.areas, key=lambda a: a.number) if a.status != "measured"]
+    frame = pd.DataFrame(
+        {
+            "Area": [f"{a.number}. {a.name}" for a in areas],
+            "Status": [MEASUREMENT[a.status] for a in areas],
+            "What is missing": [a.gap_statement for a in areas],
+            "Usual source": [a.gap_source or "-" for a in areas],
+        }
+    )
+    gaps = sum(a.status == "gap" for a in areas)
+    title = (
+        f"{gaps} of {len(catalogue.areas)} challenge areas have no indicator in this data and "
+        f"{len(areas) - gaps} are only partly measured"
+    )
+    source = "Source: the dashboard's indicator catalogue; usual sources as named by each area."
+    return table_chart(frame, name="data-gaps", title=title, subtitle="What the data cannot show yet",
+                       source=source)  # fmt: skip
+
+
+def sources_used(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> Chart:
+    """The data releases of the snapshot with producer, vintage and licence."""
+    table = sources_table(snapshot.descriptor)
+    table = table[table["role"] == "data"]
+    frame = sources_frame(table)
+    datasets = [str(snapshot.source(str(i)).get("dataset", "")) for i in table["id"]]
+    releases = table[[d != "derived" for d in datasets]]
+    producers = " and ".join(sorted(set(releases["producer"].astype(str))))
+    title = f"{len(releases)} data releases from {producers}, each with its vintage and licence"
+    source = source_line(snapshot, catalogue, table["id"].astype(str))
+    return table_chart(frame, name="sources", title=title, subtitle=f"Data snapshot {snapshot.id}",
+                       source=source, data=table)  # fmt: skip
+
+
+def sources_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of the sources table a slide shows: release, producer, vintage, licence."""
+    frame = table[["title", "producer", "vintage", "licence"]]
+    return frame.rename(columns={"title": "Release", "producer": "Producer", "vintage": "Vintage",
+                                 "licence": "Licence"})  # fmt: skip

@@ -1,0 +1,327 @@
+"""Figure builders of the explorer page: any indicator for any set of economies and groups.
+
+Every builder is a pure function (snapshot, catalogue, options) -> `Chart` whose `data` is
+exactly what is drawn (it becomes the CSV download). Values come from
+`dashboard.explorer_series.series`; progress since a baseline from `progress_rows`, which uses
+`indicators.progress.progress_table` (substituted baselines drawn as diamonds and listed in the
+footer, the actual years in the hover text and the data). This module holds the line and slope
+charts and the title and note helpers they share with figures_ranking.py and figures_map.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.chart import (
+    ESTIMATE_NOTE,
+    SUBSTITUTED_NOTE,
+    Chart,
+    _esc,
+    entity_labels,
+    frame_figure,
+    line_chart,
+    slug,
+    source_line,
+)
+from dashboard.views.explorer_series import (
+    WINDOW,
+    entity_colours,
+    fmt_value,
+    names_of,
+    progress_rows,
+    series,
+)
+from indicators.catalogue import Catalogue, Indicator
+from indicators.errors import AnalysisError
+from indicators.store.snapshot import Snapshot
+
+RULES = {
+    "weighted_mean": "population-weighted mean",
+    "median": "median economy",
+    "sum": "sum over the members",
+}
+
+
+def computed_note(ind: Indicator) -> str:
+    """Explains the dotted lines of aggregates computed here, with the indicator's rule."""
+    rule = RULES.get(ind.aggregation, ind.aggregation)
+    return (
+        f"Dotted lines: group figures computed by this dashboard from economy values ({rule}, "
+        "shown only where reporting economies hold at least two-thirds of the group's "
+        "population)."
+    )
+
+
+TITLE_LIMIT = 80  # characters of a one-line title at 20 px on a 1000 px wide chart
+
+
+def _source(snapshot: Snapshot, catalogue: Catalogue, data: pd.DataFrame) -> str:
+    return source_line(snapshot, catalogue, data["source"].unique())
+
+
+def _vintage_note(data: pd.DataFrame) -> list[str]:
+    vintages = sorted(set(data["vintage"].astype(str)) - {""})
+    if len(vintages) > 1:
+        return [f"Values come from several releases (vintages {', '.join(vintages)})."]
+    return []
+
+
+def _span(data: pd.DataFrame) -> str:
+    if data.empty:
+        return "no years"
+    lo, hi = int(data["year"].min()), int(data["year"].max())
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def fit_title(main: str, *extra: str, fallback: str = "", limit: int = TITLE_LIMIT) -> str:
+    """A title that fits one line: `main` plus each `extra` part that still fits, else `fallback`.
+
+    Plotly does not wrap titles, so a long one would run off the chart.
+    """
+    if len(main) > limit:
+        main = fallback if fallback and len(fallback) <= limit else main[: limit - 3] + "..."
+    for part in extra:
+        if part and len(main) + len(part) <= limit:
+            main += part
+    return main
+
+
+def _most(change: float) -> str:
+    return "largest rise" if change > 0 else "smallest fall" if change < 0 else "no change"
+
+
+def _require(data: pd.DataFrame, ind: Indicator, what: str) -> None:
+    if data.empty:
+        raise AnalysisError(
+            f"no values of {ind.short_name} for {what}; choose other economies, groups or years"
+        )
+
+
+# --- line ----------------------------------------------------------------------------------------
+
+
+def line_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str],
+    start: int | None = None,
+    end: int | None = None,
+    log_y: bool = False,
+) -> Chart:
+    """Lines over time for the chosen entities (computed aggregates dotted, estimates hollow)."""
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    ind, data = got.indicator, got.data
+    _require(data, ind, "the chosen economies and groups")
+    first = data[data["entity"] == data["entity"].iloc[0]]
+    a, b = first.iloc[0], first.iloc[-1]
+    if len(first) > 1:
+        title = fit_title(
+            f"{ind.short_name}: {a['entity_name']} went from {fmt_value(a['value'], ind)} in "
+            f"{a['year']} to {fmt_value(b['value'], ind)} in {b['year']}",
+            fallback=f"{a['entity_name']}: {fmt_value(b['value'], ind)} in {b['year']}",
+        )
+    else:
+        title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
+    computed = data.loc[data["value_source"] == "computed", "entity"].unique()
+    notes = [*_vintage_note(data), *([computed_note(ind)] if len(computed) else [])]
+    targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
+    chart = line_chart(
+        data,
+        name=slug(f"{ind.short_name} over time"),
+        title=title,
+        subtitle=f"{ind.name}; {ind.unit}, {_span(data)}",
+        source=_source(snapshot, catalogue, data),
+        labels=entity_labels(snapshot),
+        y_title=ind.short_unit,
+        target=targets[0] if targets and not log_y else None,
+        log_y=log_y,
+        notes=notes,
+    )
+    labels = entity_labels(snapshot)
+    colours = entity_colours(list(dict.fromkeys(data["entity"])))
+    by_name = {labels.get(code, code): code for code in colours}
+    for trace in chart.figure.data:
+        code = by_name.get(trace.name)
+        if code is not None:
+            _recolour(trace, colours[code])
+        if code in set(computed):
+            trace.line.dash = "dot"
+    return chart
+
+
+def _recolour(trace: go.Scatter, colour: str) -> None:
+    """Give a line trace a new colour, keeping hollow (estimate) markers hollow."""
+    trace.line.color = colour
+    trace.marker.line.color = colour
+    trace.marker.color = [c if c == "rgba(0,0,0,0)" else colour for c in trace.marker.color]
+
+
+# --- slope ---
+
+
+def slope_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str],
+    baseline: int = 2005,
+    end: int | None = None,
+    log_y: bool = False,
+) -> Chart:
+    """From the baseline year to the latest value per entity; substituted baselines as diamonds."""
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, end=end)
+    ind = got.indicator
+    _require(got.data, ind, "the chosen economies and groups")
+    prog = progress_rows(got.data, baseline=baseline, latest=end)
+    ok = prog[prog["status"] == "ok"]
+    if ok.empty:
+        raise AnalysisError(
+            f"no chosen economy or group has a value of {ind.short_name} within {WINDOW} years "
+            f"of {baseline} and a later one; choose another baseline"
+        )
+    data = _slope_data(ok, ind.code)
+    fig = go.Figure()
+    colours = entity_colours(list(ok["entity"]))
+    for row in ok.itertuples(index=False):
+        colour = colours[row.entity]
+        pts = data[data["entity"] == row.entity]
+        symbols = ["diamond" if s else "circle" for s in pts["substituted"]]
+        fills = ["rgba(0,0,0,0)" if e else colour for e in pts["estimate"]]
+        fig.add_trace(
+            go.Scatter(
+                x=["Baseline", "Latest"],
+                y=pts["value"],
+                name=_esc(row.entity_name),
+                mode="lines+markers",
+                line={"color": colour, "width": 2.5},
+                marker={
+                    "size": 11,
+                    "symbol": symbols,
+                    "color": fills,
+                    "line": {"color": colour, "width": 2},
+                },
+                customdata=np.stack([pts["year"], pts["point"]], axis=1),
+                hovertemplate="%{fullData.name}<br>%{customdata[1]} (%{customdata[0]}): "
+                "%{y:,.2f}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    top = ok.loc[ok["change"].idxmax()]
+    if len(ok) == 1:
+        title = fit_title(
+            f"{ind.short_name} in {top['entity_name']}: {fmt_value(top['baseline_value'], ind)} "
+            f"in {top['baseline_year']}, {fmt_value(top['latest_value'], ind)} in "
+            f"{top['latest_year']}",
+            fallback=f"{top['entity_name']}: {fmt_value(top['change'], ind, signed=True)}",
+        )
+    else:
+        title = fit_title(
+            f"{ind.short_name} since {baseline}: {_most(top['change'])} in {top['entity_name']} "
+            f"({fmt_value(top['change'], ind, signed=True)})",
+            fallback=f"{_most(top['change']).capitalize()}: {top['entity_name']}",
+        )
+    fig.update_yaxes(
+        title_text=ind.short_unit,
+        type="log" if log_y else "linear",
+        rangemode=None if log_y else "tozero",
+    )
+    fig.update_xaxes(range=[-0.3, 1.8])
+    _label_ends(fig, ok, colours, log_y=log_y)
+    notes = _progress_notes(ok, baseline) + _vintage_note(data)
+    notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
+    skipped = prog[prog["status"] != "ok"]
+    if len(skipped):
+        notes.append(
+            f"Not shown (no comparable values): {names_of(list(skipped['entity_name']), {})}."
+        )
+    subtitle = f"{ind.name}; {ind.unit}; baseline {baseline} to the latest year with data"
+    source = _source(snapshot, catalogue, data)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    return Chart(
+        name=slug(f"{ind.short_name} since {baseline}"),
+        figure=fig,
+        data=data,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool) -> None:
+    """Entity names at the right end of each slope, nudged apart so they never overlap."""
+    values = ok[["baseline_value", "latest_value"]].to_numpy(dtype=float)
+    if log_y:
+        values = np.log10(np.clip(values, 1e-9, None))
+    ends = values[:, 1]
+    low = float(values.min()) if log_y else min(0.0, float(values.min()))
+    span = max(float(values.max()) - low, 1e-9)
+    for row, y in zip(ok.itertuples(index=False), spread(ends, span * 0.07), strict=True):
+        fig.add_annotation(
+            x=1,
+            y=y,
+            text=_esc(row.entity_name),
+            showarrow=False,
+            xanchor="left",
+            xshift=10,
+            font={"color": colours[row.entity], "size": 13},
+        )
+
+
+def _slope_data(ok: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Two rows per entity (baseline, latest) with the actual years and provenance."""
+    parts = []
+    for point, prefix, year in (("baseline", "baseline_", "baseline_year"), ("latest", "", None)):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "entity": ok["entity"],
+                    "entity_name": ok["entity_name"],
+                    "indicator": code,
+                    "point": point,
+                    "year": ok[year or "latest_year"].astype(int),
+                    "value": ok[f"{point}_value"],
+                    "baseline_requested": ok["baseline_requested"],
+                    "substituted": ok["baseline_substituted"] & (point == "baseline"),
+                    "estimate": ok[f"{prefix}estimate"],
+                    "value_source": ok["value_source"],
+                    "source": ok[f"{prefix}source"],
+                    "vintage": ok[f"{prefix}vintage"],
+                }
+            )
+        )
+    data = pd.concat(parts, ignore_index=True)
+    order = {e: i for i, e in enumerate(ok["entity"])}
+    data["_o"] = data["entity"].map(order)
+    return data.sort_values(["_o", "point"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _progress_notes(ok: pd.DataFrame, baseline: int, *, diamonds: bool = True) -> list[str]:
+    """Name the substituted baselines (drawn as diamonds where the chart has markers)."""
+    subst = ok[ok["baseline_substituted"]]
+    if subst.empty:
+        return []
+    pairs = [f"{n} {y}" for n, y in zip(subst["entity_name"], subst["baseline_year"], strict=True)]
+    lead = (
+        SUBSTITUTED_NOTE.replace("(see table)", f"within ±{WINDOW} years of {baseline}")
+        if diamonds
+        else f"Baseline {baseline} missing: the nearest year within ±{WINDOW} years is used."
+    )
+    return [f"{lead} Substituted: {names_of(pairs, {}, limit=6)}."]
+
+
+def spread(values: Sequence[float], gap: float) -> list[float]:
+    """Label positions near `values`, at least `gap` apart, in the original order."""
+    order = np.argsort(np.asarray(values, dtype=float), kind="stable")
+    out = np.asarray(values, dtype=float).copy()
+    for prev, cur in pairwise(order):
+        out[cur] = max(out[cur], out[prev] + gap)
+    return out.tolist()

@@ -1,0 +1,251 @@
+"""The explorer's ranking: horizontal bars of the chosen set, or every economy as a skyline.
+
+A pure builder (snapshot, catalogue, options) -> `Chart` ranking the latest level or the change
+since a baseline; `data` is exactly what is drawn. `_measure` (the ranked value of each entity)
+also gives the map its change values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.chart import Chart, _esc, _esc_all, frame_figure, slug
+from dashboard.figures.explorer import (
+    _most,
+    _progress_notes,
+    _require,
+    _source,
+    _vintage_note,
+    fit_title,
+    spread,
+)
+from dashboard.theme import NEUTRAL_INK, OKABE_ITO
+from dashboard.views.explorer_series import (
+    WINDOW,
+    Series,
+    entity_colours,
+    fmt_relative,
+    fmt_value,
+    progress_rows,
+    series,
+)
+from indicators.catalogue import Catalogue, Indicator
+from indicators.errors import AnalysisError
+from indicators.store.snapshot import Snapshot
+
+HATCH_NOTE = "Hatched bars: producer's estimates."
+OTHER_BAR = "#BBBBBB"
+
+
+def _measure(
+    got: Series, *, measure: str, change: str, baseline: int, end: int | None
+) -> pd.DataFrame:
+    """One row per entity: the ranked value (latest level or change) and its provenance."""
+    data = got.data
+    if measure == "level":
+        last = data.sort_values("year").groupby("entity", sort=False).tail(1)
+        out = last.assign(
+            measure="latest value",
+            latest_year=last["year"],
+            latest_value=last["value"],
+            baseline_year=pd.NA,
+            baseline_value=np.nan,
+            substituted=False,
+        )
+        return out.drop(columns=["note"]).reset_index(drop=True)
+    prog = progress_rows(data, baseline=baseline, latest=end)
+    ok = prog[prog["status"] == "ok"]
+    rel = change == "relative"
+    return pd.DataFrame(
+        {
+            "entity": ok["entity"],
+            "entity_name": ok["entity_name"],
+            "indicator": got.indicator.code,
+            "measure": "relative change" if rel else "change",
+            "value": ok["relative_change"] * 100 if rel else ok["change"],
+            "baseline_year": ok["baseline_year"],
+            "baseline_value": ok["baseline_value"],
+            "substituted": ok["baseline_substituted"],
+            "latest_year": ok["latest_year"],
+            "latest_value": ok["latest_value"],
+            "estimate": ok["estimate"],
+            "value_source": ok["value_source"],
+            "source": ok["source"],
+            "vintage": ok["vintage"],
+        }
+    ).dropna(subset=["value"])
+
+
+def ranking_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str] | None,
+    measure: str = "level",
+    change: str = "absolute",
+    baseline: int = 2005,
+    start: int | None = None,
+    end: int | None = None,
+    log_x: bool = False,
+    highlight: Sequence[str] = (),
+) -> Chart:
+    """Horizontal bars sorted from the highest value: latest level or change since the baseline.
+
+    `entities=None` ranks every economy (groups excluded) and highlights `highlight`.
+    """
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    ind = got.indicator
+    _require(got.data, ind, "the chosen economies" if entities is None else "the chosen set")
+    ranked = _measure(got, measure=measure, change=change, baseline=baseline, end=end)
+    if ranked.empty:
+        raise AnalysisError(
+            f"no value of {ind.short_name} within {WINDOW} years of {baseline} and a later one; "
+            "choose another baseline"
+        )
+    ranked = ranked.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    rel = measure == "change" and change == "relative"
+    label = {
+        "level": ind.short_unit,
+        "change": f"change since {baseline} ({'%' if rel else _points(ind)})",
+    }
+    fmt = (
+        (lambda v: fmt_relative(v / 100))
+        if rel
+        else (lambda v: fmt_value(v, ind, signed=measure == "change"))
+    )
+    log = log_x and measure == "level"
+    if entities is None:
+        fig = _skyline(ranked, fmt, set(highlight), axis_title=label[measure], log=log)
+    else:
+        fig = go.Figure(_bar_trace(ranked, fmt, rel=rel))
+        fig.update_yaxes(autorange="reversed", title_text="", automargin=True)
+        fig.update_xaxes(
+            title_text=label[measure], type="log" if log else "linear", zeroline=not log
+        )
+        fig.update_layout(bargap=0.25)
+    hi, lo = ranked.iloc[0], ranked.iloc[-1]
+    what = ind.short_name if measure == "level" else f"{ind.short_name} since {baseline}"
+    best = "highest" if measure == "level" else _most(hi["value"])
+    title = fit_title(
+        f"{what}: {best} in {hi['entity_name']} ({fmt(hi['value'])})",
+        f", lowest in {lo['entity_name']} ({fmt(lo['value'])})" if len(ranked) > 1 else "",
+        fallback=f"{best.capitalize()}: {hi['entity_name']} ({fmt(hi['value'])})",
+    )
+    notes = _vintage_note(ranked)
+    notes += [HATCH_NOTE] if ranked["estimate"].any() else []
+    if measure == "change":
+        notes += _progress_notes(
+            ranked.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
+        )
+    if ranked["value_source"].eq("computed").any():
+        notes.append("Computed aggregates: see the table for their coverage.")
+    if measure == "level":
+        notes.append("Each bar is the latest year with a value up to the end year; see the table.")
+    scope = "all economies" if entities is None else "chosen economies and groups"
+    subtitle = f"{ind.name}; {ind.unit}; {scope}, {len(ranked)} with a value"
+    source = _source(snapshot, catalogue, ranked)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    if entities is not None:
+        fig.update_layout(height=max(420, 24 * len(ranked) + 200 + 16 * len(notes)))
+    return Chart(
+        name=slug(f"{what} ranking"),
+        figure=fig,
+        data=ranked,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _points(ind: Indicator) -> str:
+    return "points" if ind.short_unit in ("%", "% GNI p.c.") else ind.short_unit
+
+
+def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) -> go.Bar:
+    """Horizontal bars, one colour per entity, labelled with their values."""
+    colours = entity_colours(list(ranked["entity"]))
+    return go.Bar(
+        x=ranked["value"],
+        y=_esc_all(ranked["entity_name"]),
+        orientation="h",
+        marker={
+            "color": [colours[e] for e in ranked["entity"]],
+            "pattern": {"shape": ["/" if e else "" for e in ranked["estimate"]]},
+            "line": {"width": 0},
+        },
+        text=[fmt(v) for v in ranked["value"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=np.stack([_years(ranked)], axis=1),
+        hovertemplate="%{y} (%{customdata[0]}): %{x:,.2f}"
+        + ("%" if rel else "")
+        + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def _years(ranked: pd.DataFrame) -> list[str]:
+    return [
+        f"{b}-{y}" if pd.notna(b) else str(y)
+        for b, y in zip(ranked["baseline_year"], ranked["latest_year"], strict=True)
+    ]
+
+
+def _skyline(
+    ranked: pd.DataFrame,
+    fmt: Callable[[float], str],
+    highlight: set[str],
+    *,
+    axis_title: str,
+    log: bool,
+) -> go.Figure:
+    """Every economy as a thin column, highest first; the chosen ones (and both ends) named."""
+    chosen = ranked["entity"].isin(highlight).to_numpy()
+    fig = go.Figure(
+        go.Bar(
+            x=_esc_all(ranked["entity_name"]),
+            y=ranked["value"],
+            marker={
+                "color": np.where(chosen, OKABE_ITO["blue"], OTHER_BAR).tolist(),
+                "pattern": {"shape": ["/" if e else "" for e in ranked["estimate"]]},
+                "line": {"width": 0},
+            },
+            customdata=np.stack([_years(ranked)], axis=1),
+            hovertemplate="%{x} (%{customdata[0]}): %{y:,.2f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    named = sorted({0, len(ranked) - 1, *np.flatnonzero(chosen).tolist()})
+    tops = ranked["value"].to_numpy(dtype=float)[named]
+    if log:
+        tops = np.log10(np.clip(tops, 1e-9, None))
+    span = max(float(np.nanmax(tops) - min(0.0, float(np.nanmin(tops)))), 1e-9)
+    heights = spread(list(tops + span * 0.08), span * 0.09)
+    for i, top, label_y in zip(named, tops, heights, strict=True):
+        row = ranked.iloc[i]
+        fig.add_annotation(
+            x=_esc(row["entity_name"]),
+            y=top,
+            ax=_esc(row["entity_name"]),
+            ay=label_y,
+            axref="x",
+            ayref="y",
+            text=_esc(f"{row['entity_name']} {fmt(row['value'])}"),
+            showarrow=True,
+            arrowhead=0,
+            yanchor="bottom",
+            font={"size": 12, "color": OKABE_ITO["blue"] if chosen[i] else NEUTRAL_INK},
+            arrowcolor=NEUTRAL_INK,
+        )
+    fig.update_xaxes(
+        showticklabels=False, ticks="", title_text=f"{len(ranked)} economies, highest first"
+    )
+    fig.update_yaxes(title_text=axis_title, type="log" if log else "linear")
+    fig.update_layout(bargap=0.15, height=560)
+    return fig

@@ -1,0 +1,155 @@
+"""The explorer's world map: a choropleth of the economies' level in a year or change since a
+baseline (diverging colours centred on no change).
+
+A pure builder (snapshot, catalogue, options) -> `Chart`; `data` is exactly what is mapped,
+including economies too small for the map or without a shape (named in the footer).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.chart import Chart, _esc_all, frame_figure, slug
+from dashboard.figures.explorer import (
+    _progress_notes,
+    _require,
+    _source,
+    _vintage_note,
+    fit_title,
+)
+from dashboard.figures.ranking import _measure, _points
+from dashboard.theme import DIVERGING_SCALE, SEQUENTIAL_SCALE
+from dashboard.views.explorer_series import (
+    WINDOW,
+    default_map_year,
+    fmt_relative,
+    fmt_value,
+    map_codes,
+    names_of,
+    series,
+)
+from indicators.catalogue import Catalogue, Indicator
+from indicators.errors import AnalysisError
+from indicators.store.snapshot import Snapshot
+
+
+def map_figure(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    mode: str = "level",
+    year: int | None = None,
+    baseline: int = 2005,
+    change: str = "absolute",
+    end: int | None = None,
+) -> Chart:
+    """Choropleth of the economies: level in `year`, or change since the baseline (diverging)."""
+    ind = catalogue.indicator(indicator)
+    if mode == "level":
+        year = year if year is not None else default_map_year(snapshot, indicator)
+        got = series(snapshot, catalogue, indicator=indicator, entities=None, start=year, end=year)
+        _require(got.data, ind, f"any economy in {year}")
+        shown = got.data.assign(measure="value")
+    else:
+        got = series(snapshot, catalogue, indicator=indicator, entities=None, end=end)
+        _require(got.data, ind, "any economy")
+        shown = _measure(got, measure="change", change=change, baseline=baseline, end=end)
+        if shown.empty:
+            raise AnalysisError(
+                f"no economy has a baseline value within {WINDOW} years of {baseline}"
+            )
+    codes = map_codes()
+    shown = shown.assign(on_map=shown["entity"].isin(codes)).reset_index(drop=True)
+    rel = mode == "change" and change == "relative"
+    fig = go.Figure(_choropleth(shown, ind, mode=mode, rel=rel))
+    fig.update_geos(
+        projection_type="natural earth",
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor="#FFFFFF",
+        landcolor="#E9E9E9",
+        showland=True,
+        bgcolor="rgba(0,0,0,0)",
+        lataxis_range=[-58, 85],
+    )
+    fig.update_layout(height=680, margin={"l": 8, "r": 8})
+    hi = shown.loc[shown["value"].idxmax()]
+    lo = shown.loc[shown["value"].idxmin()]
+    fmt = (
+        (lambda v: fmt_relative(v / 100))
+        if rel
+        else (lambda v: fmt_value(v, ind, signed=mode == "change"))
+    )
+    what = (
+        f"{ind.short_name} in {year}" if mode == "level" else f"{ind.short_name} since {baseline}"
+    )
+    title = fit_title(
+        f"{what}: from {fmt(lo['value'])} in {lo['entity_name']} to {fmt(hi['value'])} in "
+        f"{hi['entity_name']}",
+        fallback=f"{what}: highest in {hi['entity_name']} ({fmt(hi['value'])})",
+    )
+    off = shown.loc[~shown["on_map"], "entity_name"].tolist()
+    notes = _vintage_note(shown)
+    if mode == "change":
+        notes += _progress_notes(
+            shown.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
+        )
+        notes.append("Colours are centred on no change; each economy's years are in the data.")
+    if off:
+        notes.append(
+            f"Too small for this map or without a shape: {names_of(off, {}, limit=6)} (in the data)."
+        )
+    notes.append("Grey: no value. Economies only; group values are not mapped.")
+    subtitle = f"{ind.name}; {ind.unit}; {len(shown)} economies with a value"
+    source = _source(snapshot, catalogue, shown)
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    return Chart(
+        name=slug(f"{what} map"),
+        figure=fig,
+        data=shown,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        notes=tuple(notes),
+    )
+
+
+def _bar_unit(ind: Indicator, *, mode: str, rel: bool) -> str:
+    if rel:
+        return "%"
+    return _points(ind) if mode == "change" else ind.short_unit
+
+
+def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> go.Choropleth:
+    values = shown["value"]
+    common = {
+        "locations": shown["entity"],
+        "z": values,
+        "locationmode": "ISO-3",
+        "text": _esc_all(shown["entity_name"]),
+        "marker": {"line": {"color": "#FFFFFF", "width": 0.4}},
+        "colorbar": {"title": {"text": _bar_unit(ind, mode=mode, rel=rel)}, "thickness": 14},
+    }
+    if mode == "change":
+        bound = float(np.nanmax(np.abs(values))) or 1.0
+        years = [
+            f"{b}-{y}" for b, y in zip(shown["baseline_year"], shown["latest_year"], strict=True)
+        ]
+        return go.Choropleth(
+            **common,
+            colorscale=DIVERGING_SCALE,
+            zmid=0,
+            zmin=-bound,
+            zmax=bound,
+            customdata=np.stack([years], axis=1),
+            hovertemplate="%{text} (%{customdata[0]}): %{z:+,.2f}<extra></extra>",
+        )
+    return go.Choropleth(
+        **common,
+        colorscale=SEQUENTIAL_SCALE,
+        hovertemplate="%{text}: %{z:,.2f}<extra></extra>",
+    )
