@@ -307,7 +307,7 @@ async def run_levels(
 # --- the whole test ---------------------------------------------------------------------------
 def economy_names() -> list[str]:
     """Display names of ECONOMIES as the explorer lists them (from the bundled snapshot)."""
-    from dashboard.figures.chart import entity_labels
+    from dashboard.formatting import entity_labels
     from indicators.store.snapshot import load_snapshot
 
     labels = entity_labels(load_snapshot())

@@ -91,3 +91,12 @@ def join_texts(values: Iterable[object]) -> str:
             if part and part != "nan" and part not in out:
                 out.append(part)
     return "; ".join(out)
+
+
+def entity_labels(snapshot: Snapshot) -> dict[str, str]:
+    """Display names of all entities; ITU aggregates are marked '(ITU)' to tell them apart."""
+    ent = snapshot.entities
+    names = dict(zip(ent["code"].astype(str), ent["name"].astype(str), strict=True))
+    for code in ent.loc[ent["kind"] == "itu_aggregate", "code"].astype(str):
+        names[code] = f"{names[code]} (ITU)"
+    return names

@@ -14,7 +14,8 @@ import pytest
 from fixtures import FIXTURE_VINTAGE, fixture_snapshot
 
 from dashboard.figures import chart
-from dashboard.figures.chart import Chart, apply_mode, entity_labels, frame_figure, slug, wrap
+from dashboard.figures.chart import Chart, apply_mode, frame_figure, slug, wrap
+from dashboard.formatting import entity_labels
 from dashboard.theme import DARK, LIGHT, NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
 
 SLUG = re.compile(r"^[a-z0-9-]+$")

@@ -54,15 +54,15 @@ def logged_lock(root, **kwargs):
 snapshot.store_lock = logged_lock
 
 def slow_tables(seconds):
-    real = snapshot._write_table
+    real = snapshot.write_table
     def slowed(name, frame, folder):
         entry = real(name, frame, folder)
         time.sleep(seconds)
         return entry
-    snapshot._write_table = slowed
+    snapshot.write_table = slowed
 
 def hold_after_first_table(marker, seconds):
-    real, calls = snapshot._write_table, []
+    real, calls = snapshot.write_table, []
     def holding(name, frame, folder):
         entry = real(name, frame, folder)
         calls.append(name)
@@ -70,14 +70,15 @@ def hold_after_first_table(marker, seconds):
             marker.write_text("holding")
             time.sleep(seconds)
         return entry
-    snapshot._write_table = holding
+    snapshot.write_table = holding
 
 while not go.exists():
     time.sleep(0.01)
 
 if mode == "reader":
     seen, errors, loads = set(), [], 0
-    while not Path(option).exists():
+    deadline = time.monotonic() + 300  # never outlive a test whose writers failed
+    while not Path(option).exists() and time.monotonic() < deadline:
         try:
             snap = snapshot.load_snapshot(store=store)
             seen.add(snap.id)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.deck import layout
 from dashboard.deck.prepare import as_text
-from dashboard.exports import chart_files
+from dashboard.exports import text_metrics
 
 
 def test_fit_table_shrinks_font_and_drops_rows_that_cannot_fit():
@@ -21,5 +21,5 @@ def test_fit_table_shrinks_font_and_drops_rows_that_cannot_fit():
 def test_column_widths_never_break_a_word():
     table = pd.DataFrame({"Claim": ["a long sentence " * 8], "Year": ["2025"]})
     widths = layout.column_widths(table, 12, pt=14)
-    need = chart_files.text_width("2025", size=round(14 * 96 / 72), bold=True) / 96
+    need = text_metrics.text_width("2025", size=round(14 * 96 / 72), bold=True) / 96
     assert widths[1] >= need and abs(sum(widths) - 12) < 1e-6

@@ -11,8 +11,9 @@ import pytest
 from fixtures import fixture_snapshot
 from PIL import Image
 
-from dashboard.exports import chart_files, renderer
-from dashboard.figures.chart import FOOTER_SIZE, Chart, entity_labels, line_chart, source_line
+from dashboard.exports import chart_files, renderer, text_metrics
+from dashboard.figures.chart import FOOTER_SIZE, Chart, line_chart, source_line
+from dashboard.formatting import entity_labels
 from indicators.catalogue import load_catalogue
 
 chromium = pytest.mark.xdist_group("chromium")
@@ -83,10 +84,10 @@ def test_html_is_standalone_with_title_and_no_cdn():
 
 def test_wrap_px_keeps_words_and_width():
     text = "Women trail men in Internet use in most economies of the fixture world " * 3
-    lines = chart_files.wrap_px(text, width=300, size=20, bold=True)
+    lines = text_metrics.wrap_px(text, width=300, size=20, bold=True)
     assert len(lines) > 2
     assert " ".join(lines) == " ".join(text.split())
-    assert all(chart_files.text_width(line, size=20, bold=True) <= 300 for line in lines)
+    assert all(text_metrics.text_width(line, size=20, bold=True) <= 300 for line in lines)
 
 
 def test_export_figure_is_light_opaque_and_sized():
@@ -109,7 +110,7 @@ def test_square_export_wraps_title_and_footer_and_grows_margins():
     footer = next(a for a in square.layout.annotations if a.name == "footer")
     lines = footer.text.split("<br>")
     room = 540 - square.layout.margin.l - 16
-    assert all(chart_files.text_width(x, size=FOOTER_SIZE) <= room for x in lines)
+    assert all(text_metrics.text_width(x, size=FOOTER_SIZE) <= room for x in lines)
     assert square.layout.margin.b >= 56 + chart_files.FOOTER_LINE * len(lines)
     assert "".join(lines).replace(" ", "") == (
         (chart.source + "".join(chart.notes)).replace(" ", "")

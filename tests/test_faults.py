@@ -386,7 +386,7 @@ def after(name, count):
     def wrapped(*args, **kwargs):
         calls.append(1)
         if len(calls) == count:
-            result = real(*args, **kwargs) if name == "_write_table" else None
+            result = real(*args, **kwargs) if name == "write_table" else None
             hang()
             return result
         return real(*args, **kwargs)
@@ -400,7 +400,7 @@ with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
     if point == "fetch":
         api.fail(paths[1], hang, page=2)
     elif point == "table":
-        after("_write_table", 2)
+        after("write_table", 2)
     elif point == "rename":
         after("_fsync_dir", 1)
     elif point == "current":

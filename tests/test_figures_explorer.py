@@ -17,7 +17,8 @@ from fixtures import (
 )
 
 from dashboard.figures import sources as fs
-from dashboard.figures.explorer import TITLE_LIMIT, fit_title, line_figure, slope_figure, spread
+from dashboard.figures.explorer import line_figure, slope_figure
+from dashboard.figures.explorer_common import TITLE_LIMIT, fit_title, spread
 from dashboard.theme import ENTITY_COLOURS
 from dashboard.views.explorer_series import (
     SERIES_COLUMNS,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fixtures import fixture_snapshot
 
-from dashboard.figures.chart import Chart, _esc
+from dashboard.figures.chart import Chart
 from dashboard.figures.deck_figures import (
     INCOME,
     data_gaps,
@@ -17,6 +17,7 @@ from dashboard.figures.deck_figures import (
     sources_used,
     table_chart,
 )
+from dashboard.figures.plotly_text import escape
 from dashboard.figures.sources import sources_table
 from dashboard.views.area_summary import MEASUREMENT
 from indicators.analytics.divides import online_offline
@@ -42,7 +43,7 @@ def framed(chart: Chart) -> None:
     assert chart.title and chart.subtitle and chart.source.startswith("Source:")
     assert chart.figure.layout.meta["anatomy"] is True
     footer = next(a for a in chart.figure.layout.annotations if a.name == "footer")
-    assert _esc(" ".join(chart.source.split())) in footer.text.replace("<br>", " ")
+    assert escape(" ".join(chart.source.split())) in footer.text.replace("<br>", " ")
 
 
 def test_people_offline_traces_are_the_income_rows_of_the_data(snap) -> None:
@@ -50,7 +51,7 @@ def test_people_offline_traces_are_the_income_rows_of_the_data(snap) -> None:
     framed(chart)
     data = chart.data
     assert [t.name for t in chart.figure.data] == [
-        _esc(data.loc[data["group"] == c, "name"].iloc[0]) for c in INCOME
+        escape(data.loc[data["group"] == c, "name"].iloc[0]) for c in INCOME
     ]
     for trace, code in zip(chart.figure.data, INCOME, strict=True):
         sub = data[data["group"] == code]
@@ -95,9 +96,9 @@ def test_table_chart_escapes_what_it_draws_and_keeps_raw_data() -> None:
     frame = pd.DataFrame({"a<b>": ["x & y", "<i>z</i>"], "n": [1, 22]})
     chart = table_chart(frame, name="t", title="T", subtitle="S", source="Source: s.")
     table = chart.figure.data[0]
-    assert list(table.header.values) == [f"<b>{_esc(c)}</b>" for c in frame.columns]
+    assert list(table.header.values) == [f"<b>{escape(c)}</b>" for c in frame.columns]
     assert [list(col) for col in table.cells.values] == [
-        [_esc(v) for v in frame[c].astype(str)] for c in frame.columns
+        [escape(v) for v in frame[c].astype(str)] for c in frame.columns
     ]
     pd.testing.assert_frame_equal(chart.data, frame)
     assert (chart.name, chart.title, chart.subtitle, chart.source) == ("t", "T", "S", "Source: s.")
@@ -120,7 +121,7 @@ def test_data_gaps_lists_exactly_the_areas_not_fully_measured(bundled) -> None:
     assert chart.title.startswith(f"{gaps} of {len(CAT.areas)} challenge areas")
     assert f"and {partial} are only partly measured" in chart.title
     drawn = chart.figure.data[0].cells.values
-    assert [list(c) for c in drawn] == [[_esc(v) for v in chart.data[c]] for c in chart.data]
+    assert [list(c) for c in drawn] == [[escape(v) for v in chart.data[c]] for c in chart.data]
 
 
 @pytest.mark.parametrize("builder", [data_gaps, sources_used])
@@ -138,7 +139,7 @@ def test_sources_used_shows_every_data_release_of_the_descriptor(snap) -> None:
     assert set(chart.data["role"]) == {"data"}
     drawn = [list(c) for c in chart.figure.data[0].cells.values]
     assert drawn == [
-        [_esc(v) for v in col.astype(str)] for _, col in sources_frame(chart.data).items()
+        [escape(v) for v in col.astype(str)] for _, col in sources_frame(chart.data).items()
     ]
     releases = [s for s in sources if s.get("dataset") != "derived"]
     producers = " and ".join(sorted({s["producer"] for s in releases}))

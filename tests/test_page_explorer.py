@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.figures.chart import entity_labels
+from dashboard.formatting import entity_labels
 from indicators.store.snapshot import load_snapshot
 
 PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "explorer.py")

@@ -124,14 +124,14 @@ def test_failed_write_leaves_current_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = write(tmp_path)
-    real = store._write_table
+    real = store.write_table
 
     def failing(name, frame, folder):
         if name == "memberships":
             raise OSError("disk full (simulated)")
         return real(name, frame, folder)
 
-    monkeypatch.setattr(store, "_write_table", failing)
+    monkeypatch.setattr(store, "write_table", failing)
     with pytest.raises(OSError, match="disk full"):
         write(tmp_path, shift=2.0)
     assert current_id(tmp_path) == old.name

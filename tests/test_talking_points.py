@@ -20,7 +20,8 @@ from indicators.analytics.affordability import (
 from indicators.analytics.divides import income_gap, online_offline
 from indicators.analytics.gaps import latest_gender_summary
 from indicators.catalogue import load_catalogue
-from indicators.narrative.talking_points import AREA_POINTS, TalkingPoint, _billions, talking_points
+from indicators.narrative.talking_points import AREA_POINTS, TalkingPoint, talking_points
+from indicators.rules import head_count
 from indicators.schema import concat_observations
 from indicators.store.snapshot import load_snapshot
 
@@ -192,7 +193,7 @@ def test_thin_snapshot_yields_cannot_support_sentences_without_evidence() -> Non
 @pytest.mark.parametrize("exponent", [3, 6, 9])
 def test_people_counts_read_in_words(exponent: int) -> None:
     count = 2.5 * 10**exponent
-    text = _billions(count)
+    text = head_count(count)
     assert text == {9: "2.50 billion", 6: "2.5 million", 3: "2,500"}[exponent]
 
 

@@ -1,6 +1,6 @@
 """Slide geometry shared by the PowerPoint and PDF writers of the deck (inches, 16:9).
 
-Text is measured in the project font (chart_files.text_width), so that titles, tables, bullets and
+Text is measured in the project font (text_metrics.text_width), so that titles, tables, bullets and
 source lines are sized to fit the slide in both files.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.exports import chart_files
+from dashboard.exports import text_metrics
 
 SLIDE_W, SLIDE_H, MARGIN = 13.333, 7.5, 0.5  # inches, 16:9
 BODY_TOP = 1.4  # below a two-line headline
@@ -24,7 +24,7 @@ def text_lines(text: str, *, width_in: float, pt: float, bold: bool = False) -> 
     px = pt * 96 / 72
     width = (width_in - 0.2) * 96  # text box insets
     return sum(
-        len(chart_files.wrap_px(p, width=width, size=round(px), bold=bold))
+        len(text_metrics.wrap_px(p, width=width, size=round(px), bold=bold))
         for p in text.split("\n")
     )
 
@@ -56,7 +56,7 @@ def column_widths(table: pd.DataFrame, width_in: float, *, pt: float = 14) -> li
         cells = [str(c), *table[c].tolist()]
         words = [w for v in cells for w in str(v).split()] or [""]
         weights.append(max(6, *(min(len(str(v)), 42) for v in cells)))
-        widest = max(chart_files.text_width(w, size=round(pt * 96 / 72), bold=True) for w in words)
+        widest = max(text_metrics.text_width(w, size=round(pt * 96 / 72), bold=True) for w in words)
         least.append(widest / 96 + 0.25)
     widths = [width_in * w / sum(weights) for w in weights]
     short = [j for j, w in enumerate(widths) if w < least[j]]

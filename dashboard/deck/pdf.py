@@ -34,7 +34,7 @@ from dashboard.deck.layout import (
 from dashboard.deck.powerpoint import pptx_bytes
 from dashboard.deck.prepare import Deck, DeckError, Page, pages_of, prepare_deck
 from dashboard.deck.story import Progress, SlideSpec, StoryOptions
-from dashboard.exports import chart_files
+from dashboard.exports import text_metrics
 from dashboard.theme import UN_BLUE
 from indicators.catalogue import Catalogue
 from indicators.store.snapshot import Snapshot
@@ -81,7 +81,7 @@ def pptx_to_pdf(pptx: bytes, *, soffice: Path, timeout: float = 180) -> bytes:
 
 
 def _pil_font(pt: float, *, bold: bool = False) -> ImageFont.ImageFont:
-    path = chart_files._font_file(bold)
+    path = text_metrics.font_file(bold)
     size = round(pt * PX / 72)
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
@@ -92,7 +92,7 @@ def _draw(draw: ImageDraw.ImageDraw, xy: tuple[float, float], lines: Sequence[st
     font, px = _pil_font(pt, bold=bold), pt * PX / 72
     x, y = xy[0] * PX, xy[1] * PX + 0.05 * PX
     for para in lines:
-        for line in chart_files.wrap_px(
+        for line in text_metrics.wrap_px(
             para, width=(width_in - 0.2) * PX, size=round(px), bold=bold
         ):
             draw.text((x + 0.1 * PX, y), line, font=font, fill=fill)

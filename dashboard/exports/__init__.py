@@ -1,0 +1,8 @@
+"""Exports: a chart as file bytes (PNG, SVG, PDF, CSV, HTML), laid out on a copy for its size.
+
+``renderer`` owns the process's image browser (kaleido driving Debian chromium), ``text_metrics``
+measures text in the project font, ``chart_files`` lays out and writes each format.
+
+May import: ``indicators`` (any stage), the shared base (``dashboard.theme``,
+``dashboard.formatting``) and ``dashboard.figures``.
+"""

@@ -11,27 +11,18 @@ working.
 from __future__ import annotations
 
 import functools
+import html
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from pathlib import Path
 from typing import Any, Literal
 
 import plotly.graph_objects as go
-from PIL import ImageFont
 
 from dashboard.exports.renderer import ExportError, renderer
-from dashboard.figures.chart import (
-    FOOTER_SIZE,
-    SUBTITLE_SIZE,
-    TITLE_SIZE,
-    Chart,
-    _esc,
-    header_text,
-    slug,
-)
+from dashboard.exports.text_metrics import text_width, wrap_px
+from dashboard.figures.chart import FOOTER_SIZE, SUBTITLE_SIZE, TITLE_SIZE, Chart, header_text, slug
+from dashboard.figures.plotly_text import escape
 
 Variant = Literal["slide", "square", "full"]
 # Layout size in CSS px and the default scale: slide 800x450 x 2.4 = 1920x1080 px, square
@@ -48,57 +39,6 @@ TITLE_LINE, SUBTITLE_LINE, FOOTER_LINE, LEGEND_ROW = 26, 26, 16, 24  # px per wr
 # Plotly puts the first title line's baseline (not its top) at title.y: without this padding
 # the capitals touch the image's top edge. Exports move the title (and the plot) down by it.
 TITLE_TOP_PAD = 16
-
-# ---------------------------------------------------------------------------------------------
-# Text measurement (to wrap titles and footers for the export width)
-
-
-@functools.cache
-def _font_file(bold: bool) -> str | None:
-    """Path of Liberation Sans (regular or bold) as fontconfig resolves it, or None."""
-    style = "Bold" if bold else "Regular"
-    try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}", f"Liberation Sans:style={style}"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = out.stdout.strip()
-    return path if path and Path(path).is_file() else None
-
-
-@functools.cache
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont | None:
-    path = _font_file(bold)
-    return ImageFont.truetype(path, size) if path else None
-
-
-def text_width(text: str, *, size: int, bold: bool = False) -> float:
-    """Width in CSS px of `text` set in Liberation Sans (an estimate without the font file)."""
-    font = _font(bold, size)
-    if font is None:
-        return len(text) * size * (0.6 if bold else 0.55)
-    return float(font.getlength(text))
-
-
-def wrap_px(text: str, *, width: float, size: int, bold: bool = False) -> list[str]:
-    """Greedy word wrap of `text` into lines no wider than `width` px (long words kept whole)."""
-    lines: list[str] = []
-    current = ""
-    for word in " ".join(str(text).split()).split(" "):
-        trial = f"{current} {word}".strip()
-        if current and text_width(trial, size=size, bold=bold) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    lines.append(current)
-    return lines
-
 
 # ---------------------------------------------------------------------------------------------
 # Fitting a chart's figure to an export size
@@ -201,12 +141,14 @@ def _fit_title(fig: go.Figure, chart: Chart, width: float) -> int:
     """Re-wrap title and subtitle to `width`; return the extra height the wrapping needs."""
     text = fig.layout.title.text or ""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    if not chart.title or not (meta.get("anatomy") or _esc(chart.title) in text):
+    if not chart.title or not (meta.get("anatomy") or escape(chart.title) in text):
         return 0  # a figure that does not follow the chart anatomy is left as it is
     title = wrap_px(chart.title, width=width, size=TITLE_SIZE, bold=True)
-    parts = [f"<b>{_esc(line)}</b>" for line in title]
+    parts = [f"<b>{escape(line)}</b>" for line in title]
     subtitle = wrap_px(chart.subtitle, width=width, size=SUBTITLE_SIZE) if chart.subtitle else []
-    parts += [f"<span style='font-size:{SUBTITLE_SIZE}px'>{_esc(line)}</span>" for line in subtitle]
+    parts += [
+        f"<span style='font-size:{SUBTITLE_SIZE}px'>{escape(line)}</span>" for line in subtitle
+    ]
     fig.layout.title.text = "<br>".join(parts)
     return (len(title) - 1) * TITLE_LINE + max(len(subtitle) - 1, 0) * SUBTITLE_LINE
 
@@ -220,7 +162,7 @@ def _fit_footer(fig: go.Figure, chart: Chart, width: float) -> int:
     lines = wrap_px(chart.source, width=width, size=FOOTER_SIZE)
     for note in chart.notes:
         lines += wrap_px(note, width=width, size=FOOTER_SIZE)
-    footer.text = "<br>".join(_esc(line) for line in lines)
+    footer.text = "<br>".join(escape(line) for line in lines)
     return (len(lines) - old) * FOOTER_LINE
 
 
@@ -323,14 +265,14 @@ def to_csv(chart: Chart) -> bytes:
 def to_html(chart: Chart, *, variant: Variant = "slide") -> bytes:
     """A standalone interactive HTML page with plotly.js inline (works offline, no CDN)."""
     fig = export_figure(chart, variant=variant)
-    html = fig.to_html(
+    page = fig.to_html(
         include_plotlyjs=True,
         full_html=True,
         div_id=f"chart-{slug(chart.name)}",
         config={"displaylogo": False, "responsive": False},
     )
-    title = f"<head>\n    <title>{escape(chart.title)}</title>"
-    return html.replace("<head>", title, 1).encode("utf-8")
+    title = f"<head>\n    <title>{html.escape(chart.title)}</title>"
+    return page.replace("<head>", title, 1).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,13 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
-    _esc,
-    _esc_template,
-    entity_labels,
     frame_figure,
     pin_header,
     slug,
     source_line,
 )
-from dashboard.formatting import format_value
+from dashboard.figures.plotly_text import escape, escape_template
+from dashboard.formatting import entity_labels, format_value
 from dashboard.theme import NEUTRAL_INK, ROLE_COLOURS, STATUS_COLOURS, TARGET_COLOUR, colour_for
 from dashboard.views.area_summary import (
     MEASUREMENT,
@@ -53,14 +51,14 @@ def _headline(summary: AreaSummary) -> IndicatorSummary | None:
 def _tile_text(s: AreaSummary) -> str:
     """The lines of one grid tile (escaped; only our own markup)."""
     full = textwrap.shorten(f"{s.area.number}. {s.area.name}", 44, placeholder="…")
-    name = "<br>".join(_esc(x) for x in textwrap.wrap(full, 22))
+    name = "<br>".join(escape(x) for x in textwrap.wrap(full, 22))
     lines = [f"<b>{name}</b>", f"<i>{MEASUREMENT[s.area.status]}</i>"]
     head = _headline(s)
     if head is None:
         lines += ["no indicator in this", "snapshot"]
     else:
-        lines.append(_esc(textwrap.shorten(head.short_name, 24, placeholder="…")))
-        value = _esc(head.latest_text.replace(" GNI p.c.", ""))
+        lines.append(escape(textwrap.shorten(head.short_name, 24, placeholder="…")))
+        value = escape(head.latest_text.replace(" GNI p.c.", ""))
         lines.append(f"<b>{value}</b> ({head.latest_year}) {head.arrow}")
     if s.targets:
         lines.append(
@@ -112,7 +110,7 @@ def area_grid(
         f"{met} of {len(unique)} targets achieved"
     )
     legend = "   ".join(
-        f"<span style='color:{c};font-size:16px'>●</span> {_esc(k)}"
+        f"<span style='color:{c};font-size:16px'>●</span> {escape(k)}"
         for k, c in STATUS_COLOURS.items()
     )
     fig.add_annotation(
@@ -280,12 +278,12 @@ def area_small_multiples(
             dash = "dot" if basis == "median of economies" else "solid"
             fig.add_trace(
                 go.Scatter(
-                    x=v.index, y=v.values, mode="lines+markers", name=_esc(label), legendgroup=label,
+                    x=v.index, y=v.values, mode="lines+markers", name=escape(label), legendgroup=label,
                     showlegend=label not in shown,
                     line={"color": colour, "width": 2, "dash": dash},
                     marker={"size": 5, "color": ["rgba(0,0,0,0)" if x else colour for x in e],
                             "line": {"color": colour, "width": 1.5}},
-                    hovertemplate=f"{_esc_template(label)}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
+                    hovertemplate=f"{escape_template(label)}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
                 ),
                 row=r, col=c,
             )  # fmt: skip

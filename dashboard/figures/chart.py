@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.plotly_text import escape
 from dashboard.theme import LIGHT, NEUTRAL_INK, TARGET_COLOUR, Mode, colour_for, mode
 from indicators.catalogue import Catalogue, Target
 from indicators.store.snapshot import Snapshot
@@ -55,15 +56,6 @@ class Chart:
         return apply_mode(fig, mode(mode_name))
 
 
-def entity_labels(snapshot: Snapshot) -> dict[str, str]:
-    """Display names of all entities; ITU aggregates are marked '(ITU)' to tell them apart."""
-    ent = snapshot.entities
-    names = dict(zip(ent["code"].astype(str), ent["name"].astype(str), strict=True))
-    for code in ent.loc[ent["kind"] == "itu_aggregate", "code"].astype(str):
-        names[code] = f"{names[code]} (ITU)"
-    return names
-
-
 def slug(text: str) -> str:
     """A file-name-safe slug of a title."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-") or "chart"
@@ -85,9 +77,9 @@ def header_text(title: str, subtitle: str) -> tuple[str, int]:
     """Title and subtitle as plotly pseudo-HTML, wrapped; and how many lines they take."""
     title_lines = wrap(title, TITLE_WRAP)
     sub_lines = wrap(subtitle, SUBTITLE_WRAP) if subtitle else []
-    parts = [f"<b>{_esc(line)}</b>" for line in title_lines]
+    parts = [f"<b>{escape(line)}</b>" for line in title_lines]
     parts += [
-        f"<span style='font-size:{SUBTITLE_SIZE}px'>{_esc(line)}</span>" for line in sub_lines
+        f"<span style='font-size:{SUBTITLE_SIZE}px'>{escape(line)}</span>" for line in sub_lines
     ]
     extra = TITLE_LINE * (len(title_lines) - 1) + SUBTITLE_LINE * max(len(sub_lines) - 1, 0)
     return "<br>".join(parts), extra
@@ -133,7 +125,7 @@ def frame_figure(
         meta={"anatomy": True, "header": HEADER_HEIGHT - 30 + extra},
     )
     fig.add_annotation(
-        text="<br>".join(_esc(line) for line in lines),
+        text="<br>".join(escape(line) for line in lines),
         xref="paper",
         yref="paper",
         x=0.0,
@@ -223,27 +215,6 @@ def _swapped(colour: object, swap: dict[str, str]) -> object:
     return colour
 
 
-def _esc(text: str) -> str:
-    """Escape the characters plotly's pseudo-HTML would interpret (data text is never markup).
-
-    Use it for every data-supplied string plotly draws: titles, annotations, trace names (legend
-    and `%{fullData.name}`), category axis values (tick labels and `%{x}`/`%{y}`) and `text`
-    shown through `%{text}`.
-    """
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _esc_all(values: Iterable[object]) -> list[str]:
-    """`_esc` of each value (category axes, `text` arrays); the chart's data keeps raw text."""
-    return [_esc(str(v)) for v in values]
-
-
-def _esc_template(text: str) -> str:
-    """`_esc` for literal text inside a hovertemplate: `%{` would start a plotly placeholder,
-    so its brace becomes an entity (plotly decodes `&#123;` back to `{` when drawing)."""
-    return _esc(text).replace("%{", "%&#123;")
-
-
 def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
     """'Source: ...' naming each producer and release used, with licence, in a stable order."""
     parts: list[str] = []
@@ -274,7 +245,7 @@ def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None)
         fig.add_hline(
             y=value,
             line={"dash": "dash", "color": TARGET_COLOUR, "width": 1.5},
-            annotation={"text": _esc(text), "font": {"size": 12, "color": TARGET_COLOUR}},
+            annotation={"text": escape(text), "font": {"size": 12, "color": TARGET_COLOUR}},
             annotation_position="top left",
         )
 
@@ -309,7 +280,7 @@ def line_chart(
             go.Scatter(
                 x=grp["year"],
                 y=grp["value"],
-                name=_esc(labels.get(str(entity), str(entity))),
+                name=escape(labels.get(str(entity), str(entity))),
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
                 marker={

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import Chart, _esc, frame_figure, legend_on_top, source_line
+from dashboard.figures.chart import Chart, frame_figure, legend_on_top, source_line
+from dashboard.figures.plotly_text import escape
 from dashboard.figures.sources import sources_table
 from dashboard.theme import colour_for
 from dashboard.views.area_summary import MEASUREMENT
@@ -38,7 +39,7 @@ def people_offline(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> C
     groups = data[data["group"] != "WLD"]
     for i, code in enumerate(INCOME):
         sub = groups[groups["group"] == code]
-        fig.add_trace(go.Bar(x=sub["year"], y=sub["offline"] / 1e9, name=_esc(sub["name"].iloc[0]),
+        fig.add_trace(go.Bar(x=sub["year"], y=sub["offline"] / 1e9, name=escape(sub["name"].iloc[0]),
                              marker_color=colour_for(code, i),
                              hovertemplate="%{x}: %{y:.2f} billion<extra>%{fullData.name}</extra>"))  # fmt: skip
     fig.update_layout(barmode="stack")
@@ -70,13 +71,13 @@ def table_chart(frame: pd.DataFrame, *, name: str, title: str, subtitle: str, so
         go.Table(
             columnwidth=[max(6, min(60, int(frame[c].astype(str).str.len().max()))) for c in frame],
             header={
-                "values": [f"<b>{_esc(c)}</b>" for c in frame.columns],
+                "values": [f"<b>{escape(c)}</b>" for c in frame.columns],
                 "align": "left",
                 "fill_color": "#E3E3E3",
                 "font": {"size": 13},
             },
             cells={
-                "values": [[_esc(v) for v in frame[c].astype(str)] for c in frame.columns],
+                "values": [[escape(v) for v in frame[c].astype(str)] for c in frame.columns],
                 "align": "left",
                 "font": {"size": 12},
                 "height": 26,

@@ -11,23 +11,23 @@ charts and the title and note helpers they share with figures_ranking.py and fig
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import (
-    ESTIMATE_NOTE,
-    SUBSTITUTED_NOTE,
-    Chart,
-    _esc,
-    entity_labels,
-    frame_figure,
-    line_chart,
-    slug,
-    source_line,
+from dashboard.figures.chart import ESTIMATE_NOTE, Chart, frame_figure, line_chart, slug
+from dashboard.figures.explorer_common import (
+    fit_title,
+    most_words,
+    require_values,
+    series_source,
+    spread,
+    substitution_notes,
+    vintage_notes,
 )
+from dashboard.figures.plotly_text import escape
+from dashboard.formatting import entity_labels
 from dashboard.views.explorer_series import (
     WINDOW,
     entity_colours,
@@ -57,49 +57,11 @@ def computed_note(ind: Indicator) -> str:
     )
 
 
-TITLE_LIMIT = 80  # characters of a one-line title at 20 px on a 1000 px wide chart
-
-
-def _source(snapshot: Snapshot, catalogue: Catalogue, data: pd.DataFrame) -> str:
-    return source_line(snapshot, catalogue, data["source"].unique())
-
-
-def _vintage_note(data: pd.DataFrame) -> list[str]:
-    vintages = sorted(set(data["vintage"].astype(str)) - {""})
-    if len(vintages) > 1:
-        return [f"Values come from several releases (vintages {', '.join(vintages)})."]
-    return []
-
-
 def _span(data: pd.DataFrame) -> str:
     if data.empty:
         return "no years"
     lo, hi = int(data["year"].min()), int(data["year"].max())
     return str(lo) if lo == hi else f"{lo}-{hi}"
-
-
-def fit_title(main: str, *extra: str, fallback: str = "", limit: int = TITLE_LIMIT) -> str:
-    """A title that fits one line: `main` plus each `extra` part that still fits, else `fallback`.
-
-    Plotly does not wrap titles, so a long one would run off the chart.
-    """
-    if len(main) > limit:
-        main = fallback if fallback and len(fallback) <= limit else main[: limit - 3] + "..."
-    for part in extra:
-        if part and len(main) + len(part) <= limit:
-            main += part
-    return main
-
-
-def _most(change: float) -> str:
-    return "largest rise" if change > 0 else "smallest fall" if change < 0 else "no change"
-
-
-def _require(data: pd.DataFrame, ind: Indicator, what: str) -> None:
-    if data.empty:
-        raise AnalysisError(
-            f"no values of {ind.short_name} for {what}; choose other economies, groups or years"
-        )
 
 
 # --- line ----------------------------------------------------------------------------------------
@@ -118,7 +80,7 @@ def line_figure(
     """Lines over time for the chosen entities (computed aggregates dotted, estimates hollow)."""
     got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
     ind, data = got.indicator, got.data
-    _require(data, ind, "the chosen economies and groups")
+    require_values(data, ind, "the chosen economies and groups")
     first = data[data["entity"] == data["entity"].iloc[0]]
     a, b = first.iloc[0], first.iloc[-1]
     if len(first) > 1:
@@ -130,14 +92,14 @@ def line_figure(
     else:
         title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
     computed = data.loc[data["value_source"] == "computed", "entity"].unique()
-    notes = [*_vintage_note(data), *([computed_note(ind)] if len(computed) else [])]
+    notes = [*vintage_notes(data), *([computed_note(ind)] if len(computed) else [])]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
     chart = line_chart(
         data,
         name=slug(f"{ind.short_name} over time"),
         title=title,
         subtitle=f"{ind.name}; {ind.unit}, {_span(data)}",
-        source=_source(snapshot, catalogue, data),
+        source=series_source(snapshot, catalogue, data),
         labels=entity_labels(snapshot),
         y_title=ind.short_unit,
         target=targets[0] if targets and not log_y else None,
@@ -179,7 +141,7 @@ def slope_figure(
     """From the baseline year to the latest value per entity; substituted baselines as diamonds."""
     got = series(snapshot, catalogue, indicator=indicator, entities=entities, end=end)
     ind = got.indicator
-    _require(got.data, ind, "the chosen economies and groups")
+    require_values(got.data, ind, "the chosen economies and groups")
     prog = progress_rows(got.data, baseline=baseline, latest=end)
     ok = prog[prog["status"] == "ok"]
     if ok.empty:
@@ -199,7 +161,7 @@ def slope_figure(
             go.Scatter(
                 x=["Baseline", "Latest"],
                 y=pts["value"],
-                name=_esc(row.entity_name),
+                name=escape(row.entity_name),
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
                 marker={
@@ -224,9 +186,9 @@ def slope_figure(
         )
     else:
         title = fit_title(
-            f"{ind.short_name} since {baseline}: {_most(top['change'])} in {top['entity_name']} "
+            f"{ind.short_name} since {baseline}: {most_words(top['change'])} in {top['entity_name']} "
             f"({fmt_value(top['change'], ind, signed=True)})",
-            fallback=f"{_most(top['change']).capitalize()}: {top['entity_name']}",
+            fallback=f"{most_words(top['change']).capitalize()}: {top['entity_name']}",
         )
     fig.update_yaxes(
         title_text=ind.short_unit,
@@ -235,7 +197,7 @@ def slope_figure(
     )
     fig.update_xaxes(range=[-0.3, 1.8])
     _label_ends(fig, ok, colours, log_y=log_y)
-    notes = _progress_notes(ok, baseline) + _vintage_note(data)
+    notes = substitution_notes(ok, baseline) + vintage_notes(data)
     notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
     skipped = prog[prog["status"] != "ok"]
     if len(skipped):
@@ -243,7 +205,7 @@ def slope_figure(
             f"Not shown (no comparable values): {names_of(list(skipped['entity_name']), {})}."
         )
     subtitle = f"{ind.name}; {ind.unit}; baseline {baseline} to the latest year with data"
-    source = _source(snapshot, catalogue, data)
+    source = series_source(snapshot, catalogue, data)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     return Chart(
         name=slug(f"{ind.short_name} since {baseline}"),
@@ -268,7 +230,7 @@ def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, lo
         fig.add_annotation(
             x=1,
             y=y,
-            text=_esc(row.entity_name),
+            text=escape(row.entity_name),
             showarrow=False,
             xanchor="left",
             xshift=10,
@@ -302,26 +264,3 @@ def _slope_data(ok: pd.DataFrame, code: str) -> pd.DataFrame:
     order = {e: i for i, e in enumerate(ok["entity"])}
     data["_o"] = data["entity"].map(order)
     return data.sort_values(["_o", "point"]).drop(columns="_o").reset_index(drop=True)
-
-
-def _progress_notes(ok: pd.DataFrame, baseline: int, *, diamonds: bool = True) -> list[str]:
-    """Name the substituted baselines (drawn as diamonds where the chart has markers)."""
-    subst = ok[ok["baseline_substituted"]]
-    if subst.empty:
-        return []
-    pairs = [f"{n} {y}" for n, y in zip(subst["entity_name"], subst["baseline_year"], strict=True)]
-    lead = (
-        SUBSTITUTED_NOTE.replace("(see table)", f"within ±{WINDOW} years of {baseline}")
-        if diamonds
-        else f"Baseline {baseline} missing: the nearest year within ±{WINDOW} years is used."
-    )
-    return [f"{lead} Substituted: {names_of(pairs, {}, limit=6)}."]
-
-
-def spread(values: Sequence[float], gap: float) -> list[float]:
-    """Label positions near `values`, at least `gap` apart, in the original order."""
-    order = np.argsort(np.asarray(values, dtype=float), kind="stable")
-    out = np.asarray(values, dtype=float).copy()
-    for prev, cur in pairwise(order):
-        out[cur] = max(out[cur], out[prev] + gap)
-    return out.tolist()

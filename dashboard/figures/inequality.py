@@ -16,15 +16,13 @@ import plotly.graph_objects as go
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
-    _esc,
-    _esc_all,
-    entity_labels,
     frame_figure,
     legend_on_top,
     slug,
     source_line,
 )
-from dashboard.formatting import format_value
+from dashboard.figures.plotly_text import escape, escape_all
+from dashboard.formatting import entity_labels, format_value
 from dashboard.theme import ROLE_COLOURS, TARGET_COLOUR, colour_for
 from dashboard.views.cards import INTERNET
 from indicators.analytics.gaps import (
@@ -69,7 +67,7 @@ def _dumbbell(
     roles: tuple[str, str],
 ) -> None:
     """Connector lines and the two dots of each row (rows plotted bottom-up in the given order)."""
-    labels = _esc_all(labels)  # category values are drawn as pseudo-HTML tick labels
+    labels = escape_all(labels)  # category values are drawn as pseudo-HTML tick labels
     xs, ys = [], []
     for label, a, b in zip(labels, rows[first], rows[second], strict=True):
         xs += [a, b, None]
@@ -240,7 +238,7 @@ def parity_over_time(
                     x=sub["year"],
                     y=sub["parity"],
                     mode="lines+markers",
-                    name=_esc(labels.get(code, code)),
+                    name=escape(labels.get(code, code)),
                     legendgroup=code,
                     showlegend=code not in in_legend,
                     line={"color": colour, "width": 2.5, "dash": dash},
@@ -376,7 +374,7 @@ def breakdown_gap_over_time(
                 x=sub["year"],
                 y=sub["gap_points"],
                 mode="lines+markers",
-                name=_esc(sub["series"].iloc[0].replace(" (ITU)", "")),
+                name=escape(sub["series"].iloc[0].replace(" (ITU)", "")),
                 line={"color": colour, "width": 2.5},
                 marker=_marker(colour, sub["estimate"].tolist(), size=7),
                 hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f} points<extra></extra>",

@@ -12,16 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.chart import (
-    Chart,
-    _esc,
-    entity_labels,
-    frame_figure,
-    line_chart,
-    slug,
-    source_line,
-)
-from dashboard.formatting import format_value
+from dashboard.figures.chart import Chart, frame_figure, line_chart, slug, source_line
+from dashboard.figures.plotly_text import escape
+from dashboard.formatting import entity_labels, format_value
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOUR
 from dashboard.views.cards import INTERNET
 from indicators.analytics.aggregates import aggregate
@@ -157,7 +150,7 @@ def _mark_target_year(fig: go.Figure, *, target: Target, start: int) -> None:
             text=[f"{target.year} target"],
             textposition="bottom left",
             textfont={"color": TARGET_COLOUR, "size": 12},
-            name=_esc(f"Target {target.display}"),
+            name=escape(f"Target {target.display}"),
             showlegend=False,
             hoverinfo="skip",
         )

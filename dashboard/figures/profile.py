@@ -19,15 +19,13 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
-    _esc,
-    _esc_template,
-    entity_labels,
     frame_figure,
     pin_header,
     slug,
     source_line,
 )
-from dashboard.formatting import format_value
+from dashboard.figures.plotly_text import escape, escape_template
+from dashboard.formatting import entity_labels, format_value
 from dashboard.theme import ENTITY_COLOURS, NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOUR
 from dashboard.views.cards import INTERNET
 from dashboard.views.published import published_series
@@ -180,14 +178,14 @@ def profile_small_multiples(
             any_est |= bool(est.any())
             fig.add_trace(
                 go.Scatter(
-                    x=values.index, y=values.values, mode="lines+markers", name=_esc(label),
+                    x=values.index, y=values.values, mode="lines+markers", name=escape(label),
                     legendgroup=label, showlegend=label not in shown,
                     line={"color": colour, "width": 3 if role == "selected" else 1.8,
                           "dash": "solid" if role == "selected" else "dot"},
                     marker={"size": 5 if role == "selected" else 3,
                             "color": ["rgba(0,0,0,0)" if e else colour for e in est],
                             "line": {"color": colour, "width": 1.2}},
-                    hovertemplate=f"{_esc_template(label)}<br>%{{x}}: %{{y:,.{ind.decimals}f}}<extra></extra>",
+                    hovertemplate=f"{escape_template(label)}<br>%{{x}}: %{{y:,.{ind.decimals}f}}<extra></extra>",
                 ),
                 row=r, col=c,
             )  # fmt: skip
@@ -338,8 +336,8 @@ def target_chart(snapshot: Snapshot, catalogue: Catalogue, *, entity: str) -> Ch
     names = entity_labels(snapshot)
     fig = go.Figure()
     labels = [
-        "<br>".join(_esc(x) for x in textwrap.wrap(t, 34))
-        + f"<br><span style='font-size:11px'>{_esc(g)}</span>"
+        "<br>".join(escape(x) for x in textwrap.wrap(t, 34))
+        + f"<br><span style='font-size:11px'>{escape(g)}</span>"
         for t, g in zip(table["target"], table["goal"], strict=True)
     ]
     texts = [

@@ -1,7 +1,7 @@
 """The explorer's ranking: horizontal bars of the chosen set, or every economy as a skyline.
 
 A pure builder (snapshot, catalogue, options) -> `Chart` ranking the latest level or the change
-since a baseline; `data` is exactly what is drawn. `_measure` (the ranked value of each entity)
+since a baseline; `data` is exactly what is drawn. `ranked_measure` (the ranked value of each entity)
 also gives the map its change values.
 """
 
@@ -13,71 +13,33 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import Chart, _esc, _esc_all, frame_figure, slug
-from dashboard.figures.explorer import (
-    _most,
-    _progress_notes,
-    _require,
-    _source,
-    _vintage_note,
+from dashboard.figures.chart import Chart, frame_figure, slug
+from dashboard.figures.explorer_common import (
     fit_title,
+    most_words,
+    ranked_measure,
+    require_values,
+    series_source,
     spread,
+    substitution_notes,
+    vintage_notes,
 )
+from dashboard.figures.plotly_text import escape, escape_all
+from dashboard.formatting import change_unit
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO
 from dashboard.views.explorer_series import (
     WINDOW,
-    Series,
     entity_colours,
     fmt_relative,
     fmt_value,
-    progress_rows,
     series,
 )
-from indicators.catalogue import Catalogue, Indicator
+from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
 from indicators.store.snapshot import Snapshot
 
 HATCH_NOTE = "Hatched bars: producer's estimates."
 OTHER_BAR = "#BBBBBB"
-
-
-def _measure(
-    got: Series, *, measure: str, change: str, baseline: int, end: int | None
-) -> pd.DataFrame:
-    """One row per entity: the ranked value (latest level or change) and its provenance."""
-    data = got.data
-    if measure == "level":
-        last = data.sort_values("year").groupby("entity", sort=False).tail(1)
-        out = last.assign(
-            measure="latest value",
-            latest_year=last["year"],
-            latest_value=last["value"],
-            baseline_year=pd.NA,
-            baseline_value=np.nan,
-            substituted=False,
-        )
-        return out.drop(columns=["note"]).reset_index(drop=True)
-    prog = progress_rows(data, baseline=baseline, latest=end)
-    ok = prog[prog["status"] == "ok"]
-    rel = change == "relative"
-    return pd.DataFrame(
-        {
-            "entity": ok["entity"],
-            "entity_name": ok["entity_name"],
-            "indicator": got.indicator.code,
-            "measure": "relative change" if rel else "change",
-            "value": ok["relative_change"] * 100 if rel else ok["change"],
-            "baseline_year": ok["baseline_year"],
-            "baseline_value": ok["baseline_value"],
-            "substituted": ok["baseline_substituted"],
-            "latest_year": ok["latest_year"],
-            "latest_value": ok["latest_value"],
-            "estimate": ok["estimate"],
-            "value_source": ok["value_source"],
-            "source": ok["source"],
-            "vintage": ok["vintage"],
-        }
-    ).dropna(subset=["value"])
 
 
 def ranking_figure(
@@ -100,8 +62,8 @@ def ranking_figure(
     """
     got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
     ind = got.indicator
-    _require(got.data, ind, "the chosen economies" if entities is None else "the chosen set")
-    ranked = _measure(got, measure=measure, change=change, baseline=baseline, end=end)
+    require_values(got.data, ind, "the chosen economies" if entities is None else "the chosen set")
+    ranked = ranked_measure(got, measure=measure, change=change, baseline=baseline, end=end)
     if ranked.empty:
         raise AnalysisError(
             f"no value of {ind.short_name} within {WINDOW} years of {baseline} and a later one; "
@@ -111,7 +73,7 @@ def ranking_figure(
     rel = measure == "change" and change == "relative"
     label = {
         "level": ind.short_unit,
-        "change": f"change since {baseline} ({'%' if rel else _points(ind)})",
+        "change": f"change since {baseline} ({'%' if rel else change_unit(ind)})",
     }
     fmt = (
         (lambda v: fmt_relative(v / 100))
@@ -130,16 +92,16 @@ def ranking_figure(
         fig.update_layout(bargap=0.25)
     hi, lo = ranked.iloc[0], ranked.iloc[-1]
     what = ind.short_name if measure == "level" else f"{ind.short_name} since {baseline}"
-    best = "highest" if measure == "level" else _most(hi["value"])
+    best = "highest" if measure == "level" else most_words(hi["value"])
     title = fit_title(
         f"{what}: {best} in {hi['entity_name']} ({fmt(hi['value'])})",
         f", lowest in {lo['entity_name']} ({fmt(lo['value'])})" if len(ranked) > 1 else "",
         fallback=f"{best.capitalize()}: {hi['entity_name']} ({fmt(hi['value'])})",
     )
-    notes = _vintage_note(ranked)
+    notes = vintage_notes(ranked)
     notes += [HATCH_NOTE] if ranked["estimate"].any() else []
     if measure == "change":
-        notes += _progress_notes(
+        notes += substitution_notes(
             ranked.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
         )
     if ranked["value_source"].eq("computed").any():
@@ -148,7 +110,7 @@ def ranking_figure(
         notes.append("Each bar is the latest year with a value up to the end year; see the table.")
     scope = "all economies" if entities is None else "chosen economies and groups"
     subtitle = f"{ind.name}; {ind.unit}; {scope}, {len(ranked)} with a value"
-    source = _source(snapshot, catalogue, ranked)
+    source = series_source(snapshot, catalogue, ranked)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     if entities is not None:
         fig.update_layout(height=max(420, 24 * len(ranked) + 200 + 16 * len(notes)))
@@ -163,16 +125,12 @@ def ranking_figure(
     )
 
 
-def _points(ind: Indicator) -> str:
-    return "points" if ind.short_unit in ("%", "% GNI p.c.") else ind.short_unit
-
-
 def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) -> go.Bar:
     """Horizontal bars, one colour per entity, labelled with their values."""
     colours = entity_colours(list(ranked["entity"]))
     return go.Bar(
         x=ranked["value"],
-        y=_esc_all(ranked["entity_name"]),
+        y=escape_all(ranked["entity_name"]),
         orientation="h",
         marker={
             "color": [colours[e] for e in ranked["entity"]],
@@ -209,7 +167,7 @@ def _skyline(
     chosen = ranked["entity"].isin(highlight).to_numpy()
     fig = go.Figure(
         go.Bar(
-            x=_esc_all(ranked["entity_name"]),
+            x=escape_all(ranked["entity_name"]),
             y=ranked["value"],
             marker={
                 "color": np.where(chosen, OKABE_ITO["blue"], OTHER_BAR).tolist(),
@@ -230,13 +188,13 @@ def _skyline(
     for i, top, label_y in zip(named, tops, heights, strict=True):
         row = ranked.iloc[i]
         fig.add_annotation(
-            x=_esc(row["entity_name"]),
+            x=escape(row["entity_name"]),
             y=top,
-            ax=_esc(row["entity_name"]),
+            ax=escape(row["entity_name"]),
             ay=label_y,
             axref="x",
             ayref="y",
-            text=_esc(f"{row['entity_name']} {fmt(row['value'])}"),
+            text=escape(f"{row['entity_name']} {fmt(row['value'])}"),
             showarrow=True,
             arrowhead=0,
             yanchor="bottom",

@@ -14,16 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.chart import (
-    Chart,
-    _esc,
-    entity_labels,
-    frame_figure,
-    legend_on_top,
-    slug,
-    source_line,
-)
-from dashboard.figures.explorer import fit_title
+from dashboard.figures.chart import Chart, frame_figure, legend_on_top, slug, source_line
+from dashboard.figures.explorer_common import fit_title
+from dashboard.figures.plotly_text import escape
+from dashboard.formatting import entity_labels
 from dashboard.theme import SEQUENTIAL_SCALE, colour_for
 from indicators.analytics.aggregates import compare_with_published
 from indicators.catalogue import Catalogue
@@ -256,7 +250,7 @@ def comparison_figure(
                 go.Scatter(
                     x=sub["year"],
                     y=sub[col_col],
-                    name=_esc(str(sub["group_name"].iloc[0])),
+                    name=escape(str(sub["group_name"].iloc[0])),
                     legendgroup=str(group),
                     showlegend=col == 1,
                     mode="lines+markers",

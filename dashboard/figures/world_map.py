@@ -11,15 +11,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import Chart, _esc_all, frame_figure, slug
-from dashboard.figures.explorer import (
-    _progress_notes,
-    _require,
-    _source,
-    _vintage_note,
+from dashboard.figures.chart import Chart, frame_figure, slug
+from dashboard.figures.explorer_common import (
     fit_title,
+    ranked_measure,
+    require_values,
+    series_source,
+    substitution_notes,
+    vintage_notes,
 )
-from dashboard.figures.ranking import _measure, _points
+from dashboard.figures.plotly_text import escape_all
+from dashboard.formatting import change_unit
 from dashboard.theme import DIVERGING_SCALE, SEQUENTIAL_SCALE
 from dashboard.views.explorer_series import (
     WINDOW,
@@ -51,12 +53,12 @@ def map_figure(
     if mode == "level":
         year = year if year is not None else default_map_year(snapshot, indicator)
         got = series(snapshot, catalogue, indicator=indicator, entities=None, start=year, end=year)
-        _require(got.data, ind, f"any economy in {year}")
+        require_values(got.data, ind, f"any economy in {year}")
         shown = got.data.assign(measure="value")
     else:
         got = series(snapshot, catalogue, indicator=indicator, entities=None, end=end)
-        _require(got.data, ind, "any economy")
-        shown = _measure(got, measure="change", change=change, baseline=baseline, end=end)
+        require_values(got.data, ind, "any economy")
+        shown = ranked_measure(got, measure="change", change=change, baseline=baseline, end=end)
         if shown.empty:
             raise AnalysisError(
                 f"no economy has a baseline value within {WINDOW} years of {baseline}"
@@ -93,9 +95,9 @@ def map_figure(
         fallback=f"{what}: highest in {hi['entity_name']} ({fmt(hi['value'])})",
     )
     off = shown.loc[~shown["on_map"], "entity_name"].tolist()
-    notes = _vintage_note(shown)
+    notes = vintage_notes(shown)
     if mode == "change":
-        notes += _progress_notes(
+        notes += substitution_notes(
             shown.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
         )
         notes.append("Colours are centred on no change; each economy's years are in the data.")
@@ -105,7 +107,7 @@ def map_figure(
         )
     notes.append("Grey: no value. Economies only; group values are not mapped.")
     subtitle = f"{ind.name}; {ind.unit}; {len(shown)} economies with a value"
-    source = _source(snapshot, catalogue, shown)
+    source = series_source(snapshot, catalogue, shown)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     return Chart(
         name=slug(f"{what} map"),
@@ -121,7 +123,7 @@ def map_figure(
 def _bar_unit(ind: Indicator, *, mode: str, rel: bool) -> str:
     if rel:
         return "%"
-    return _points(ind) if mode == "change" else ind.short_unit
+    return change_unit(ind) if mode == "change" else ind.short_unit
 
 
 def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> go.Choropleth:
@@ -130,7 +132,7 @@ def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) ->
         "locations": shown["entity"],
         "z": values,
         "locationmode": "ISO-3",
-        "text": _esc_all(shown["entity_name"]),
+        "text": escape_all(shown["entity_name"]),
         "marker": {"line": {"color": "#FFFFFF", "width": 0.4}},
         "colorbar": {"title": {"text": _bar_unit(ind, mode=mode, rel=rel)}, "thickness": 14},
     }

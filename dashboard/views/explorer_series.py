@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.figures.chart import entity_labels
+from dashboard.formatting import entity_labels
 from dashboard.theme import ENTITY_COLOURS, SERIES_COLOURS
 from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import resolve_group

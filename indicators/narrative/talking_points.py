@@ -17,6 +17,7 @@ from indicators.analytics.gaps import PARITY_BAND, latest_gender_summary, parity
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
 from indicators.narrative.claims import Evidence, observation
+from indicators.rules import head_count
 from indicators.store.snapshot import Snapshot
 
 
@@ -38,15 +39,6 @@ def _point(area: str, text: str, evidence: list[Evidence]) -> TalkingPoint:
     return TalkingPoint(area=area, text=text, evidence=tuple(evidence), citation=_cite(evidence))
 
 
-def _billions(count: float) -> str:
-    """A count of people in words: billions with two decimals, else millions (or the number)."""
-    if count >= 1e9:
-        return f"{count / 1e9:.2f} billion"
-    if count >= 1e6:
-        return f"{count / 1e6:.1f} million"
-    return f"{count:,.0f}"
-
-
 def _obs(
     snapshot: Snapshot, catalogue: Catalogue, indicator: str, entity: str, year: int | None = None
 ) -> Evidence:
@@ -61,7 +53,7 @@ def access(snapshot: Snapshot, catalogue: Catalogue, *, baseline: int = 2005) ->
         _point(
             "access",
             f"Internet use rose from {then.value:.1f}% of the world's population in {then.year} to "
-            f"{now.value:.1f}% in {now.year}; about {_billions(off['offline'])} people "
+            f"{now.value:.1f}% in {now.year}; about {head_count(off['offline'])} people "
             f"({off['share_offline']:.0%}) were still offline in {now.year}.",
             [then, now],
         )

@@ -201,7 +201,8 @@ def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     return table.replace_schema_metadata(None)
 
 
-def _write_table(name: str, frame: pd.DataFrame, folder: Path) -> dict[str, Any]:
+def write_table(name: str, frame: pd.DataFrame, folder: Path) -> dict[str, Any]:
+    """Write one table as zstd parquet into `folder`; return its descriptor entry (rows, sha256)."""
     path = folder / f"{name}.parquet"
     pq.write_table(
         _to_arrow(name, frame),
@@ -244,10 +245,10 @@ def write_snapshot(
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root / "snapshots"))
         try:
             tables = {
-                "observations": _write_table("observations", observations, tmp),
-                "entities": _write_table("entities", entities, tmp),
-                "memberships": _write_table("memberships", memberships, tmp),
-                "income_history": _write_table("income_history", income_history, tmp),
+                "observations": write_table("observations", observations, tmp),
+                "entities": write_table("entities", entities, tmp),
+                "memberships": write_table("memberships", memberships, tmp),
+                "income_history": write_table("income_history", income_history, tmp),
             }
             snap_id = snapshot_id_for([entry["sha256"] for entry in tables.values()])
             full = {

@@ -9,7 +9,7 @@ import pytest
 from conftest import VIEWPORT
 
 from dashboard.app.state import DEFAULT_ECONOMIES, PAGES
-from dashboard.figures.chart import entity_labels
+from dashboard.formatting import entity_labels
 from indicators.store.snapshot import load_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
