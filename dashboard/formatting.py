@@ -74,7 +74,7 @@ def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
         for part in sid.split("; "):
             try:
                 src = snapshot.source(part)
-                name = str(src.get("label") or src.get("title") or part)
+                name = src.label
             except WsisDataError:
                 name = part
             if name not in names:

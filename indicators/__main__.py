@@ -31,7 +31,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     snap = load_snapshot(folder=path)
     print(
-        f"built snapshot {snap.id}: {snap.descriptor['row_count']:,} observations in {time.perf_counter() - start:.1f} s"
+        f"built snapshot {snap.id}: {snap.descriptor.row_count:,} observations in {time.perf_counter() - start:.1f} s"
     )
     print(f"  at {path}")
     return 0
@@ -57,14 +57,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
     snap = load_snapshot(store=args.store)
     obs = snap.observations
     d = snap.descriptor
-    print(f"snapshot {snap.id} (built {d.get('built_at')} from {d.get('built_from')})")
+    print(f"snapshot {snap.id} (built {d.built_at} from {d.built_from})")
     print(
         f"  {len(obs):,} observations, {obs['indicator'].nunique()} indicators, {obs['economy'].nunique()} entities, years {obs['year'].min()}-{obs['year'].max()}"
     )
-    for src in d.get("sources", []):
-        print(
-            f"  source {src['id']}: vintage {src['vintage']}, {src.get('rows', 0):,} rows, {src.get('licence', '')}"
-        )
+    for src in d.sources:
+        print(f"  source {src.id}: vintage {src.vintage}, {src.rows:,} rows, {src.licence}")
     return 0
 
 

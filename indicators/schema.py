@@ -8,8 +8,10 @@ producer labels as estimates; `note` keeps the producer's own note (ITU data not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,3 +103,29 @@ def concat_observations(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
         return empty_observations()
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(list(KEY), kind="mergesort", ignore_index=True)
+
+
+@dataclass(frozen=True)
+class DroppedValue:
+    """A value a loader or the build read but did not keep, and why (listed in the descriptor)."""
+
+    source: str
+    indicator: str
+    economy: str
+    year: int
+    value: float
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, entry: Mapping[str, Any]) -> DroppedValue:
+        return cls(
+            source=str(entry["source"]),
+            indicator=str(entry.get("indicator", "")),
+            economy=str(entry["economy"]),
+            year=int(entry["year"]),
+            value=float(entry["value"]),
+            reason=str(entry["reason"]),
+        )

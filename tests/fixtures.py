@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.schema import concat_observations
+from indicators.store.descriptor import Descriptor
 from indicators.store.snapshot import Snapshot
 
 ECONOMIES = ("E01", "E02", "E03", "E04", "E05", "E06")
@@ -188,17 +189,25 @@ def fixture_observations() -> pd.DataFrame:
     return concat_observations(parts)
 
 
-def fixture_descriptor() -> dict:
+def fixture_descriptor_json() -> dict:
+    """The fixture snapshot's descriptor as JSON (three made-up sources)."""
     src = {
         "licence": "fixture licence",
         "attribution": "fixture attribution",
         "producer": "fixture producer",
+        "loader": "fixture",
+        "files": [],
+        "series": [],
+        "rows": 0,
     }
     return {
         "snapshot_id": "wsis20-fixture",
         "schema_version": 1,
         "builder": "tests",
+        "title": "fixture snapshot",
         "built_at": "2000-01-01T00:00:00Z",
+        "built_from": "fixtures",
+        "catalogue_version": 1,
         "sources": [
             {
                 "id": FIXTURE_SOURCE,
@@ -227,12 +236,17 @@ def fixture_descriptor() -> dict:
     }
 
 
+def fixture_descriptor(**changes: object) -> Descriptor:
+    """The fixture snapshot's descriptor (typed), with top-level fields changed."""
+    return Descriptor.from_json(fixture_descriptor_json() | changes)
+
+
 def fixture_snapshot(observations: pd.DataFrame | None = None) -> Snapshot:
     """A complete in-memory Snapshot of the fixture economies (or of the given observations)."""
     obs = fixture_observations() if observations is None else observations
     cat_cols = ["economy", "indicator", "source", "vintage", "note"]
     obs = obs.astype({c: "category" for c in cat_cols})
-    desc = fixture_descriptor() | {"row_count": len(obs)}
+    desc = fixture_descriptor(row_count=len(obs))
     return Snapshot(
         observations=obs,
         entities=fixture_entities(),

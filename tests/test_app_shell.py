@@ -47,9 +47,9 @@ def test_default_page_is_the_overview_with_the_sidebar(snap, no_refresh):
     assert at.title[0].value != "Explorer"
     text = sidebar_text(at)
     assert snap.id in text
-    for src in snap.descriptor["sources"]:
-        if src["id"] != "derived":
-            assert str(src["vintage"]) in text
+    for src in snap.descriptor.sources:
+        if src.id != "derived":
+            assert src.vintage in text
     assert not at.sidebar.button  # no refresh button unless the setting enables it
 
 

@@ -58,7 +58,7 @@ def test_bogus_zeros_are_dropped_and_recorded() -> None:
     users = snap.wide("IT.NET.USER.ZS")
     for code in ("MNA", "SST"):
         assert 2025 not in users.loc[code].dropna().index
-    dropped = {(d["economy"], d["year"]) for d in snap.descriptor["dropped"]}
+    dropped = {(d.economy, d.year) for d in snap.descriptor.dropped}
     assert {("MNA", 2025), ("SST", 2025)} <= dropped
 
 
@@ -104,7 +104,7 @@ def test_build_equals_bundle_and_is_deterministic(raw_dir: Path, tmp_path: Path)
         )
     assert first.name == bundled.id
     built = load_snapshot(folder=first)
-    assert built.descriptor["sources"] == bundled.descriptor["sources"]
+    assert built.descriptor.sources == bundled.descriptor.sources
 
 
 @pytest.mark.shared
@@ -124,7 +124,7 @@ def test_zero_prices_are_placeholders() -> None:
     obs.loc[first, "value"] = 0.0
     kept, dropped = drop_price_placeholders(obs, load_catalogue())
     assert len(kept) == len(obs) - 1 and first not in kept.index
-    assert [(d["indicator"], d["value"]) for d in dropped] == [("i154_FBB5_GNI", 0.0)]
+    assert [(d.indicator, d.value) for d in dropped] == [("i154_FBB5_GNI", 0.0)]
     users = obs["indicator"] == "IT.NET.USER.ZS"
     obs.loc[obs.index[users][0], "value"] = 0.0  # a rate of 0 is a real value, kept
     assert len(drop_price_placeholders(obs, load_catalogue())[0]) == len(obs) - 1

@@ -8,6 +8,7 @@ import pytest
 from fixtures import ECONOMIES, fixture_snapshot, fixture_with, rows
 
 from indicators.catalogue import load_catalogue
+from indicators.declared import DeclarationError
 from indicators.errors import UnknownCodeError
 from indicators.narrative.claims import (
     CANNOT_CHECK,
@@ -15,9 +16,11 @@ from indicators.narrative.claims import (
     PARTLY,
     SUPPORTED,
     VERDICTS,
+    Claim,
     check_claims,
     evaluate_claim,
     load_claims,
+    parse_claim,
 )
 from indicators.narrative.talking_points import talking_points
 from indicators.store.snapshot import load_snapshot
@@ -29,7 +32,11 @@ def snapshot_plus(*parts):
     return fixture_with(*parts)
 
 
-def share_claim(entity: str = "WLD", fraction=(2, 3)) -> dict:
+def share_claim(entity: str = "WLD", fraction=(2, 3)) -> Claim:
+    return parse_claim(share_entry(entity, fraction))
+
+
+def share_entry(entity: str = "WLD", fraction=(2, 3)) -> dict:
     return {
         "id": "t",
         "area": "access",
@@ -74,14 +81,16 @@ def test_rising_verdicts() -> None:
 
     def claim(codes):
         series = [{"indicator": c, "entity": "ITU_WLD"} for c in codes]
-        return {
-            "id": "r",
-            "area": "geography",
-            "quote": "q",
-            "paraphrase": "p",
-            "check": "rising",
-            "params": {"series": series, "years": 5},
-        }
+        return parse_claim(
+            {
+                "id": "r",
+                "area": "geography",
+                "quote": "q",
+                "paraphrase": "p",
+                "check": "rising",
+                "params": {"series": series, "years": 5},
+            }
+        )
 
     assert evaluate_claim(snap, CAT, claim(["i271GA.RUR"])).verdict == SUPPORTED
     assert evaluate_claim(snap, CAT, claim(["i271G.RUR"])).verdict == NOT_SUPPORTED
@@ -99,10 +108,10 @@ def test_gaps_persist_and_vanish() -> None:
         "check": "gaps_persist",
         "params": {"gaps": [gap], "material_points": 1},
     }
-    assert evaluate_claim(snap, CAT, claim).verdict == SUPPORTED
+    assert evaluate_claim(snap, CAT, parse_claim(claim)).verdict == SUPPORTED
     same = {**gap, "lower": "i99H.URB"}
     claim["params"]["gaps"] = [same]
-    assert evaluate_claim(snap, CAT, claim).verdict == NOT_SUPPORTED
+    assert evaluate_claim(snap, CAT, parse_claim(claim)).verdict == NOT_SUPPORTED
 
 
 def test_gender_gap_uses_the_parity_band() -> None:
@@ -122,14 +131,14 @@ def test_gender_gap_uses_the_parity_band() -> None:
         "check": "gaps_persist",
         "params": {"gaps": [gap], "material_points": 1},
     }
-    result = evaluate_claim(snap, CAT, claim)
+    result = evaluate_claim(snap, CAT, parse_claim(claim))
     assert result.verdict == NOT_SUPPORTED  # 0.6 points and parity 0.99: within the band
     assert "parity score 0.99" in result.summary
 
 
 def test_areas_without_indicators_cannot_be_checked() -> None:
     claim = {"id": "a", "area": "ai", "quote": "q", "paraphrase": "p", "check": "no_indicator"}
-    result = evaluate_claim(fixture_snapshot(), CAT, claim)
+    result = evaluate_claim(fixture_snapshot(), CAT, parse_claim(claim))
     assert result.verdict == CANNOT_CHECK and CAT.area("ai").gap_source in result.summary
 
 
@@ -140,11 +149,11 @@ def test_missing_data_is_said_not_hidden() -> None:
 
 def test_unknown_check_is_named() -> None:
     with pytest.raises(UnknownCodeError, match="nonsense"):
-        evaluate_claim(fixture_snapshot(), CAT, {**share_claim(), "check": "nonsense"})
+        parse_claim({**share_entry(), "check": "nonsense"})
 
 
 def test_declared_claims_cover_the_briefing_note() -> None:
-    ids = {c["id"] for c in load_claims()}
+    ids = {c.id for c in load_claims()}
     assert {
         "two_thirds_online",
         "rural_broadband_growing",
@@ -152,7 +161,7 @@ def test_declared_claims_cover_the_briefing_note() -> None:
         "affordability_divide",
     } <= ids
     areas = {a.id for a in CAT.areas}
-    assert all(c["area"] in areas for c in load_claims())
+    assert all(c.area in areas for c in load_claims())
 
 
 def test_real_claims_evaluate_with_verdicts_and_provenance() -> None:
@@ -198,3 +207,16 @@ def test_talking_points_degrade_gracefully_on_thin_data() -> None:
     points = talking_points(fixture_snapshot(), CAT)
     assert {p.area for p in points} == {a.id for a in CAT.areas}
     assert any("cannot support a figure" in p.text for p in points)
+
+
+def test_a_claim_whose_params_do_not_fit_its_check_is_refused() -> None:
+    with pytest.raises(DeclarationError, match="share_above takes"):
+        parse_claim({**share_entry(), "params": {"indicator": "IT.NET.USER.ZS"}})
+    with pytest.raises(DeclarationError, match="lacks the field 'quote'"):
+        parse_claim({k: v for k, v in share_entry().items() if k != "quote"})
+
+
+def test_declared_claims_are_immutable() -> None:
+    claim = load_claims()[0]
+    with pytest.raises((TypeError, AttributeError)):
+        claim.params["indicator"] = "other"  # type: ignore[index]

@@ -270,7 +270,7 @@ def test_two_refreshes_at_once(fixture_store: tuple[Path, str], tmp_path: Path) 
     assert {r["id"] for r in results} == {current_id(root)}  # same data, same content id
     assert set(list_snapshots(root)) == {first, current_id(root)}
     assert_every_snapshot_verifies(root)
-    assert load_snapshot(store=root).descriptor["previous_snapshot"] in {first, current_id(root)}
+    assert load_snapshot(store=root).descriptor.previous_snapshot in {first, current_id(root)}
     report = reader_report(log)
     assert report["errors"] == [] and report["loads"] > 0
     assert set(report["seen"]) <= {first, current_id(root)}

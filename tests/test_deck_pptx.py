@@ -78,7 +78,7 @@ def test_pptx_is_reproducible_and_dated_by_the_snapshot():
     one, two = powerpoint.pptx_bytes(fixture_deck()), powerpoint.pptx_bytes(fixture_deck())
     assert one == two
     props = Presentation(io.BytesIO(one)).core_properties
-    built = fixture_snapshot().descriptor["built_at"]
+    built = fixture_snapshot().descriptor.built_at
     assert props.created.date().isoformat() == built[:10]
     with zipfile.ZipFile(io.BytesIO(one)) as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}

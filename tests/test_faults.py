@@ -467,9 +467,7 @@ def test_refresh_killed_halfway(
     assert not [s for s in listed if s.startswith(".")]
     if renamed:  # renamed into place but never made current: complete and verified
         (new,) = set(listed) - {previous}
-        assert (
-            load_snapshot(store=root, snapshot_id=new).descriptor["previous_snapshot"] == previous
-        )
+        assert load_snapshot(store=root, snapshot_id=new).descriptor.previous_snapshot == previous
     else:
         assert listed == [previous]
     # the lock died with the process: the next refresh runs and completes
@@ -478,7 +476,7 @@ def test_refresh_killed_halfway(
     retry.stdout.close()
     retry.stderr.close()
     assert current_id(root) != previous
-    assert load_snapshot(store=root).descriptor["previous_snapshot"] == previous
+    assert load_snapshot(store=root).descriptor.previous_snapshot == previous
     assert previous in list_snapshots(root)
     marker.unlink()
 

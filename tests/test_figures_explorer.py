@@ -260,17 +260,15 @@ def test_filter_rows_matches_every_word(cat):
 def test_descriptor_tables_list_every_source_and_file(real):
     desc = real.descriptor
     sources = fs.sources_table(desc)
-    assert len(sources) == len(desc["sources"]) + len(desc.get("reference", []))
+    assert len(sources) == len(desc.sources) + len(desc.reference)
     files = fs.files_table(desc)
-    n_files = sum(
-        len(s.get("files", [])) for k in ("sources", "reference") for s in desc.get(k, [])
-    )
+    n_files = sum(len(s.files) for s in (*desc.sources, *desc.reference))
     assert len(files) == n_files and files["sha256"].str.fullmatch("[0-9a-f]{64}").all()
     summary = fs.summary_table(desc).set_index("field")["value"]
     assert summary["snapshot id"] == real.id
-    assert desc["tables"]["observations"]["sha256"] in summary["observations table"]
-    assert len(fs.dropped_table(desc)) == len(desc.get("dropped", []))
-    assert len(fs.not_used_table(desc)) == len(desc.get("not_used", []))
+    assert desc.tables["observations"].sha256 in summary["observations table"]
+    assert len(fs.dropped_table(desc)) == len(desc.dropped)
+    assert len(fs.not_used_table(desc)) == len(desc.not_used)
 
 
 def test_coverage_heatmap_counts_economies(snap, cat):
@@ -299,7 +297,7 @@ def test_aggregate_comparison_differences(real, cat):
     assert set(chart.data["published_by"]) == {"World Bank", "ITU"}
     itu = chart.data[chart.data["published_by"] == "ITU"]
     assert set(itu["vintage"]) == set(comp["itu_vintage"].dropna())
-    vintage_of = {src["id"]: str(src["vintage"]) for src in real.descriptor["sources"]}
+    vintage_of = {src.id: src.vintage for src in real.descriptor.sources}
     assert {vintage_of[s] for s in itu["source"]} == set(itu["vintage"])
 
 
@@ -310,7 +308,7 @@ def test_vintage_caveat_reads_both_world_values_from_the_snapshot(real):
     wb = real.wide(WWW).loc["WLD"].dropna()
     assert cav.year == max(set(itu.index) & set(wb.index))
     assert cav.itu_value == itu[cav.year] and cav.wb_value == wb[cav.year]
-    vintages = {s["id"]: s["vintage"] for s in real.descriptor["sources"]}
+    vintages = {s.id: s.vintage for s in real.descriptor.sources}
     rows = real.rows("i99H")
     sid = str(rows[(rows["economy"] == "ITU_WLD") & (rows["year"] == cav.year)]["source"].iloc[0])
     assert vintages[sid] in cav.itu_release

@@ -120,7 +120,7 @@ def test_bundled_inequality_figures(bundled) -> None:
     year = int(world["year"])
     assert world["first"] == pytest.approx(bundled.wide("i99H.Y15_24").at["ITU_WLD", year])
     itu_source = str(bundled.rows("i99H.Y15_24")["source"].iloc[0])
-    assert bundled.source(itu_source)["label"] in levels.source
+    assert bundled.source(itu_source).label in levels.source
     parity = parity_over_time(bundled, CAT)
     vintages = set(parity.data.loc[parity.data["kind"].str.startswith("published"), "vintage"])
     assert vintages == set(bundled.rows("i99H.F")["vintage"].astype(str))

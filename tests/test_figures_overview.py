@@ -114,7 +114,7 @@ def test_bundled_internet_use_chart_and_income_gap(bundled) -> None:
     chart = internet_use_since_tunis(bundled, CAT)
     world = chart.data[chart.data["entity"] == "WLD"].set_index("year")["value"]
     np.testing.assert_allclose(world.to_numpy(), bundled.wide(USE).loc["WLD", world.index])
-    label = bundled.source(str(bundled.rows(USE)["source"].iloc[0]))["label"]
+    label = bundled.source(str(bundled.rows(USE)["source"].iloc[0])).label
     assert label in chart.source
     assert f"{world.iloc[-1]:.1f}%" in chart.title and f"{world.iloc[0]:.1f}%" in chart.title
     assert set(chart.data["vintage"]) == set(bundled.rows(USE)["vintage"].astype(str))

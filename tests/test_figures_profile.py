@@ -134,4 +134,5 @@ def test_bundled_profile_against_published_groups(bundled) -> None:
     )
     history = income_history_chart(bundled, CAT, economy="KEN")
     ref = history_reference(bundled)
-    assert ref["title"] in history.source and history.data["vintage"].iloc[0] == ref["vintage"]
+    assert ref is not None
+    assert ref.title in history.source and history.data["vintage"].iloc[0] == ref.vintage

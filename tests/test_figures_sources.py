@@ -47,15 +47,16 @@ def test_catalogue_table_row_describes_the_indicator(catalogue_rows, ind) -> Non
 
 def test_sources_and_files_tables_list_every_descriptor_entry(snap) -> None:
     desc = snap.descriptor
-    entries = [("data", s) for s in desc["sources"]]
-    entries += [("reference", s) for s in desc.get("reference", [])]
+    entries = [("data", s) for s in desc.sources]
+    entries += [("reference", s) for s in desc.reference]
     table = fs.sources_table(desc)
-    assert list(zip(table["role"], table["id"], strict=True)) == [(r, s["id"]) for r, s in entries]
-    assert list(table["vintage"]) == [str(s.get("vintage", "")) for _, s in entries]
-    assert list(table["files"]) == [len(s.get("files", [])) for _, s in entries]
-    assert list(table["licence"]) == [s.get("licence", "") for _, s in entries]
+    assert list(zip(table["role"], table["id"], strict=True)) == [(r, s.id) for r, s in entries]
+    assert list(table["vintage"]) == [s.vintage for _, s in entries]
+    assert list(table["files"]) == [len(s.files) for _, s in entries]
+    credit = {s.dataset: s.licence for s in desc.sources}
+    assert list(table["licence"]) == [credit[s.dataset] for _, s in entries]
     files = fs.files_table(desc)
-    want = [(s["id"], f["path"], f["sha256"]) for _, s in entries for f in s.get("files", [])]
+    want = [(s.id, f.path, f.sha256) for _, s in entries for f in s.files]
     assert list(zip(files["source"], files["path"], files["sha256"], strict=True)) == want
 
 
@@ -63,25 +64,25 @@ def test_summary_table_reflects_the_descriptor(snap) -> None:
     desc = snap.descriptor
     table = fs.summary_table(desc).set_index("field")["value"]
     assert table["snapshot id"] == snap.id
-    assert table["built at (UTC)"] == str(desc.get("built_at"))
-    assert table["observations"] == f"{desc['row_count']:,}"
-    for name, entry in desc["tables"].items():
-        assert str(entry["sha256"]) in table[f"{name} table"]
-        assert f"{entry['rows']:,} rows" in table[f"{name} table"]
-    for derived in desc.get("derived", []):
-        assert table[f"derived {derived['indicator']}"] == derived["formula"]
-    assert len(table) == 8 + len(desc["tables"]) + len(desc.get("derived", []))
+    assert table["built at (UTC)"] == desc.built_at
+    assert table["observations"] == f"{desc.row_count:,}"
+    for name, entry in desc.tables.items():
+        assert entry.sha256 in table[f"{name} table"]
+        assert f"{entry.rows:,} rows" in table[f"{name} table"]
+    for derived in desc.derived:
+        assert table[f"derived {derived.indicator}"] == derived.formula
+    assert len(table) == 8 + len(desc.tables) + len(desc.derived)
 
 
 def test_dropped_and_not_used_tables_keep_every_entry(snap) -> None:
     desc = snap.descriptor
     dropped, unused = fs.dropped_table(desc), fs.not_used_table(desc)
-    assert len(dropped) == len(desc.get("dropped", []))
-    assert len(unused) == len(desc.get("not_used", []))
+    assert len(dropped) == len(desc.dropped)
+    assert len(unused) == len(desc.not_used)
     assert list(dropped.columns) == ["source", "indicator", "economy", "year", "value", "reason"]
     assert list(unused.columns) == ["what", "why"]
-    assert list(dropped["reason"]) == [d["reason"] for d in desc.get("dropped", [])]
-    assert list(unused["what"]) == [n["what"] for n in desc.get("not_used", [])]
+    assert list(dropped["reason"]) == [d.reason for d in desc.dropped]
+    assert list(unused["what"]) == [n.what for n in desc.not_used]
 
 
 def test_coverage_heatmap_counts_economies_from_the_observations(snap) -> None:
@@ -155,7 +156,7 @@ def test_vintage_caveat_compares_the_latest_common_year(snap) -> None:
     ):
         rows = snap.rows(code)
         sid = rows.loc[(rows["economy"] == entity) & (rows["year"] == year), "source"].iloc[0]
-        assert f"(vintage {snap.source(str(sid))['vintage']})" in release
+        assert f"(vintage {snap.source(str(sid)).vintage})" in release
     assert f"{caveat.itu_value:.1f}% in {caveat.itu_release}" in caveat.sentence()
 
 

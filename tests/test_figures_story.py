@@ -89,7 +89,7 @@ def test_people_offline_source_names_rate_and_population_releases(bundled) -> No
     chart = people_offline(bundled, CAT, 2005)
     ids = {*chart.data["source"], *chart.data["population_source"]}
     for sid in ids:
-        assert bundled.source(str(sid))["label"] in chart.source
+        assert bundled.source(str(sid)).label in chart.source
 
 
 def test_table_chart_escapes_what_it_draws_and_keeps_raw_data() -> None:
@@ -134,19 +134,19 @@ def test_tables_do_not_depend_on_the_baseline(bundled, builder) -> None:
 def test_sources_used_shows_every_data_release_of_the_descriptor(snap) -> None:
     chart = sources_used(snap, CAT, 2005)
     framed(chart)
-    sources = snap.descriptor["sources"]
-    assert list(chart.data["id"]) == [s["id"] for s in sources]
+    sources = snap.descriptor.sources
+    assert list(chart.data["id"]) == [s.id for s in sources]
     assert set(chart.data["role"]) == {"data"}
     drawn = [list(c) for c in chart.figure.data[0].cells.values]
     assert drawn == [
         [escape(v) for v in col.astype(str)] for _, col in sources_frame(chart.data).items()
     ]
-    releases = [s for s in sources if s.get("dataset") != "derived"]
-    producers = " and ".join(sorted({s["producer"] for s in releases}))
+    releases = [s for s in sources if s.dataset != "derived"]
+    producers = " and ".join(sorted({s.producer for s in releases}))
     assert chart.title.startswith(f"{len(releases)} data releases from {producers},")
-    assert chart.subtitle == f"Data snapshot {snap.descriptor['snapshot_id']}"
+    assert chart.subtitle == f"Data snapshot {snap.descriptor.snapshot_id}"
     for src in sources:
-        assert src.get("label", src.get("title")) in chart.source
+        assert src.label in chart.source
 
 
 def test_sources_frame_renames_the_slide_columns(bundled) -> None:

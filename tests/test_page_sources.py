@@ -65,9 +65,9 @@ def test_sources_tab_lists_every_source_and_file(snap):
     at = run("Sources")
     sources, files = at.dataframe[0].value, at.dataframe[1].value
     desc = snap.descriptor
-    assert set(sources["id"]) == {s["id"] for s in desc["sources"] + desc.get("reference", [])}
+    assert set(sources["id"]) == {s.id for s in (*desc.sources, *desc.reference)}
     assert set(files["sha256"]) == {
-        f["sha256"] for k in ("sources", "reference") for s in desc.get(k, []) for f in s["files"]
+        f.sha256 for s in (*desc.sources, *desc.reference) for f in s.files
     }
 
 
@@ -75,8 +75,8 @@ def test_snapshot_tab_shows_the_descriptor(snap):
     at = run("Snapshot")
     summary = at.dataframe[0].value.set_index("field")["value"]
     assert summary["snapshot id"] == snap.id
-    assert len(at.dataframe[1].value) == len(snap.descriptor.get("dropped", []))
-    assert len(at.dataframe[2].value) == len(snap.descriptor.get("not_used", []))
+    assert len(at.dataframe[1].value) == len(snap.descriptor.dropped)
+    assert len(at.dataframe[2].value) == len(snap.descriptor.not_used)
 
 
 def test_coverage_tab_counts_economies(snap):
@@ -111,5 +111,5 @@ def test_aggregates_tab_compares_computed_and_published(snap):
 def test_download_tab_offers_the_snapshot(snap):
     at = run("Download")
     labels = [b.label for b in at.get("download_button")]
-    assert any(f"{snap.descriptor['row_count']:,}" in label for label in labels)
+    assert any(f"{snap.descriptor.row_count:,}" in label for label in labels)
     assert any("descriptor" in label for label in labels)

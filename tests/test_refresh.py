@@ -94,9 +94,9 @@ def test_refresh_replaces_series_and_keeps_previous(tmp_path: Path) -> None:
     assert female.loc["E02", 2025] == pytest.approx(fixture_population("E02", 2025) * 0.5)
     # other series are kept as they were
     pd.testing.assert_frame_equal(new.wide("i99H"), before.wide("i99H"))
-    ids = {s["id"] for s in new.descriptor["sources"]}
+    ids = {s.id for s in new.descriptor.sources}
     assert "wb_api_2026_08_20" in ids and "fixture_itu" in ids
-    assert new.descriptor["previous_snapshot"] == old.name
+    assert new.descriptor.previous_snapshot == old.name
     assert "values revised" in result.summary() and "latest year 2024 -> 2025" in result.summary()
 
 

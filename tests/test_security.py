@@ -32,6 +32,7 @@ from dashboard.figures import profile as fp
 from dashboard.figures import sources as fs
 from dashboard.figures.chart import Chart, slug
 from indicators.catalogue import load_catalogue
+from indicators.store.descriptor import Descriptor
 from indicators.store.snapshot import STORE_ENV, Snapshot, load_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,11 +154,12 @@ def hostile_snapshot() -> Snapshot:
     """The bundled snapshot with MARK appended to every entity name and source label/title."""
     real = load_snapshot()
     entities = real.entities.assign(name=real.entities["name"].astype(str) + " " + MARK)
-    descriptor = json.loads(json.dumps(real.descriptor))
-    for src in descriptor["sources"]:
+    doc = real.descriptor.to_json()
+    for src in doc["sources"]:
         for key in ("title", "label", "attribution"):
             if key in src:
                 src[key] = f"{src[key]} {MARK}"
+    descriptor = Descriptor.from_json(doc)
     return Snapshot(
         observations=real.observations,
         entities=entities,

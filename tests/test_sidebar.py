@@ -9,11 +9,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.app.cache import REFRESH_ENV
 from dashboard.app.sidebar import source_lines
 from indicators.store import refresh
+from indicators.store.descriptor import Descriptor, SourceEntry
 from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")
-def descriptor() -> dict:
+def descriptor() -> Descriptor:
     return load_snapshot().descriptor
 
 
@@ -44,48 +45,34 @@ def sidebar_text(at: AppTest) -> str:
     return " ".join([m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption])
 
 
-def data_sources(descriptor: dict) -> list[dict]:
-    return [s for s in descriptor["sources"] if s["id"] != "derived"]
+def data_sources(descriptor: Descriptor) -> list[SourceEntry]:
+    return [s for s in descriptor.sources if s.id != "derived"]
 
 
-def test_source_lines_name_every_vintage_of_the_bundled_snapshot(descriptor: dict) -> None:
+def test_source_lines_name_every_vintage_of_the_bundled_snapshot(descriptor: Descriptor) -> None:
     lines = source_lines(descriptor)
     sources = data_sources(descriptor)
     assert sources and len(lines) == len(sources)
     for line, src in zip(lines, sources, strict=True):
-        assert line == f"{src.get('label') or src['title']}: vintage {src['vintage']}"
+        assert line == f"{src.label}: vintage {src.vintage}"
 
 
-def test_source_lines_skip_the_derived_entry(descriptor: dict) -> None:
-    derived = [s for s in descriptor["sources"] if s["id"] == "derived"]
-    assert len(source_lines({"sources": derived})) == 0
-    assert source_lines({}) == []
-
-
-@pytest.mark.parametrize(
-    ("entry", "expected"),
-    [
-        ({"id": "s1", "label": "L", "title": "T", "vintage": "V"}, "L: vintage V"),
-        ({"id": "s1", "label": "", "title": "T", "vintage": "V"}, "T: vintage V"),
-        ({"id": "s1", "vintage": "V"}, "s1: vintage V"),
-        ({"label": "L"}, "L: vintage ?"),
-        ({}, "?: vintage ?"),
-    ],
-)
-def test_source_lines_fall_back_for_missing_fields(entry: dict, expected: str) -> None:
-    assert source_lines({"sources": [entry]}) == [expected]
+def test_source_lines_skip_the_derived_entry(descriptor: Descriptor) -> None:
+    derived = [s for s in descriptor.sources if s.id == "derived"]
+    assert len(source_lines(descriptor.with_sources(derived))) == 0
+    assert source_lines(descriptor.with_sources([])) == []
 
 
 def test_sidebar_shows_the_snapshot_and_each_vintage(
-    descriptor: dict, monkeypatch, no_network
+    descriptor: Descriptor, monkeypatch, no_network
 ) -> None:
     monkeypatch.delenv(REFRESH_ENV, raising=False)
     at = run_sidebar()
     text = sidebar_text(at)
-    assert descriptor["snapshot_id"] in text
-    assert str(descriptor["built_at"]) in text
+    assert descriptor.snapshot_id in text
+    assert descriptor.built_at in text
     for src in data_sources(descriptor):
-        assert f"vintage {src['vintage']}" in text, src["id"]
+        assert f"vintage {src.vintage}" in text, src.id
     assert not at.sidebar.button
     assert not at.sidebar.success and not at.sidebar.error
 

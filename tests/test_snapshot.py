@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -32,11 +33,7 @@ def fixture_tables(shift: float = 0.0) -> dict:
         "entities": snap.entities,
         "memberships": snap.memberships,
         "income_history": snap.income_history,
-        "descriptor": {
-            "title": "fixture",
-            "built_at": "2000-01-01T00:00:00Z",
-            "sources": fixture_descriptor()["sources"],
-        },
+        "descriptor": replace(fixture_descriptor(), snapshot_id="", title="fixture"),
     }
 
 
@@ -51,8 +48,8 @@ def test_round_trip(tmp_path: Path) -> None:
     expected = fixture_tables()["observations"]
     got = normalise_observations(snap.observations.astype(object))
     pd.testing.assert_frame_equal(got, expected)
-    assert snap.descriptor["row_count"] == len(expected)
-    assert set(snap.descriptor["tables"]) == {
+    assert snap.descriptor.row_count == len(expected)
+    assert set(snap.descriptor.tables) == {
         "observations",
         "entities",
         "memberships",
@@ -174,11 +171,11 @@ def test_lock_excludes_a_second_writer(tmp_path: Path) -> None:
 
 def test_bundled_snapshot_loads_and_verifies() -> None:
     snap = load_snapshot()
-    assert snap.descriptor["row_count"] == len(snap.observations)
-    sources = {s["id"] for s in snap.descriptor["sources"]}
+    assert snap.descriptor.row_count == len(snap.observations)
+    sources = {s.id for s in snap.descriptor.sources}
     assert set(snap.observations["source"].astype(str).unique()) <= sources
-    for src in snap.descriptor["sources"]:
-        assert src["licence"] and src["attribution"] and src["vintage"]
+    for src in snap.descriptor.sources:
+        assert src.licence and src.attribution and src.vintage
 
 
 def test_env_var_points_at_another_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -141,7 +141,7 @@ def test_every_figure_carries_its_year_source_and_vintage(bundled, points) -> No
             if ev.entity in set(obs["economy"].astype(str)):
                 obs = obs[obs["economy"] == ev.entity]
             assert ev.vintage in set(obs["vintage"].astype(str)), ev
-            labels = {bundled.source(str(s))["label"] for s in obs["source"].unique()}
+            labels = {bundled.source(str(s)).label for s in obs["source"].unique()}
             assert ev.source in labels, ev
             cites.add(f"{ev.source} (vintage {ev.vintage})")
         assert set(point.citation.split("; ")) == cites

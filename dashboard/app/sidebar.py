@@ -16,20 +16,17 @@ from dashboard.app.cache import get_data, refresh_allowed
 from dashboard.app.safe_text import md_code
 from dashboard.app.safe_text import md_escape as esc
 from indicators.errors import WsisDataError
+from indicators.store.descriptor import Descriptor
 
 log = logging.getLogger("wsis20")
 REFRESH_DONE = "_wsis_refresh_summary"  # session key: the last refresh's report, shown once
 
 
-def source_lines(descriptor: dict[str, Any]) -> list[str]:
+def source_lines(descriptor: Descriptor) -> list[str]:
     """'Label: vintage V' for every data source of a snapshot descriptor (computed ones skipped)."""
-    out = []
-    for src in descriptor.get("sources", []):
-        if src.get("id") == "derived":
-            continue
-        label = src.get("label") or src.get("title") or src.get("id", "?")
-        out.append(f"{label}: vintage {src.get('vintage', '?')}")
-    return out
+    return [
+        f"{src.label}: vintage {src.vintage}" for src in descriptor.sources if src.id != "derived"
+    ]
 
 
 def render_sidebar(*, data_page: Any = None) -> None:
@@ -45,9 +42,7 @@ def render_sidebar(*, data_page: Any = None) -> None:
         desc = data.snapshot.descriptor
         # descriptor fields come from the snapshot store: shown as text, never as markdown
         st.markdown(f"**Snapshot** {md_code(data.snapshot.id)}")
-        st.caption(
-            f"Built {esc(desc.get('built_at', '?'))} from {esc(desc.get('built_from', '?'))}."
-        )
+        st.caption(f"Built {esc(desc.built_at)} from {esc(desc.built_from)}.")
         st.markdown("**Sources and releases**")
         st.markdown("\n".join(f"- {esc(line)}" for line in source_lines(desc)))
         if data_page is not None:

@@ -28,6 +28,7 @@ from dashboard.theme import OKABE_ITO
 from indicators.catalogue import Catalogue
 from indicators.errors import WsisDataError
 from indicators.narrative.claims import ClaimCheck, check_claims
+from indicators.store.descriptor import SourceEntry
 from indicators.store.snapshot import Snapshot
 
 DATA_CREDIT = "Data: World Bank WDI, ITU"
@@ -83,7 +84,7 @@ class Page:
 
 
 def _snapshot_time(snapshot: Snapshot) -> dt.datetime:
-    text = str(snapshot.descriptor.get("built_at", ""))
+    text = snapshot.descriptor.built_at
     try:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
     except ValueError:
@@ -105,18 +106,14 @@ def release_notes(snapshot: Snapshot, slides: Sequence[Slide]) -> list[str]:
 
     Chart data name their sources by id or by label; both are matched to the descriptor.
     """
-    known: dict[str, dict] = {}
-    for src in snapshot.descriptor.get("sources", []):
-        known[str(src.get("id"))] = known[str(src.get("label", src.get("id")))] = src
-    used = {id(known[s]): known[s] for s in _source_ids(slides) if s in known}
+    known: dict[str, SourceEntry] = {}
+    for src in snapshot.descriptor.sources:
+        known[src.id] = known[src.label] = src
+    used = {known[s].id: known[s] for s in _source_ids(slides) if s in known}
     lines = [f"Snapshot {snapshot.id}, built {_snapshot_time(snapshot):%d %B %Y}."]
-    for src in sorted(used.values(), key=lambda x: (str(x.get("producer")), str(x.get("id")))):
-        label = src.get("label", src.get("title", src.get("id")))
-        lines.append(f"{src.get('producer', '')}: {label}, vintage {src.get('vintage', '?')}.")
-    licences = {
-        (str(x.get("producer", "")), str(x.get("licence", "")))
-        for x in snapshot.descriptor.get("licences", [])
-    }
+    for src in sorted(used.values(), key=lambda x: (x.producer, x.id)):
+        lines.append(f"{src.producer}: {src.label}, vintage {src.vintage}.")
+    licences = {(x.producer, x.licence) for x in snapshot.descriptor.licences}
     lines += [f"Licence, {producer}: {licence}." for producer, licence in sorted(licences)]
     lines.append(
         "Credit the World Bank (CC BY 4.0) and ITU wherever these figures are shown; check "

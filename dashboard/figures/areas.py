@@ -350,7 +350,7 @@ def _vintages(snapshot: Snapshot, ids: str) -> str:
     out = []
     for sid in ids.split("; "):
         try:
-            out.append(str(snapshot.source(sid).get("vintage", "")))
+            out.append(snapshot.source(sid).vintage)
         except Exception:
             out.append("")
     return "; ".join(v for v in out if v)

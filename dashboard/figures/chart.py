@@ -225,11 +225,11 @@ def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[s
             parts.append(sid)
             continue
         try:
-            dataset = catalogue.dataset(src.get("dataset", ""))
+            dataset = catalogue.dataset(src.dataset)
             producer, licence = dataset.attribution, dataset.licence
         except Exception:
-            producer, licence = src.get("attribution", sid), src.get("licence", "")
-        part = f"{producer}, {src.get('label', src.get('title', sid))}"
+            producer, licence = src.attribution, src.licence
+        part = f"{producer}, {src.label}"
         if licence.startswith("CC"):
             part += f" ({licence})"
         if part not in parts:

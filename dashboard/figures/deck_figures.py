@@ -116,7 +116,7 @@ def sources_used(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> Cha
     table = sources_table(snapshot.descriptor)
     table = table[table["role"] == "data"]
     frame = sources_frame(table)
-    datasets = [str(snapshot.source(str(i)).get("dataset", "")) for i in table["id"]]
+    datasets = [snapshot.source(str(i)).dataset for i in table["id"]]
     releases = table[[d != "derived" for d in datasets]]
     producers = " and ".join(sorted(set(releases["producer"].astype(str))))
     title = f"{len(releases)} data releases from {producers}, each with its vintage and licence"

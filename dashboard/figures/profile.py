@@ -33,6 +33,7 @@ from indicators.analytics.groups import income_history_of
 from indicators.analytics.targets import target_status
 from indicators.catalogue import Catalogue, Indicator
 from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.store.descriptor import ReferenceEntry
 from indicators.store.snapshot import Snapshot
 
 ECONOMY_COLOUR = OKABE_ITO["blue"]
@@ -229,7 +230,7 @@ def _vintage(snapshot: Snapshot, ids: str) -> str:
     out = []
     for sid in ids.split("; "):
         try:
-            out.append(str(snapshot.source(sid).get("vintage", "")))
+            out.append(snapshot.source(sid).vintage)
         except Exception:
             continue
     return "; ".join(v for v in out if v)
@@ -445,13 +446,13 @@ def income_history_chart(snapshot: Snapshot, catalogue: Catalogue, *, economy: s
         f"World Bank income group by fiscal year, {span} (FY06 = classification of July 2005)"
     )
     ref = history_reference(snapshot)
-    source = f"Source: The World Bank, {ref.get('title', 'income classification history')}."
+    source = f"Source: The World Bank, {ref.title if ref else 'income classification history'}."
     notes = ["Each fiscal year's group is set on the previous calendar year's GNI per capita."]
     notes += today_mismatch(snapshot, economy=economy, hist=hist)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     pin_header(fig, height=320, top=110)
     data = hist.assign(economy=economy, group_name=hist["income_group"].map(GROUP_NAMES))
-    data = data.assign(source=ref.get("id", ""), vintage=ref.get("vintage", ""))
+    data = data.assign(source=ref.id if ref else "", vintage=ref.vintage if ref else "")
     return Chart(slug(f"income-history-{economy}"), fig, data, title, subtitle, source,
                  tuple(notes))  # fmt: skip
 
@@ -473,12 +474,9 @@ def today_mismatch(snapshot: Snapshot, *, economy: str, hist: pd.DataFrame) -> l
     ]
 
 
-def history_reference(snapshot: Snapshot) -> dict:
+def history_reference(snapshot: Snapshot) -> ReferenceEntry | None:
     """The descriptor's reference entry of the income classification history (OGHIST)."""
-    for ref in snapshot.descriptor.get("reference", []):
-        if "income_history" in str(ref.get("id", "")) or ref.get("loader") == "wb_income_history":
-            return dict(ref)
-    return {}
+    return snapshot.descriptor.reference_for("wb_income_history")
 
 
 __all__: Sequence[str] = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +20,7 @@ from dashboard.formatting import entity_labels
 from dashboard.theme import SEQUENTIAL_SCALE, colour_for
 from indicators.analytics.aggregates import compare_with_published
 from indicators.catalogue import Catalogue
+from indicators.store.descriptor import Descriptor, ReferenceEntry, SourceEntry
 from indicators.store.snapshot import Snapshot
 
 COMPARISON_GROUPS = ("WLD", "HIC", "UMC", "LMC", "LIC")
@@ -52,83 +52,90 @@ def catalogue_table(catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _origin(entry: dict[str, Any]) -> dict[str, str]:
-    origin = entry.get("origin") or {}
+def _origin(entry: SourceEntry | ReferenceEntry) -> dict[str, str]:
+    origin = entry.origin
     return {
-        "repository": str(origin.get("repository", "")),
-        "path": str(origin.get("path", "")),
-        "commit": str(origin.get("commit", "")),
+        "repository": origin.repository or "",
+        "path": origin.path or "",
+        "commit": origin.commit or "",
     }
 
 
-def sources_table(descriptor: dict[str, Any]) -> pd.DataFrame:
+def sources_table(descriptor: Descriptor) -> pd.DataFrame:
     """Every source and reference table of a snapshot with licence, attribution and origin."""
-    rows = []
-    for role, key in (("data", "sources"), ("reference", "reference")):
-        for src in descriptor.get(key, []):
-            rows.append(
-                {
-                    "id": src.get("id", ""),
-                    "role": role,
-                    "title": src.get("label") or src.get("title", ""),
-                    "vintage": str(src.get("vintage", "")),
-                    "producer": src.get("producer", ""),
-                    "licence": src.get("licence", ""),
-                    "attribution": src.get("attribution", ""),
-                    **_origin(src),
-                    "files": len(src.get("files", [])),
-                    "rows": src.get("rows"),
-                }
-            )
+    rows = [
+        {
+            "id": src.id,
+            "role": "data",
+            "title": src.label,
+            "vintage": src.vintage,
+            "producer": src.producer,
+            "licence": src.licence,
+            "attribution": src.attribution,
+            **_origin(src),
+            "files": len(src.files),
+            "rows": src.rows,
+        }
+        for src in descriptor.sources
+    ]
+    datasets = {s.dataset: s for s in descriptor.sources}
+    for ref in descriptor.reference:
+        credit = datasets.get(ref.dataset)
+        rows.append(
+            {
+                "id": ref.id,
+                "role": "reference",
+                "title": ref.title,
+                "vintage": ref.vintage,
+                "producer": credit.producer if credit else "",
+                "licence": credit.licence if credit else "",
+                "attribution": credit.attribution if credit else "",
+                **_origin(ref),
+                "files": len(ref.files),
+                "rows": None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def files_table(descriptor: dict[str, Any]) -> pd.DataFrame:
+def files_table(descriptor: Descriptor) -> pd.DataFrame:
     """Every raw file read by the build: source id, path, size and sha256."""
     rows = [
-        {
-            "source": src.get("id", ""),
-            "path": f["path"],
-            "bytes": f.get("bytes"),
-            "sha256": f["sha256"],
-        }
-        for key in ("sources", "reference")
-        for src in descriptor.get(key, [])
-        for f in src.get("files", [])
+        {"source": src.id, "path": f.path, "bytes": f.bytes, "sha256": f.sha256}
+        for src in (*descriptor.sources, *descriptor.reference)
+        for f in src.files
     ]
     return pd.DataFrame(rows, columns=["source", "path", "bytes", "sha256"])
 
 
-def summary_table(descriptor: dict[str, Any]) -> pd.DataFrame:
+def summary_table(descriptor: Descriptor) -> pd.DataFrame:
     """The descriptor's identity: id, title, build time, builder, row count, table checksums."""
-    rows = [
-        ("snapshot id", descriptor.get("snapshot_id")),
-        ("title", descriptor.get("title")),
-        ("built at (UTC)", descriptor.get("built_at")),
-        ("built from", descriptor.get("built_from")),
-        ("builder", descriptor.get("builder")),
-        ("schema version", descriptor.get("schema_version")),
-        ("catalogue version", descriptor.get("catalogue_version")),
-        ("observations", f"{descriptor.get('row_count', 0):,}"),
+    rows: list[tuple[str, object]] = [
+        ("snapshot id", descriptor.snapshot_id),
+        ("title", descriptor.title),
+        ("built at (UTC)", descriptor.built_at),
+        ("built from", descriptor.built_from),
+        ("builder", descriptor.builder),
+        ("schema version", descriptor.schema_version),
+        ("catalogue version", descriptor.catalogue_version),
+        ("observations", f"{descriptor.row_count:,}"),
     ]
-    for name, table in descriptor.get("tables", {}).items():
-        rows.append(
-            (f"{name} table", f"{table.get('rows', 0):,} rows, sha256 {table.get('sha256')}")
-        )
-    for derived in descriptor.get("derived", []):
-        rows.append((f"derived {derived['indicator']}", derived.get("formula", "")))
+    for name, table in descriptor.tables.items():
+        rows.append((f"{name} table", f"{table.rows:,} rows, sha256 {table.sha256}"))
+    for derived in descriptor.derived:
+        rows.append((f"derived {derived.indicator}", derived.formula))
     return pd.DataFrame(rows, columns=["field", "value"]).astype({"value": str})
 
 
-def dropped_table(descriptor: dict[str, Any]) -> pd.DataFrame:
+def dropped_table(descriptor: Descriptor) -> pd.DataFrame:
     """Values the build dropped, with the reason."""
     cols = ["source", "indicator", "economy", "year", "value", "reason"]
-    return pd.DataFrame(descriptor.get("dropped", []), columns=cols)
+    return pd.DataFrame([d.to_json() for d in descriptor.dropped], columns=cols)
 
 
-def not_used_table(descriptor: dict[str, Any]) -> pd.DataFrame:
+def not_used_table(descriptor: Descriptor) -> pd.DataFrame:
     """Raw files or parts the build did not use, with why."""
-    return pd.DataFrame(descriptor.get("not_used", []), columns=["what", "why"])
+    return pd.DataFrame([(n.what, n.why) for n in descriptor.not_used], columns=["what", "why"])
 
 
 def coverage_heatmap(snapshot: Snapshot, catalogue: Catalogue) -> Chart:
@@ -380,7 +387,7 @@ def _release(snapshot: Snapshot, code: str, entity: str, year: int) -> str:
         src = snapshot.source(sid)
     except Exception:
         return f"source {sid}"
-    return f"{src.get('label') or src.get('title', sid)} (vintage {src.get('vintage', '?')})"
+    return f"{src.label} (vintage {src.vintage})"
 
 
 def observations_csv(snapshot: Snapshot) -> bytes:

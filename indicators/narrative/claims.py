@@ -8,17 +8,17 @@ sources and vintages behind it, so that a slide can say "supported: 73.6% in 202
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from indicators.analytics.affordability import affordability_by_group
 from indicators.analytics.gaps import PARITY_BAND
 from indicators.catalogue import Catalogue
+from indicators.declared import DeclarationError, FrozenMap, frozen, read_yaml, text, thawed
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.store.snapshot import Snapshot
 
@@ -76,11 +76,19 @@ class ClaimCheck:
         return "; ".join(dict.fromkeys(f"{e.source}" for e in self.evidence)) or "-"
 
 
-@cache
-def load_claims(path: Path = CLAIMS_PATH) -> tuple[dict[str, Any], ...]:
-    """The declared claims (parsed once; dictionaries are not to be mutated)."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return tuple(document["claims"])
+@dataclass(frozen=True)
+class Claim:
+    """A statement of the briefing note, declared in `claims.yaml`, and how it is checked.
+
+    `check` names a function of CHECKS; `params` are its keyword arguments (read-only).
+    """
+
+    id: str
+    area: str
+    quote: str
+    paraphrase: str
+    check: str
+    params: Mapping[str, Any] = field(default_factory=FrozenMap)
 
 
 def observation(
@@ -111,7 +119,7 @@ def observation(
         value=float(row["value"]),
         year=int(row["year"]),
         unit=ind.short_unit,
-        source=str(src.get("label", src.get("title", row["source"]))),
+        source=src.label,
         vintage=str(row["vintage"]),
         estimate=bool(row["estimate"]),
     )
@@ -273,7 +281,7 @@ def check_unaffordable(
                 value=float(grp["median_cost"]),
                 year=int(grp["year"]),
                 unit=ind.short_unit,
-                source=str(src.get("label", world["source"])),
+                source=src.label,
                 vintage=str(world["vintage"]),
                 estimate=False,
             )
@@ -304,14 +312,62 @@ CHECKS: dict[str, Callable[..., tuple[str, str, list[Evidence], str]]] = {
 }
 
 
-def evaluate_claim(snapshot: Snapshot, catalogue: Catalogue, claim: dict[str, Any]) -> ClaimCheck:
+def parse_claim(entry: Mapping[str, Any]) -> Claim:
+    """A typed claim from its YAML entry: the check must exist and take exactly these params."""
+    where = f"claim {entry.get('id', '?') if isinstance(entry, Mapping) else '?'}"
+    claim = Claim(
+        id=text(entry, "id", where),
+        area=text(entry, "area", where),
+        quote=text(entry, "quote", where),
+        paraphrase=text(entry, "paraphrase", where),
+        check=text(entry, "check", where),
+        params=frozen(entry.get("params") or {}),
+    )
+    if claim.check not in CHECKS:
+        raise UnknownCodeError("claim check", claim.check, known=list(CHECKS))
+    signature = inspect.signature(CHECKS[claim.check])
+    accepted = {
+        n for n, p in signature.parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    given = set(claim.params) | ({"area"} if claim.check == "no_indicator" else set())
+    required = {
+        n
+        for n, p in signature.parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is inspect.Parameter.empty
+    }
+    if given - accepted or required - given:
+        raise DeclarationError(
+            f"{where}: check {claim.check} takes {sorted(accepted)}, the claim gives {sorted(given)}"
+        )
+    return claim
+
+
+def parse_claims(document: Mapping[str, Any]) -> tuple[Claim, ...]:
+    """Every claim of a claims document, checked; ids must be unique."""
+    entries = document.get("claims")
+    if not isinstance(entries, list):
+        raise DeclarationError("claims.yaml: 'claims' must be a list")
+    claims = tuple(parse_claim(e) for e in entries)
+    ids = [c.id for c in claims]
+    if len(set(ids)) != len(ids):
+        raise DeclarationError("claims.yaml declares a claim id more than once")
+    return claims
+
+
+@cache
+def load_claims(path: Path = CLAIMS_PATH) -> tuple[Claim, ...]:
+    """The declared claims (parsed once per process; claims are immutable)."""
+    return parse_claims(read_yaml(path, what="claims"))
+
+
+def evaluate_claim(snapshot: Snapshot, catalogue: Catalogue, claim: Claim) -> ClaimCheck:
     """Run one declared claim's check; a check that cannot run says why (never a silent verdict)."""
-    name = claim["check"]
+    name = claim.check
     if name not in CHECKS:
         raise UnknownCodeError("claim check", name, known=list(CHECKS))
-    params = dict(claim.get("params") or {})
+    params = thawed(claim.params)
     if name == "no_indicator":
-        params["area"] = claim["area"]
+        params["area"] = claim.area
     try:
         verdict, summary, evidence, note = CHECKS[name](snapshot, catalogue, **params)
     except AnalysisError as exc:
@@ -322,10 +378,10 @@ def evaluate_claim(snapshot: Snapshot, catalogue: Catalogue, claim: dict[str, An
             "",
         )
     return ClaimCheck(
-        id=claim["id"],
-        area=claim["area"],
-        quote=" ".join(claim["quote"].split()),
-        paraphrase=" ".join(claim["paraphrase"].split()),
+        id=claim.id,
+        area=claim.area,
+        quote=claim.quote,
+        paraphrase=claim.paraphrase,
         verdict=verdict,
         summary=summary,
         evidence=tuple(evidence),
@@ -334,7 +390,7 @@ def evaluate_claim(snapshot: Snapshot, catalogue: Catalogue, claim: dict[str, An
 
 
 def check_claims(
-    snapshot: Snapshot, catalogue: Catalogue, *, claims: Sequence[dict[str, Any]] | None = None
+    snapshot: Snapshot, catalogue: Catalogue, *, claims: Sequence[Claim] | None = None
 ) -> list[ClaimCheck]:
     """Evaluate every declared claim (or the given ones), in the declared order."""
     return [

@@ -8,23 +8,33 @@ reproducible build can pin it too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.errors import SourceFormatError, WsisDataError
-from indicators.schema import concat_observations, normalise_observations
-from indicators.sources import ddf, itu_datahub, itu_keyict, wb_classification, wb_csv, wb_long
+from indicators.schema import DroppedValue, concat_observations, normalise_observations
+from indicators.sources.declarations import (
+    Origin,
+    ReferenceDeclaration,
+    SourceDeclaration,
+    SourceDeclarations,
+    load_source_declarations,
+)
+from indicators.sources.registry import LoadedSource, run_loader
+from indicators.store.descriptor import (
+    DerivedEntry,
+    Descriptor,
+    FileEntry,
+    LicenceEntry,
+    ReferenceEntry,
+    SourceEntry,
+)
 from indicators.store.snapshot import sha256_file, write_snapshot
-
-SOURCES_PATH = Path(__file__).resolve().parents[1] / "sources" / "sources.yaml"
 
 # World Bank region names of the FY26 metadata -> region aggregate codes.
 REGION_CODES = {
@@ -55,12 +65,6 @@ ITU_WB_EQUIVALENT = {
 }
 
 
-@cache
-def load_source_declarations(path: Path = SOURCES_PATH) -> dict[str, Any]:
-    """The parsed `sources.yaml`."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
 @dataclass(frozen=True)
 class BuiltTables:
     """Everything a snapshot holds, before it is written."""
@@ -69,105 +73,45 @@ class BuiltTables:
     entities: pd.DataFrame
     memberships: pd.DataFrame
     income_history: pd.DataFrame
-    descriptor: dict[str, Any]
+    descriptor: Descriptor
 
 
 Progress = Callable[[str], None]
 
 
-def _file_entries(raw: Path, relpaths: list[str]) -> list[dict[str, Any]]:
+def file_entries(raw: Path, relpaths: Sequence[str]) -> tuple[FileEntry, ...]:
+    """Size and sha256 of each raw file read (a declared file that is missing is an error)."""
     entries = []
     for rel in relpaths:
         path = raw / rel
         if not path.is_file():
             raise SourceFormatError(path, "file not found in the raw folder")
-        entries.append({"path": rel, "bytes": path.stat().st_size, "sha256": sha256_file(path)})
-    return entries
+        entries.append(FileEntry(path=rel, bytes=path.stat().st_size, sha256=sha256_file(path)))
+    return tuple(entries)
 
 
-def _select(frame: pd.DataFrame, series: dict[str, str]) -> pd.DataFrame:
-    """Keep the declared series and rename them to catalogue codes."""
-    kept = frame[frame["indicator"].isin(list(series))].copy()
-    kept["indicator"] = kept["indicator"].map(series)
-    return kept
-
-
-def _load_observation_source(
-    raw: Path, decl: dict[str, Any]
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Run the declared loader of one source; return its observations and descriptor entry."""
-    sid, vintage, loader = decl["id"], str(decl["vintage"]), decl["loader"]
-    series: dict[str, str] = decl.get("series") or {}
-    parts: list[pd.DataFrame] = []
-    dropped: list[dict[str, Any]] = []
-    extra: dict[str, Any] = {}
-    entities: pd.DataFrame | None = None
-    extra_names: dict[str, str] = {}
-    files = list(decl.get("files") or [])
-    if loader == "wb_indicator_csv":
-        for rel in files:
-            result = wb_csv.read_indicator_csv(raw / rel, source=sid, vintage=vintage)
-            parts.append(_select(result.observations, series))
-            extra["last_updated"] = result.last_updated
-            extra["file_variant"] = result.variant
-            for row in result.dropped.to_dict("records"):
-                dropped.append({"indicator": result.indicator_code, **row})
-    elif loader == "wb_long_csv":
-        folder = raw / decl["folder"]
-        for code in series:
-            sub = folder / code.lower()
-            files += [
-                f"{decl['folder']}/{code.lower()}/data.csv",
-                f"{decl['folder']}/{code.lower()}/datapackage.json",
-            ]
-            result = wb_long.read_long_series(sub, source=sid, vintage=vintage)
-            if result.indicator_code != code:
-                raise SourceFormatError(
-                    sub / "datapackage.json", f"holds {result.indicator_code}, expected {code}"
-                )
-            parts.append(_select(result.observations, series))
-    elif loader == "ddf_datapoints":
-        for rel in files:
-            parts.append(
-                _select(ddf.read_ddf_datapoints(raw / rel, source=sid, vintage=vintage), series)
-            )
-    elif loader == "itu_datahub_csv":
-        names = []
-        for rel in files:
-            result = itu_datahub.read_datahub_csv(raw / rel, source=sid, vintage=vintage)
-            parts.append(_select(result.observations, series))
-            names.append(result.entities)
-        extra_names = pd.concat(names).drop_duplicates("code").set_index("code")["name"].to_dict()
-    elif loader == "itu_key_ict_workbook":
-        for rel in files:
-            result = itu_keyict.read_key_ict_workbook(raw / rel, source=sid, vintage=vintage)
-            parts.append(result.observations)
-            extra["skipped_blocks"] = list(result.skipped)
-            extra["conflicts"] = len(result.conflicts)
-            entities = result.entities
-    else:
-        raise WsisDataError(f"sources.yaml: source {sid} names unknown loader {loader!r}")
-    observations = concat_observations(parts)
-    entry = {
-        "id": sid,
-        "title": decl["title"],
-        "label": decl.get("label", decl["title"]),
-        "dataset": decl["dataset"],
-        "vintage": vintage,
-        "loader": loader,
-        "origin": decl.get("origin", {}),
-        "files": _file_entries(raw, files),
-        "series": sorted(observations["indicator"].unique().tolist()),
-        "rows": len(observations),
-        **extra,
-    }
-    info = {
-        "entry": entry,
-        "dropped": [{"source": sid, **d} for d in dropped],
-        "entities": entities,
-        "names": extra_names,
-    }
-    return observations, info
+def source_entry(
+    raw: Path, decl: SourceDeclaration, loaded: LoadedSource, catalogue: Catalogue
+) -> SourceEntry:
+    """The descriptor entry of one source: its declaration, files, series and credit."""
+    dataset = catalogue.dataset(decl.dataset)
+    return SourceEntry(
+        id=decl.id,
+        title=decl.title,
+        label=decl.label,
+        dataset=decl.dataset,
+        vintage=decl.vintage,
+        loader=decl.loader,
+        origin=decl.origin,
+        files=file_entries(raw, loaded.files),
+        series=tuple(sorted(loaded.observations["indicator"].unique().tolist())),
+        rows=len(loaded.observations),
+        producer=dataset.producer,
+        licence=dataset.licence,
+        attribution=dataset.attribution,
+        details=loaded.details,
+        newer_edition=decl.newer_edition,
+    )
 
 
 PLACEHOLDER_REASON = (
@@ -178,19 +122,19 @@ PLACEHOLDER_REASON = (
 
 def drop_price_placeholders(
     observations: pd.DataFrame, catalogue: Catalogue
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+) -> tuple[pd.DataFrame, list[DroppedValue]]:
     """Drop non-positive values of price series (ITU DataHub writes 0 where it has no price)."""
     prices = [i.code for i in catalogue.indicators if i.kind == "price"]
     bad = observations["indicator"].isin(prices) & (observations["value"] <= 0)
     records = [
-        {
-            "source": str(r.source),
-            "indicator": str(r.indicator),
-            "economy": str(r.economy),
-            "year": int(r.year),
-            "value": float(r.value),
-            "reason": PLACEHOLDER_REASON,
-        }
+        DroppedValue(
+            source=str(r.source),
+            indicator=str(r.indicator),
+            economy=str(r.economy),
+            year=int(r.year),
+            value=float(r.value),
+            reason=PLACEHOLDER_REASON,
+        )
         for r in observations[bad].itertuples(index=False)
     ]
     return observations[~bad], records
@@ -312,24 +256,52 @@ def _build_time() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _reference_entry(raw: Path, decl: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": decl["id"],
-        "title": decl["title"],
-        "dataset": decl["dataset"],
-        "vintage": str(decl["vintage"]),
-        "loader": decl["loader"],
-        "origin": decl.get("origin", {}),
-        "files": _file_entries(raw, decl["files"]),
-    }
+def reference_entry(raw: Path, decl: ReferenceDeclaration) -> ReferenceEntry:
+    """The descriptor entry of a reference file."""
+    return ReferenceEntry(
+        id=decl.id,
+        title=decl.title,
+        dataset=decl.dataset,
+        vintage=decl.vintage,
+        loader=decl.loader,
+        origin=decl.origin,
+        files=file_entries(raw, decl.files),
+    )
+
+
+DERIVED_SOURCE = "derived"
+
+
+def derived_entry(observations: pd.DataFrame, catalogue: Catalogue) -> SourceEntry:
+    """The descriptor entry of the series the build computes (female and male population)."""
+    dataset = catalogue.dataset(DERIVED_SOURCE)
+    return SourceEntry(
+        id=DERIVED_SOURCE,
+        title="Computed by the build from World Bank population series",
+        label="computed from WDI population",
+        dataset=DERIVED_SOURCE,
+        vintage="as its inputs (SP.POP.TOTL, SP.POP.TOTL.FE.ZS)",
+        loader="derive_sex_population",
+        origin=Origin(note="female = total x female share / 100; male = total - female"),
+        files=(),
+        series=tuple(sorted(i.code for i in catalogue.indicators if i.derived)),
+        rows=int(observations["source"].eq(DERIVED_SOURCE).sum()),
+        producer=dataset.producer,
+        licence=dataset.licence,
+        attribution=dataset.attribution,
+    )
 
 
 def build_tables(
-    raw: Path, *, catalogue: Catalogue | None = None, progress: Progress | None = None
+    raw: Path,
+    *,
+    catalogue: Catalogue | None = None,
+    declarations: SourceDeclarations | None = None,
+    progress: Progress | None = None,
 ) -> BuiltTables:
     """Read every declared raw file and assemble the snapshot tables and descriptor."""
     catalogue = catalogue or load_catalogue()
-    decls = load_source_declarations()
+    decls = declarations or load_source_declarations()
     say = progress or (lambda _msg: None)
     raw = Path(raw)
     if not raw.is_dir():
@@ -337,15 +309,15 @@ def build_tables(
     parts, entries, dropped = [], [], []
     other_names: dict[str, str] = {}
     itu_entities = pd.DataFrame(columns=["code", "name", "kind", "description"])
-    for decl in decls["sources"]:
-        say(f"reading {decl['id']}")
-        obs, info = _load_observation_source(raw, decl)
-        parts.append(obs)
-        entries.append(info["entry"])
-        dropped += info["dropped"]
-        other_names |= info["names"]
-        if info["entities"] is not None:
-            itu_entities = info["entities"]
+    for decl in decls.sources:
+        say(f"reading {decl.id}")
+        loaded = run_loader(raw, decl)
+        parts.append(loaded.observations)
+        entries.append(source_entry(raw, decl, loaded, catalogue))
+        dropped += loaded.dropped
+        other_names |= loaded.entity_names
+        if "itu_entities" in loaded.tables:
+            itu_entities = loaded.tables["itu_entities"]
     observations = concat_observations(parts)
     say("deriving female and male population")
     observations = concat_observations([observations, derive_sex_population(observations)])
@@ -354,63 +326,46 @@ def build_tables(
     dropped += placeholders
     observations = normalise_observations(observations.reset_index(drop=True))
 
-    refs = {d["loader"]: d for d in decls["reference"]}
     say("reading classifications")
-    metadata = wb_csv.read_country_metadata(raw / refs["wb_country_metadata"]["files"][0])
-    klass = wb_classification.read_class_workbook(raw / refs["wb_class_workbook"]["files"][0])
-    history = wb_classification.read_income_history(raw / refs["wb_income_history"]["files"][0])
+    reference = {
+        loader: run_loader(raw, decls.reference_for(loader))
+        for loader in ("wb_country_metadata", "wb_class_workbook", "wb_income_history")
+    }
+    klass = reference["wb_class_workbook"].tables
     entities = build_entities(
-        metadata,
-        klass.economies,
+        reference["wb_country_metadata"].tables["metadata"],
+        klass["economies"],
         itu_entities,
         set(observations["economy"].unique()),
         other_names,
     )
-    memberships = build_memberships(entities, klass.groups)
+    memberships = build_memberships(entities, klass["groups"])
+    history = reference["wb_income_history"].tables["income_history"]
     history = history[["economy", "fiscal_year", "income_group"]].sort_values(
         ["economy", "fiscal_year"], ignore_index=True
     )
     history = history.astype({"fiscal_year": "int16"})
 
-    entries.append(
-        {
-            "id": "derived",
-            "title": "Computed by the build from World Bank population series",
-            "label": "computed from WDI population",
-            "dataset": "derived",
-            "vintage": "as its inputs (SP.POP.TOTL, SP.POP.TOTL.FE.ZS)",
-            "loader": "derive_sex_population",
-            "origin": {"note": "female = total x female share / 100; male = total - female"},
-            "files": [],
-            "series": sorted(i.code for i in catalogue.indicators if i.derived),
-            "rows": int(observations["source"].eq("derived").sum()),
-        }
-    )
-    datasets = {d.id: d for d in catalogue.datasets}
-    for entry in entries:
-        ds = datasets[entry["dataset"]]
-        entry.update(
-            {"producer": ds.producer, "licence": ds.licence, "attribution": ds.attribution}
-        )
-    descriptor = {
-        "title": "WSIS+20 dashboard snapshot: digital progress since the 2005 Tunis summit",
-        "built_at": _build_time(),
-        "built_from": "raw files",
-        "catalogue_version": catalogue.version,
-        "sources": entries,
-        "reference": [_reference_entry(raw, d) for d in decls["reference"]],
-        "derived": [
-            {"indicator": i.code, "formula": i.derived} for i in catalogue.indicators if i.derived
-        ],
-        "dropped": sorted(
-            dropped, key=lambda d: (d["source"], d.get("indicator", ""), d["economy"], d["year"])
+    entries.append(derived_entry(observations, catalogue))
+    licences = sorted({(e.producer, e.licence, e.attribution) for e in entries})
+    descriptor = Descriptor(
+        title="WSIS+20 dashboard snapshot: digital progress since the 2005 Tunis summit",
+        built_at=_build_time(),
+        built_from="raw files",
+        catalogue_version=catalogue.version,
+        sources=tuple(entries),
+        reference=tuple(reference_entry(raw, d) for d in decls.reference),
+        derived=tuple(
+            DerivedEntry(indicator=i.code, formula=i.derived)
+            for i in catalogue.indicators
+            if i.derived
         ),
-        "not_used": decls.get("not_used", []),
-        "licences": sorted({(e["producer"], e["licence"], e["attribution"]) for e in entries}),
-    }
-    descriptor["licences"] = [
-        {"producer": p, "licence": lic, "attribution": a} for p, lic, a in descriptor["licences"]
-    ]
+        dropped=tuple(sorted(dropped, key=lambda d: (d.source, d.indicator, d.economy, d.year))),
+        not_used=decls.not_used,
+        licences=tuple(
+            LicenceEntry(producer=p, licence=lic, attribution=a) for p, lic, a in licences
+        ),
+    )
     return BuiltTables(observations, entities, memberships, history, descriptor)
 
 

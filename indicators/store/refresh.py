@@ -10,18 +10,20 @@ RefreshError before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
+from indicators.declared import FrozenMap, frozen
 from indicators.errors import RefreshError
 from indicators.schema import concat_observations
+from indicators.sources.declarations import Origin
 from indicators.sources.wb_api import ApiFetch, ApiSeriesRequest, fetch_series
 from indicators.store.build import derive_sex_population
+from indicators.store.descriptor import Descriptor, SourceEntry
 from indicators.store.snapshot import load_snapshot, store_lock, store_path, write_snapshot
 
 Fetcher = Callable[..., ApiFetch]
@@ -93,53 +95,58 @@ def diff_series(before: pd.DataFrame, after: pd.DataFrame, codes: list[str]) -> 
     return pd.DataFrame(rows)
 
 
-def _descriptor(
-    previous: dict[str, Any],
+def refreshed_descriptor(
+    previous: Descriptor,
     fetched: ApiFetch,
     source_id: str,
     codes: list[str],
     kept: set[str],
     changes: pd.DataFrame,
-) -> dict[str, Any]:
-    """The new descriptor: previous sources still in use plus the API source."""
-    sources = [s for s in previous.get("sources", []) if s["id"] in kept]
-    for src in sources:
-        src["series"] = [c for c in src.get("series", []) if c not in codes]
+    catalogue: Catalogue,
+) -> Descriptor:
+    """The new descriptor: previous sources still in use (without the refreshed series) plus
+    the API source. The previous descriptor is not changed (it may be cached elsewhere)."""
+    sources = [
+        replace(s, series=tuple(c for c in s.series if c not in codes))
+        for s in previous.sources
+        if s.id in kept
+    ]
     vintages = sorted(set(fetched.last_updated.values()))
+    dataset = catalogue.dataset("wdi")
     sources.append(
-        {
-            "id": source_id,
-            "title": "World Bank API (live refresh through wbgapi)",
-            "label": f"World Bank API, fetched {fetched.fetched_at[:10]}",
-            "dataset": "wdi",
-            "producer": "World Bank",
-            "licence": "CC BY 4.0",
-            "attribution": "The World Bank: World Development Indicators",
-            "vintage": ", ".join(vintages),
-            "loader": "wb_api",
-            "origin": {
-                "url": "https://api.worldbank.org/v2",
-                "fetched_at": fetched.fetched_at,
-                "databases": {str(db): date for db, date in sorted(fetched.last_updated.items())},
-            },
-            "files": [],
-            "series": sorted(codes),
-            "rows": int(sum(fetched.counts.values())),
-        }
+        SourceEntry(
+            id=source_id,
+            title="World Bank API (live refresh through wbgapi)",
+            label=f"World Bank API, fetched {fetched.fetched_at[:10]}",
+            dataset="wdi",
+            vintage=", ".join(vintages),
+            loader="wb_api",
+            origin=Origin(
+                url="https://api.worldbank.org/v2",
+                fetched_at=fetched.fetched_at,
+                databases=frozen(
+                    {str(db): date for db, date in sorted(fetched.last_updated.items())}
+                ),
+            ),
+            files=(),
+            series=tuple(sorted(codes)),
+            rows=int(sum(fetched.counts.values())),
+            producer=dataset.producer,
+            licence=dataset.licence,
+            attribution=dataset.attribution,
+        )
     )
-    skip = {"snapshot_id", "schema_version", "builder", "row_count", "tables"}
-    out = {k: v for k, v in previous.items() if k not in skip}
-    out.update(
-        {
-            "built_at": fetched.fetched_at,
-            "built_from": f"live refresh of snapshot {previous['snapshot_id']}",
-            "previous_snapshot": previous["snapshot_id"],
-            "sources": sources,
-            "refresh_changes": changes.to_dict("records"),
-            "dropped": [d for d in previous.get("dropped", []) if d.get("indicator") not in codes],
-        }
+    return replace(
+        previous,
+        snapshot_id="",
+        built_at=fetched.fetched_at,
+        built_from=f"live refresh of snapshot {previous.snapshot_id}",
+        previous_snapshot=previous.snapshot_id,
+        sources=tuple(sources),
+        refresh_changes=tuple(frozen(c) for c in changes.to_dict("records")),
+        dropped=tuple(d for d in previous.dropped if d.indicator not in codes),
+        tables=FrozenMap({}),
     )
-    return out
 
 
 def refresh_snapshot(
@@ -192,8 +199,8 @@ def refresh_snapshot(
         merged = merged[merged["indicator"].isin(catalogue.codes)].reset_index(drop=True)
         changes = diff_series(old, merged, [*codes, *DERIVED_CODES])
         kept_sources = set(merged["source"].unique()) - {source_id}
-        descriptor = _descriptor(
-            current.descriptor, fetched, source_id, codes, kept_sources, changes
+        descriptor = refreshed_descriptor(
+            current.descriptor, fetched, source_id, codes, kept_sources, changes, catalogue
         )
         path = write_snapshot(
             store=root,

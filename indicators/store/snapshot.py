@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from indicators import __version__
+from indicators.declared import FrozenMap
 from indicators.errors import SnapshotError
 from indicators.schema import CATEGORY_COLUMNS, OBSERVATION_COLUMNS, check_observations
+from indicators.store.descriptor import SCHEMA_VERSION, Descriptor, SourceEntry, TableEntry
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_STORE = PROJECT_ROOT / "data"
 STORE_ENV = "WSIS_STORE"
-SCHEMA_VERSION = 1
 DESCRIPTOR = "descriptor.json"
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -63,12 +64,12 @@ class Snapshot:
     entities: pd.DataFrame
     memberships: pd.DataFrame
     income_history: pd.DataFrame
-    descriptor: dict[str, Any]
+    descriptor: Descriptor
     path: Path | None = None
 
     @property
     def id(self) -> str:
-        return str(self.descriptor["snapshot_id"])
+        return self.descriptor.snapshot_id
 
     @cached_property
     def _by_indicator(self) -> dict[str, pd.DataFrame]:
@@ -124,12 +125,9 @@ class Snapshot:
         """The entities table indexed by code."""
         return self.entities.set_index("code", drop=False)
 
-    def source(self, source_id: str) -> dict[str, Any]:
+    def source(self, source_id: str) -> SourceEntry:
         """The descriptor entry of a source id (vintage, licence, origin)."""
-        for src in self.descriptor.get("sources", []):
-            if src["id"] == source_id:
-                return src
-        raise SnapshotError(f"snapshot {self.id} has no source {source_id!r}")
+        return self.descriptor.source(source_id)
 
 
 def store_path(store: str | Path | None = None) -> Path:
@@ -201,7 +199,7 @@ def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     return table.replace_schema_metadata(None)
 
 
-def write_table(name: str, frame: pd.DataFrame, folder: Path) -> dict[str, Any]:
+def write_table(name: str, frame: pd.DataFrame, folder: Path) -> TableEntry:
     """Write one table as zstd parquet into `folder`; return its descriptor entry (rows, sha256)."""
     path = folder / f"{name}.parquet"
     pq.write_table(
@@ -212,7 +210,7 @@ def write_table(name: str, frame: pd.DataFrame, folder: Path) -> dict[str, Any]:
         write_statistics=False,
         store_schema=False,
     )
-    return {"file": path.name, "rows": len(frame), "sha256": sha256_file(path)}
+    return TableEntry(file=path.name, rows=len(frame), sha256=sha256_file(path))
 
 
 def snapshot_id_for(table_shas: list[str]) -> str:
@@ -227,7 +225,7 @@ def write_snapshot(
     entities: pd.DataFrame,
     memberships: pd.DataFrame,
     income_history: pd.DataFrame,
-    descriptor: dict[str, Any],
+    descriptor: Descriptor,
     make_current: bool = True,
     locked: bool = False,
 ) -> Path:
@@ -250,16 +248,16 @@ def write_snapshot(
                 "memberships": write_table("memberships", memberships, tmp),
                 "income_history": write_table("income_history", income_history, tmp),
             }
-            snap_id = snapshot_id_for([entry["sha256"] for entry in tables.values()])
-            full = {
-                "snapshot_id": snap_id,
-                "schema_version": SCHEMA_VERSION,
-                "builder": f"indicators {__version__}",
-                **descriptor,
-                "row_count": tables["observations"]["rows"],
-                "tables": tables,
-            }
-            _write_json(tmp / DESCRIPTOR, full)
+            snap_id = snapshot_id_for([entry.sha256 for entry in tables.values()])
+            full = replace(
+                descriptor,
+                snapshot_id=snap_id,
+                schema_version=SCHEMA_VERSION,
+                builder=f"indicators {__version__}",
+                row_count=tables["observations"].rows,
+                tables=FrozenMap(tables),
+            )
+            _write_json(tmp / DESCRIPTOR, full.to_json())
             tmp.chmod(0o755)
             _fsync_dir(tmp)
             final = root / "snapshots" / snap_id
@@ -288,9 +286,9 @@ def _remove_stale_temporaries(root: Path) -> None:
 VOLATILE_KEYS = frozenset({"built_at", "built_from", "previous_snapshot", "refresh_changes"})
 
 
-def _stable(descriptor: dict[str, Any]) -> dict[str, Any]:
+def _stable(descriptor: Descriptor) -> dict[str, Any]:
     """The descriptor without the keys that change on every build or refresh."""
-    return {k: v for k, v in descriptor.items() if k not in VOLATILE_KEYS}
+    return {k: v for k, v in descriptor.to_json().items() if k not in VOLATILE_KEYS}
 
 
 def set_current(store: str | Path | None, snapshot_id: str) -> None:
@@ -343,29 +341,32 @@ def store_lock(root: Path, *, blocking: bool = True) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def read_descriptor(folder: Path) -> dict[str, Any]:
+def read_descriptor(folder: Path) -> Descriptor:
+    """The checked descriptor of a snapshot folder (SnapshotError naming what is wrong)."""
     path = folder / DESCRIPTOR
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise SnapshotError(f"snapshot {folder} has no {DESCRIPTOR}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{path} is not valid JSON ({exc})") from exc
-    if not isinstance(descriptor, dict) or "tables" not in descriptor:
+    if not isinstance(document, dict) or "tables" not in document:
         raise SnapshotError(f"{path} lacks the tables section")
-    if descriptor.get("schema_version") != SCHEMA_VERSION:
+    if document.get("schema_version") != SCHEMA_VERSION:
         raise SnapshotError(
-            f"{path} has schema version {descriptor.get('schema_version')!r}; this program reads "
+            f"{path} has schema version {document.get('schema_version')!r}; this program reads "
             f"version {SCHEMA_VERSION}"
         )
-    return descriptor
+    return Descriptor.from_json(document, where=str(path))
 
 
-def _read_table(folder: Path, name: str, entry: dict[str, Any], *, verify: bool) -> pd.DataFrame:
-    path = folder / str(entry.get("file", f"{name}.parquet"))
+def _read_table(folder: Path, name: str, entry: TableEntry | None, *, verify: bool) -> pd.DataFrame:
+    if entry is None:
+        raise SnapshotError(f"snapshot {folder.name}: its descriptor lists no {name} table")
+    path = folder / entry.file
     if not path.is_file():
         raise SnapshotError(f"snapshot {folder.name} is missing its {name} table ({path.name})")
-    if verify and sha256_file(path) != entry.get("sha256"):
+    if verify and sha256_file(path) != entry.sha256:
         raise SnapshotError(
             f"snapshot {folder.name}: {path.name} does not match the checksum in its descriptor "
             "(the file was changed or truncated); rebuild or restore it"
@@ -379,7 +380,7 @@ def _read_table(folder: Path, name: str, entry: dict[str, Any], *, verify: bool)
         raise SnapshotError(f"snapshot {folder.name}: cannot read {path.name} ({exc})") from exc
     if tuple(frame.columns) != TABLE_COLUMNS[name]:
         raise SnapshotError(f"snapshot {folder.name}: {path.name} has unexpected columns")
-    if len(frame) != entry.get("rows"):
+    if len(frame) != entry.rows:
         raise SnapshotError(
             f"snapshot {folder.name}: {path.name} row count differs from its descriptor"
         )
@@ -402,7 +403,7 @@ def load_snapshot(
         raise SnapshotError(f"snapshot folder {path} does not exist")
     descriptor = read_descriptor(path)
     tables = {
-        name: _read_table(path, name, descriptor["tables"].get(name, {}), verify=verify)
+        name: _read_table(path, name, descriptor.tables.get(name), verify=verify)
         for name in TABLE_COLUMNS
     }
     return Snapshot(descriptor=descriptor, path=path, **tables)

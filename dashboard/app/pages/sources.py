@@ -28,11 +28,6 @@ AGGREGATION_RULE = (
 TABS = ["Catalogue", "Sources", "Snapshot", "Coverage", "Aggregates", "Download"]
 
 
-def _count(value: object) -> str:
-    """A row count with thousands separators (as text, whatever the descriptor holds)."""
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 with page_guard():
     data = get_data()
     snap, cat = data.snapshot, data.catalogue
@@ -40,8 +35,8 @@ with page_guard():
     current_view(data)
     st.title("Data and sources")
     st.caption(
-        f"Snapshot {md_code(snap.id)}, built {esc(desc.get('built_at', '?'))} with "
-        f"{esc(desc.get('builder', '?'))}: {esc(_count(desc.get('row_count', 0)))} observations."
+        f"Snapshot {md_code(snap.id)}, built {esc(desc.built_at)} with "
+        f"{esc(desc.builder)}: {desc.row_count:,} observations."
     )
     st.markdown(AGGREGATION_RULE)
     caveat = fs.vintage_caveat(snap)
@@ -62,10 +57,7 @@ with page_guard():
             st.subheader("Files read by the build")
             st.dataframe(fs.files_table(desc), hide_index=True, key="files-table")
             st.caption(
-                "Credit: "
-                + "; ".join(
-                    esc(f"{x['attribution']} ({x['licence']})") for x in desc.get("licences", [])
-                )
+                "Credit: " + "; ".join(esc(f"{x.attribution} ({x.licence})") for x in desc.licences)
             )
 
     with tabs["Snapshot"]:
@@ -96,7 +88,7 @@ with page_guard():
     with tabs["Download"]:
         if tabs["Download"].open:
             st.download_button(
-                f"All {desc.get('row_count', 0):,} observations (CSV)",
+                f"All {desc.row_count:,} observations (CSV)",
                 data=lambda: fs.observations_csv(snap),
                 file_name=f"{slug(snap.id)}-observations.csv",
                 mime="text/csv",
@@ -105,7 +97,7 @@ with page_guard():
             )
             st.download_button(
                 "Snapshot descriptor (JSON)",
-                data=json.dumps(desc, indent=2, ensure_ascii=False).encode("utf-8"),
+                data=json.dumps(desc.to_json(), indent=2, ensure_ascii=False).encode("utf-8"),
                 file_name=f"{slug(snap.id)}-descriptor.json",
                 mime="application/json",
                 key="download-descriptor",
