@@ -24,9 +24,10 @@ from pathlib import Path
 
 from benchmarks.common import print_rows, row
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from dashboard.app.registry import DEFAULT_PAGE, PAGE_NAMES, page_spec
 from indicators.store.snapshot import PROJECT_ROOT
 
-PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "presentation", "sources")
+PAGES = PAGE_NAMES
 VARIANTS = {  # more explorer views worth timing (query strings)
     "explorer (slope)": "chart=slope&economies=WLD,HIC,LIC,KEN,BRA,IND",
     "explorer (ranking, all economies)": "chart=bar&ranking=economies",
@@ -44,12 +45,12 @@ REST_GOAL, BROWSER_GOAL = 0.300, 4.0
 
 
 def apptest_times(
-    path: str, query: str = "", reruns: int = 7, state: dict[str, str] | None = None
+    page: str, query: str = "", reruns: int = 7, state: dict[str, str] | None = None
 ) -> tuple[float, float]:
-    """(first run, median warm rerun) of one page file, in seconds (after `state` is set)."""
+    """(first run, median warm rerun) of one registered page, in seconds (after `state` is set)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(PROJECT_ROOT / path), default_timeout=120)
+    at = AppTest.from_string(page_spec(page).script(), default_timeout=120)
     for pair in filter(None, query.split("&")):
         key, value = pair.split("=", 1)
         at.query_params[key] = value
@@ -65,7 +66,7 @@ def apptest_times(
         at.run()
         times.append(time.perf_counter() - start)
     if at.exception:
-        raise RuntimeError(f"{path} raised: {at.exception}")
+        raise RuntimeError(f"{page} raised: {at.exception}")
     return first, statistics.median(times)
 
 
@@ -103,7 +104,9 @@ def browser_rows(loads: int) -> list[tuple[str, float, str]]:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 targets = [("bare Streamlit page, one plotly chart", servers[0][1])]
                 app = servers[1][1]
-                targets += [(name, f"{app}/{'' if name == 'overview' else name}") for name in PAGES]
+                targets += [
+                    (name, f"{app}/{'' if name == DEFAULT_PAGE else name}") for name in PAGES
+                ]
                 targets += [(name, f"{app}/explorer?{q}") for name, q in VARIANTS.items()]
                 first_draw(browser, app)  # warm the app's data cache once (first visitor)
                 for name, url in targets:
@@ -122,14 +125,14 @@ def run(reruns: int = 7, loads: int = 3, browser: bool = True) -> list[dict]:
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside `streamlit run`
     os.chdir(PROJECT_ROOT)
     rows = []
-    targets = [(p, f"dashboard/app/pages/{p}.py", "", None) for p in PAGES]
-    targets += [(n, "dashboard/app/pages/explorer.py", q, None) for n, q in VARIANTS.items()]
+    targets = [(p, p, "", None) for p in PAGES]
+    targets += [(n, "explorer", q, None) for n, q in VARIANTS.items()]
     targets += [
-        (f"sources ({tab} tab)", "dashboard/app/pages/sources.py", "", {"sources-tab": tab})
+        (f"sources ({tab} tab)", "sources", "", {"sources-tab": tab})
         for tab in ("Coverage", "Aggregates")
     ]
-    for name, path, query, state in targets:
-        first, warm = apptest_times(path, query, reruns, state)
+    for name, page, query, state in targets:
+        first, warm = apptest_times(page, query, reruns, state)
         rows.append(
             row(
                 f"warm rerun: {name}", warm, goal=REST_GOAL, note=f"first run {first * 1000:.0f} ms"

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from indicators.errors import UnknownCodeError, WsisDataError
+from indicators.declared import DeclarationError
+from indicators.errors import UnknownCodeError
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 
@@ -28,7 +29,7 @@ BREAKDOWN_PAIRS = {"female": "male", "male": "female", "urban": "rural", "rural"
 BREAKDOWN_PAIRS |= {"youth": "rest", "rest": "youth"}
 
 
-class CatalogueError(WsisDataError, ValueError):
+class CatalogueError(DeclarationError):
     """The catalogue file is malformed (a missing field, an unknown reference, ...)."""
 
 

@@ -1,22 +1,23 @@
 """Helpers of the page tests: run a page with Streamlit's AppTest and read its charts.
 
-Pages are run one file at a time (as st.navigation would run them) on the bundled snapshot.
+Pages are run one at a time (their `page()` function, as st.navigation would run it) on the
+bundled snapshot; the registry gives the script.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-PAGES = Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages"
+from dashboard.app.registry import page_spec
 
 
-def page_path(name: str) -> str:
-    return str(PAGES / f"{name}.py")
+def page_test(name: str, *, timeout: float = 90) -> AppTest:
+    """An AppTest of one registered page (not run yet)."""
+    return AppTest.from_string(page_spec(name).script(), default_timeout=timeout)
 
 
 def run_page(
@@ -28,7 +29,7 @@ def run_page(
 ) -> AppTest:
     """Run a page with URL query parameters; it must raise nothing (nor show an error, unless
     `allow_errors`)."""
-    at = AppTest.from_file(page_path(name), default_timeout=timeout)
+    at = page_test(name, timeout=timeout)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()

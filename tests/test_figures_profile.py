@@ -16,13 +16,13 @@ from dashboard.figures.profile import (
     income_history_chart,
     income_runs,
     profile_indicators,
-    profile_options,
     profile_small_multiples,
     share_of_target,
     target_chart,
     target_table,
 )
 from dashboard.theme import STATUS_COLOURS
+from dashboard.views.choices import profile_options
 from indicators.analytics.groups import income_history_of
 from indicators.analytics.targets import target_status
 from indicators.catalogue import load_catalogue

@@ -17,16 +17,17 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from apptest import page_test
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.state import (
     CHANGES,
     CHARTS,
     MAP_MODES,
     MAX_ECONOMIES,
-    PAGES,
     RANKINGS,
     SCALES,
     View,
@@ -43,7 +44,7 @@ KNOWN = [f.name for f in fields(View)] + ["years", "page"]
 NOTICE_MAX = 200  # characters: every echoed value is clipped, so a notice stays short
 GUARD_MESSAGE = "Something went wrong"
 # AppTest runs per page (each a fresh session); the presentation page builds a deck per run.
-PAGE_EXAMPLES = {page: 5 for page in PAGES} | {"presentation": 2}
+PAGE_EXAMPLES = {page: 5 for page in PAGE_NAMES} | {"presentation": 2}
 
 
 def real_vocabulary() -> Vocabulary:
@@ -96,7 +97,7 @@ def near_valid() -> hs.SearchStrategy[str]:
         code,
         code.map(str.lower),
         hs.lists(code, max_size=MAX_ECONOMIES + 3).map(",".join),
-        hs.sampled_from(CHARTS + SCALES + CHANGES + MAP_MODES + RANKINGS + PAGES),
+        hs.sampled_from(CHARTS + SCALES + CHANGES + MAP_MODES + RANKINGS + PAGE_NAMES),
         hs.integers(min_value=0, max_value=120).map(lambda y: f"FY{y:02d}"),
         hs.sampled_from(sorted(VOCAB.areas)),
     )
@@ -195,9 +196,7 @@ def test_control_characters_never_reach_a_notice() -> None:
 
 # --- every page on generated queries (AppTest) --------------------------------------------------
 def run_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(
-        str(ROOT / "dashboard" / "app" / "pages" / f"{page}.py"), default_timeout=120
-    )
+    at = page_test(page, timeout=120)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -221,7 +220,7 @@ def valid_for(key: str) -> hs.SearchStrategy[str]:
         "change": hs.sampled_from(CHANGES),
         "map_mode": hs.sampled_from(MAP_MODES),
         "ranking": hs.sampled_from(RANKINGS),
-        "page": hs.sampled_from(PAGES),
+        "page": hs.sampled_from(PAGE_NAMES),
         "fy": hs.sampled_from(sorted(VOCAB.fiscal_years)).map(lambda y: f"FY{y % 100:02d}"),
         "years": hs.tuples(year, year).map(lambda ab: "-".join(sorted(ab))),
     }
@@ -240,7 +239,7 @@ def page_queries() -> hs.SearchStrategy[dict[str, str | list[str]]]:
     return hs.tuples(known, queries(max_size=2)).map(lambda kq: {**kq[1], **kq[0]})
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_NAMES)
 def test_pages_draw_any_generated_query(page: str, monkeypatch) -> None:
     monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck pictures
 

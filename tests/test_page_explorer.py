@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import page_test
 from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import entity_labels
 from indicators.store.snapshot import load_snapshot
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "explorer.py")
 WWW = "IT.NET.USER.ZS"
 BROADBAND = "IT.NET.BBND.P2"
 
@@ -29,7 +28,7 @@ def names(snap):
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_test("explorer", timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+import streamlit as st
+from apptest import page_test
 from streamlit.testing.v1 import AppTest
 from test_export import chromium, needs_chromium
 
 from dashboard.deck.story import DEFAULT_DECK, DEFAULT_TITLE
 from dashboard.exports import renderer
 
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "presentation.py")
 DOWNLOADS = ["PowerPoint (.pptx)", "PDF", "Charts and data (.zip)"]
 EXTRA_PAGES = 1 + 1 + 1  # title, claims check, data notes
 
@@ -30,7 +29,7 @@ def no_chromium(monkeypatch):
 
 
 def test_page_builds_the_deck_without_chromium_and_says_how_to_install(no_chromium):
-    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at = page_test("presentation", timeout=120).run()
     assert not at.exception and not at.error
     assert any("apt-get install chromium" in w.value for w in at.warning)
     shown = captions(at)
@@ -40,7 +39,7 @@ def test_page_builds_the_deck_without_chromium_and_says_how_to_install(no_chromi
 
 
 def test_title_and_baseline_options_reach_the_deck(no_chromium):
-    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at = page_test("presentation", timeout=120).run()
     at.text_input(key="deck_title").input("Opening presentation, WSIS+20")
     at.number_input(key="deck_baseline").set_value(2010)
     at.button[0].click().run()
@@ -53,11 +52,21 @@ def test_title_and_baseline_options_reach_the_deck(no_chromium):
 
 @chromium
 @needs_chromium
-def test_page_with_pictures_renders_thumbnails_once_per_selection():
-    at = AppTest.from_file(PAGE, default_timeout=180).run()
+def test_page_with_pictures_renders_thumbnails_once_per_selection(monkeypatch):
+    from dashboard.deck import preview
+
+    decks = []
+    real = preview.thumbnails
+
+    def counted(deck, **kwargs):
+        decks.append(deck)
+        return real(deck, **kwargs)
+
+    monkeypatch.setattr(preview, "thumbnails", counted)
+    st.cache_data.clear()  # the deck is built in this test, not taken from another's
+    at = page_test("presentation", timeout=180).run()
     assert not at.exception and not at.error and not at.warning
-    first = at.session_state["presentation_deck"]
     assert len(captions(at)) == len(DEFAULT_DECK) + EXTRA_PAGES
-    assert first[1].images  # the deck has chart pictures
+    assert len(decks) == 1 and decks[0].images  # the deck has chart pictures
     at.run()  # a rerun with the same choices reuses the deck and its thumbnails
-    assert at.session_state["presentation_deck"] is first
+    assert len(decks) == 1

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import page_test
 from streamlit.testing.v1 import AppTest
 
 from indicators.catalogue import load_catalogue
 from indicators.store.snapshot import load_snapshot
-
-PAGE = str(Path(__file__).resolve().parents[1] / "dashboard" / "app" / "pages" / "sources.py")
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +20,7 @@ def snap():
 
 
 def run(tab: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = page_test("sources", timeout=60)
     at.run()
     if tab is not None:
         at.session_state["sources-tab"] = tab

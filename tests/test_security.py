@@ -13,14 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 import streamlit as st
+from apptest import page_test
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from dashboard import __main__ as cli
 from dashboard.app.cache import REFRESH_ENV, refresh_allowed
+from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.safe_text import JOINER, clip, md_badge, md_code, md_escape, plain
-from dashboard.app.state import PAGES
 from dashboard.app.ui import MAX_NOTICES, notice_text
 from dashboard.exports import chart_files, renderer
 from dashboard.figures import areas as fa
@@ -288,12 +289,10 @@ def element_texts(at: AppTest) -> list[str]:
     return [str(e.value) for kind in (*kinds, "subheader") for e in getattr(at, kind)]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_NAMES)
 def test_hostile_link_is_shown_as_clipped_text(page: str, download_names, monkeypatch) -> None:
     monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")  # no deck images: fast
-    at = AppTest.from_file(
-        str(ROOT / "dashboard" / "app" / "pages" / f"{page}.py"), default_timeout=120
-    )
+    at = page_test(page, timeout=120)
     for key, value in hostile_params().items():
         at.query_params[key] = value
     at.run()
@@ -314,9 +313,7 @@ def test_hostile_link_is_shown_as_clipped_text(page: str, download_names, monkey
 def test_page_reads_the_store_named_by_the_environment_only(tmp_path, monkeypatch) -> None:
     missing = tmp_path / "no-store"
     monkeypatch.setenv(STORE_ENV, str(missing))
-    at = AppTest.from_file(
-        str(ROOT / "dashboard" / "app" / "pages" / "sources.py"), default_timeout=60
-    )
+    at = page_test("sources", timeout=60)
     at.query_params["store"] = str(ROOT / "data")
     at.run()
     assert not at.exception

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.state import (
     CHANGES,
     CHARTS,
     MAP_MODES,
     MAX_ECONOMIES,
-    PAGES,
     RANKINGS,
     SCALES,
     View,
@@ -155,7 +155,7 @@ def test_params_only_hold_what_differs_and_respect_keys():
 
 
 def test_pages_are_the_navigation_pages():
-    assert set(PAGES) == {
+    assert set(PAGE_NAMES) == {
         "overview",
         "areas",
         "inequalities",

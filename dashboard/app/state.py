@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.safe_text import clip
 
-PAGES = ("overview", "areas", "inequalities", "profile", "explorer", "sources", "presentation")
 CHARTS = ("line", "slope", "bar", "map", "table")
 SCALES = ("linear", "log")
 CHANGES = ("absolute", "relative")
@@ -92,7 +92,7 @@ def parse_view(
             notices.append(f"Ignored the unknown link parameter '{_clip(key)}'.")
             continue
         if key == "page":
-            if raw not in PAGES:
+            if raw not in PAGE_NAMES:
                 notices.append(f"Ignored page '{_clip(raw)}': not a page of this dashboard.")
             continue
         value, problem = _parse_one(key, raw, vocab)

@@ -182,6 +182,11 @@ def parity_groups(summary: GenderSummary) -> dict[str, pd.DataFrame]:
     }
 
 
+def parity_lists(snapshot: Snapshot, catalogue: Catalogue) -> dict[str, pd.DataFrame]:
+    """`parity_groups` of the latest gender summary (the page's three lists of economies)."""
+    return parity_groups(latest_gender_summary(snapshot, catalogue))
+
+
 def parity_over_time(
     snapshot: Snapshot,
     catalogue: Catalogue,

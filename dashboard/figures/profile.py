@@ -44,18 +44,6 @@ GROUP_NAMES |= {"UMC": "Upper middle income", "HIC": "High income"}
 HISTORY_COLOURS = {k: ENTITY_COLOURS[k] for k in ("LIC", "LMC", "UMC", "HIC")}
 
 
-def profile_options(snapshot: Snapshot) -> list[tuple[str, str]]:
-    """(code, label) of the entities a profile can show: economies A-Z, then World Bank groups
-    (labelled 'group'), each with at least one observation."""
-    have = set(snapshot.observations["economy"].astype(str).unique())
-    ent = snapshot.entities[snapshot.entities["code"].astype(str).isin(have)]
-    eco = ent[ent["kind"] == "economy"].sort_values("name")
-    grp = ent[ent["kind"] == "wb_aggregate"].sort_values("name")
-    out = [(str(c), f"{n} ({c})") for c, n in zip(eco["code"], eco["name"], strict=True)]
-    out += [(str(c), f"{n} (group, {c})") for c, n in zip(grp["code"], grp["name"], strict=True)]
-    return out
-
-
 def comparators(snapshot: Snapshot, entity: str) -> list[tuple[str, str]]:
     """(code, role) of the lines drawn with an entity: itself, then its income group and region
     (economies) or the world (groups)."""
@@ -484,7 +472,6 @@ __all__: Sequence[str] = (
     "income_history_chart",
     "income_runs",
     "profile_indicators",
-    "profile_options",
     "profile_sections",
     "profile_small_multiples",
     "share_of_target",

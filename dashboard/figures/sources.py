@@ -405,3 +405,47 @@ def filter_rows(table: pd.DataFrame, query: str) -> pd.DataFrame:
     for word in words:
         keep &= text.str.contains(word, regex=False)
     return table[keep]
+
+
+@dataclass(frozen=True)
+class SourcesTables:
+    """The tables of the Data and sources page, computed once per snapshot."""
+
+    caveat: VintageCaveat | None
+    sources: pd.DataFrame
+    files: pd.DataFrame
+    summary: pd.DataFrame
+    dropped: pd.DataFrame
+    not_used: pd.DataFrame
+
+
+def sources_tables(snapshot: Snapshot, catalogue: Catalogue) -> SourcesTables:
+    """Every provenance table of the snapshot and the releases caveat, for the sources page."""
+    desc = snapshot.descriptor
+    return SourcesTables(
+        caveat=vintage_caveat(snapshot),
+        sources=sources_table(desc),
+        files=files_table(desc),
+        summary=summary_table(desc),
+        dropped=dropped_table(desc),
+        not_used=not_used_table(desc),
+    )
+
+
+def catalogue_rows(snapshot: Snapshot, catalogue: Catalogue, *, query: str = "") -> pd.DataFrame:
+    """The catalogue table filtered by a search (every word must match a text cell)."""
+    return filter_rows(catalogue_table(catalogue), query)
+
+
+@dataclass(frozen=True)
+class AggregateCheck:
+    """Computed against published aggregates of one indicator: the table and its chart."""
+
+    table: pd.DataFrame
+    chart: Chart
+
+
+def aggregate_check(snapshot: Snapshot, catalogue: Catalogue, *, indicator: str) -> AggregateCheck:
+    """`aggregate_comparison` and its `comparison_figure`, computed together."""
+    table = aggregate_comparison(snapshot, catalogue, indicator=indicator)
+    return AggregateCheck(table, comparison_figure(snapshot, catalogue, table, indicator=indicator))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import VIEWPORT
 
-from dashboard.app.state import DEFAULT_ECONOMIES, PAGES
+from dashboard.app.registry import PAGE_NAMES
+from dashboard.app.state import DEFAULT_ECONOMIES
 from dashboard.formatting import entity_labels
 from indicators.store.snapshot import load_snapshot
 
@@ -124,7 +125,7 @@ EXTRA_VIEWS = {  # more views worth looking at: file stem -> (path, tab to open)
 
 def test_screenshots_of_every_page(browser, app_url, screenshots):
     shots = []
-    views = {name: ("" if name == "overview" else name, None) for name in PAGES} | EXTRA_VIEWS
+    views = {name: ("" if name == "overview" else name, None) for name in PAGE_NAMES} | EXTRA_VIEWS
     for scheme, names in (("light", list(views)), ("dark", ["overview", "explorer"])):
         context = browser.new_context(viewport=TALL, color_scheme=scheme)
         page = context.new_page()

@@ -1,43 +1,29 @@
 """Explorer: any indicator for any set of economies and groups, as lines, slopes, bars or a map.
 
-Thin page: widgets start from the view in the URL, figures come from the pure builders in
-dashboard.figures_explorer, figures_ranking and figures_map, and every change is written back to
-the URL (a copied link reopens the same view).
+Inputs: widgets that start from the view in the URL. Compute (through the cache seam): the
+series and the figures of figures.explorer, figures.ranking and figures.world_map. Render, and
+write every change back to the URL (a copied link reopens the same view).
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
-from dashboard.app.cache import get_data
+from dashboard.app.cache import compute, get_data
+from dashboard.app.registry import page_spec
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES
+from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES, View
 from dashboard.app.ui import current_view, page_guard, show_chart, sync_view
-from dashboard.figures import explorer as fx
-from dashboard.figures import ranking as fr
-from dashboard.figures import world_map as fm
 from dashboard.figures.chart import slug
-from dashboard.views.explorer_series import (
-    default_map_year,
-    entity_choices,
-    indicator_choices,
-    map_years,
-    series,
-)
+from dashboard.figures.explorer import line_figure, slope_figure
+from dashboard.figures.ranking import ranking_figure
+from dashboard.figures.world_map import map_figure
+from dashboard.views.choices import explorer_choices, map_year_choices
+from dashboard.views.explorer_series import series
 
-KEYS = (
-    "indicator",
-    "economies",
-    "start",
-    "end",
-    "baseline",
-    "chart",
-    "scale",
-    "change",
-    "map_mode",
-    "map_year",
-    "ranking",
-)
 CHART_LABELS = {
     "line": "Over time",
     "slope": "Since baseline",
@@ -51,24 +37,19 @@ RANKING_LABELS = {"chosen": "Chosen set", "economies": "All economies"}
 SCALE_LABELS = {"linear": "Linear", "log": "Log"}
 
 
-def choose(where, label: str, options, labels: dict[str, str], *, default: str, key: str) -> str:
+def choose(where: Any, label: str, options: tuple[str, ...], labels: dict[str, str], *,
+           default: str, key: str) -> str:  # fmt: skip
     """One of a few options as a segmented control (always one chosen) in `where`."""
-    return where.segmented_control(
+    chosen: str = where.segmented_control(
         label, options, default=default, format_func=labels.get, required=True, key=key
     )
+    return chosen
 
 
-with page_guard():
-    data = get_data()
-    snap, cat, vocab = data.snapshot, data.catalogue, data.vocabulary
-    view = current_view(data)
-    st.title("Explorer")
-    st.caption(
-        "Any indicator for any economies and groups. The address bar always holds a link to "
-        "exactly this view."
-    )
-    indicators = indicator_choices(cat)
-    entities = entity_choices(snap)
+def inputs(view: View, *, first_year: int, last_year: int) -> View:
+    """The widgets, started from the link's view; returns the view they now describe."""
+    choices = compute(explorer_choices)
+    indicators, entities = choices.indicators, choices.entities
     top = st.columns([2, 3])
     indicator = top[0].selectbox(
         "Indicator (grouped by challenge area)",
@@ -88,15 +69,14 @@ with page_guard():
         placeholder="Type a name: Kenya, World, Low income...",
     )
     row = st.columns([3, 1, 1])
-    last = vocab.last_year
     start, end = row[0].slider(
         "Years",
-        min_value=vocab.first_year,
-        max_value=last,
-        value=(view.start, view.end if view.end is not None else last),
+        min_value=first_year,
+        max_value=last_year,
+        value=(view.start, view.end if view.end is not None else last_year),
         key="years",
     )
-    years = list(range(vocab.first_year, last + 1))
+    years = list(range(first_year, last_year + 1))
     baseline = row[1].selectbox(
         "Baseline year", options=years, index=years.index(view.baseline), key="baseline"
     )
@@ -108,7 +88,7 @@ with page_guard():
         indicator=indicator,
         economies=tuple(economies),
         start=start,
-        end=None if end == last else end,
+        end=None if end == last_year else end,
         baseline=baseline,
         chart=chart,
         scale=scale,
@@ -129,94 +109,94 @@ with page_guard():
         )
         new = replace(new, ranking=ranking)
     if chart == "map" and new.map_mode == "level":
-        available = map_years(snap, indicator)
-        if available:
-            usual = default_map_year(snap, indicator)
+        available = compute(map_year_choices, indicator=indicator)
+        if available.years:
             map_year = st.select_slider(
                 "Map year",
-                options=available,
-                value=view.map_year if view.map_year in available else usual,
+                options=available.years,
+                value=view.map_year if view.map_year in available.years else available.usual,
                 key="map_year",
             )
-            new = replace(new, map_year=None if map_year == usual else map_year)
-    log = new.scale == "log"
-    needs_set = chart in ("line", "slope", "table") or (chart == "bar" and new.ranking == "chosen")
+            new = replace(new, map_year=None if map_year == available.usual else map_year)
+    return new
+
+
+def render(view: View, *, last_year: int) -> None:
+    """The chosen chart (or table) of the view, with its notes and downloads."""
+    chart, log = view.chart, view.scale == "log"
+    end = view.end if view.end is not None else last_year
+    needs_set = chart in ("line", "slope", "table") or (chart == "bar" and view.ranking == "chosen")
+    if needs_set and not view.economies:
+        st.info("Choose at least one economy or group above.", icon=":material/touch_app:")
+        return
+    common = {"indicator": view.indicator, "end": end}
+    if needs_set:
+        got = compute(series, entities=view.economies, start=view.start, **common)
+        for note in got.notes:
+            st.warning(esc(note), icon=":material/info:")
+    if log and (chart == "map" or (view.map_mode == "change" and chart == "bar")):
+        st.caption("The log scale applies to levels on the line, slope and ranking charts.")
+    if chart == "line":
+        fig = compute(line_figure, entities=view.economies, start=view.start, log_y=log, **common)
+        show_chart(fig, key="explorer-line")
+    elif chart == "slope":
+        fig = compute(
+            slope_figure, entities=view.economies, baseline=view.baseline, log_y=log, **common
+        )
+        show_chart(fig, key="explorer-slope")
+        st.dataframe(fig.data, hide_index=True, key="slope-table")
+    elif chart == "bar":
+        fig = compute(
+            ranking_figure,
+            entities=None if view.ranking == "economies" else view.economies,
+            measure=view.map_mode,
+            change=view.change,
+            baseline=view.baseline,
+            start=view.start,
+            log_x=log,
+            highlight=view.economies,
+            **common,
+        )
+        show_chart(fig, key="explorer-bar")
+    elif chart == "map":
+        fig = compute(
+            map_figure,
+            mode=view.map_mode,
+            year=view.map_year,
+            baseline=view.baseline,
+            change=view.change,
+            **common,
+        )
+        show_chart(fig, key="explorer-map")
+    else:
+        table = got.data
+        st.dataframe(
+            table,
+            hide_index=True,
+            key="explorer-table",
+            column_config={"year": st.column_config.NumberColumn(format="%d")},
+        )
+        st.download_button(
+            "Table (CSV)",
+            data=table.to_csv(index=False).encode("utf-8"),
+            file_name=f"explorer-{slug(view.indicator)}.csv",
+            mime="text/csv",
+            key="explorer-table-csv",
+            icon=":material/download:",
+        )
+
+
+def page() -> None:
     with page_guard():
-        if needs_set and not new.economies:
-            st.info("Choose at least one economy or group above.", icon=":material/touch_app:")
-        else:
-            if needs_set:
-                got = series(
-                    snap, cat, indicator=indicator, entities=new.economies, start=start, end=end
-                )
-                for note in got.notes:
-                    st.warning(esc(note), icon=":material/info:")
-            if log and (chart == "map" or (new.map_mode == "change" and chart == "bar")):
-                st.caption("The log scale applies to levels on the line, slope and ranking charts.")
-            if chart == "line":
-                fig = fx.line_figure(
-                    snap,
-                    cat,
-                    indicator=indicator,
-                    entities=new.economies,
-                    start=start,
-                    end=end,
-                    log_y=log,
-                )
-                show_chart(fig, key="explorer-line")
-            elif chart == "slope":
-                fig = fx.slope_figure(
-                    snap,
-                    cat,
-                    indicator=indicator,
-                    entities=new.economies,
-                    baseline=baseline,
-                    end=end,
-                    log_y=log,
-                )
-                show_chart(fig, key="explorer-slope")
-                st.dataframe(fig.data, hide_index=True, key="slope-table")
-            elif chart == "bar":
-                fig = fr.ranking_figure(
-                    snap,
-                    cat,
-                    indicator=indicator,
-                    entities=None if new.ranking == "economies" else new.economies,
-                    measure=new.map_mode,
-                    change=new.change,
-                    baseline=baseline,
-                    start=start,
-                    end=end,
-                    log_x=log,
-                    highlight=new.economies,
-                )
-                show_chart(fig, key="explorer-bar")
-            elif chart == "map":
-                fig = fm.map_figure(
-                    snap,
-                    cat,
-                    indicator=indicator,
-                    mode=new.map_mode,
-                    year=new.map_year,
-                    baseline=baseline,
-                    change=new.change,
-                    end=end,
-                )
-                show_chart(fig, key="explorer-map")
-            else:
-                table = got.data
-                st.dataframe(
-                    table,
-                    hide_index=True,
-                    key="explorer-table",
-                    column_config={"year": st.column_config.NumberColumn(format="%d")},
-                )
-                st.download_button(
-                    "Table (CSV)",
-                    data=table.to_csv(index=False).encode("utf-8"),
-                    file_name=f"explorer-{slug(indicator)}.csv",
-                    mime="text/csv",
-                    key="explorer-table-csv",
-                    icon=":material/download:",
-                )
-    sync_view(new, keys=KEYS)
+        data = get_data()
+        vocab = data.vocabulary
+        view = current_view(data)
+        st.title("Explorer")
+        st.caption(
+            "Any indicator for any economies and groups. The address bar always holds a link "
+            "to exactly this view."
+        )
+        new = inputs(view, first_year=vocab.first_year, last_year=vocab.last_year)
+        with page_guard():
+            render(new, last_year=vocab.last_year)
+        sync_view(new, keys=page_spec("explorer").keys)

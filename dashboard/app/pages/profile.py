@@ -1,8 +1,9 @@
 """Economy profile: one economy (or group) against its income group and region, its distance to
 each target and its income-group history.
 
-Input: the economy picker (URL parameter `economy`). Compute: profile cards and figure
-builders. Render: cards, small multiples, the target chart (its table on request), the history strip.
+Input: the economy picker (URL parameter `economy`). Compute (through the cache seam): profile
+cards and figures. Render: cards, small multiples, the target chart (its table on request), the
+history strip.
 """
 
 from __future__ import annotations
@@ -20,88 +21,83 @@ from dashboard.app.ui import (
     with_changes,
 )
 from dashboard.figures.profile import (
+    TARGET_COLUMNS,
     income_history_chart,
-    profile_options,
     profile_sections,
     profile_small_multiples,
     target_chart,
     target_table,
 )
 from dashboard.views.cards import profile_cards
+from dashboard.views.choices import profile_choices
 
-TARGET_VIEW = ["target", "goal", "status", "latest", "year", "distance", "required_pace"]
-TARGET_VIEW += ["observed_pace", "projected_year", "value_source", "source", "vintage", "note"]
+COLUMN_CONFIG = {
+    "year": st.column_config.NumberColumn("latest year", format="%d"),
+    "distance": st.column_config.NumberColumn(format="%.2f"),
+    "required_pace": st.column_config.NumberColumn("needed per year", format="%.3f"),
+    "observed_pace": st.column_config.NumberColumn("observed per year", format="%.3f"),
+    "projected_year": st.column_config.NumberColumn("reached at this pace", format="%d"),
+}
 
 
-with page_guard():
-    data = get_data()
-    view = current_view(data)
-    snap, cat = data.snapshot, data.catalogue
-
-    options = profile_options(snap)
-    codes = [c for c, _ in options]
-    labels = dict(options)
-    st.title("Economy profile")
-    economy = st.selectbox(
-        "Economy or group",
-        codes,
-        index=codes.index(view.economy) if view.economy in labels else codes.index("WLD"),
-        format_func=lambda c: labels[c],
-        key="profile-economy",
-        help="Type to search by name or code.",
-    )
-    sync_view(with_changes(view, economy=economy), keys=["economy"])
-    kind = snap.entity_index.at[economy, "kind"]
-
-    # Each section is guarded on its own: an entity without, say, any target still shows the rest.
-    st.subheader(f"{esc(labels[economy])}: headline facts", anchor="facts")
+def page() -> None:
     with page_guard():
-        show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
-    st.subheader("Every indicator since Tunis", anchor="indicators")
-    with page_guard():
-        sections = compute(profile_sections, entity=economy, start=view.baseline)
-        for number, (label, codes) in enumerate(sections):
-            st.markdown(f"**{esc(label)}**")
-            chart = compute(
-                profile_small_multiples, entity=economy, start=view.baseline, codes=codes
-            )
-            show_chart(chart, key=f"profile-multiples-{number}")
-    st.subheader("Distance to the targets", anchor="targets")
-    with page_guard():
-        targets = compute(target_table, entity=economy)
-        if len(targets):
-            show_chart(compute(target_chart, entity=economy), key="profile-targets")
-            # The table is drawn on request: a data grid, even folded away, costs the browser
-            # about 0.4 s before the page's first chart appears.
-            if st.toggle(
-                "Show each target in figures: distance, paces, source", key="profile-target-table"
-            ):
-                st.dataframe(
-                    targets[TARGET_VIEW],
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        "year": st.column_config.NumberColumn("latest year", format="%d"),
-                        "distance": st.column_config.NumberColumn(format="%.2f"),
-                        "required_pace": st.column_config.NumberColumn(
-                            "needed per year", format="%.3f"
-                        ),
-                        "observed_pace": st.column_config.NumberColumn(
-                            "observed per year", format="%.3f"
-                        ),
-                        "projected_year": st.column_config.NumberColumn(
-                            "reached at this pace", format="%d"
-                        ),
-                    },
+        data = get_data()
+        view = current_view(data)
+
+        choices = compute(profile_choices)
+        labels = dict(choices.options)
+        codes = list(labels)
+        st.title("Economy profile")
+        economy = st.selectbox(
+            "Economy or group",
+            codes,
+            index=codes.index(view.economy) if view.economy in labels else codes.index("WLD"),
+            format_func=lambda c: labels[c],
+            key="profile-economy",
+            help="Type to search by name or code.",
+        )
+        sync_view(with_changes(view, economy=economy), keys=["economy"])
+
+        # Each section is guarded on its own: an entity without, say, any target still shows
+        # the rest.
+        st.subheader(f"{esc(labels[economy])}: headline facts", anchor="facts")
+        with page_guard():
+            show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
+        st.subheader("Every indicator since Tunis", anchor="indicators")
+        with page_guard():
+            sections = compute(profile_sections, entity=economy, start=view.baseline)
+            for number, (label, section) in enumerate(sections):
+                st.markdown(f"**{esc(label)}**")
+                chart = compute(
+                    profile_small_multiples, entity=economy, start=view.baseline, codes=section
                 )
-        else:
-            st.info("No target applies to this economy or group.")
-    st.subheader("Income group since FY89", anchor="income-history")
-    with page_guard():
-        if kind == "economy":
-            show_chart(compute(income_history_chart, economy=economy), key="profile-history")
-        else:
-            st.info(
-                "Groups have no income classification of their own; pick an economy to see its "
-                "history."
-            )
+                show_chart(chart, key=f"profile-multiples-{number}")
+        st.subheader("Distance to the targets", anchor="targets")
+        with page_guard():
+            targets = compute(target_table, entity=economy)
+            if len(targets):
+                show_chart(compute(target_chart, entity=economy), key="profile-targets")
+                # The table is drawn on request: a data grid, even folded away, costs the
+                # browser about 0.4 s before the page's first chart appears.
+                if st.toggle(
+                    "Show each target in figures: distance, paces, source",
+                    key="profile-target-table",
+                ):
+                    st.dataframe(
+                        targets[list(TARGET_COLUMNS)],
+                        hide_index=True,
+                        width="stretch",
+                        column_config=COLUMN_CONFIG,
+                    )
+            else:
+                st.info("No target applies to this economy or group.")
+        st.subheader("Income group since FY89", anchor="income-history")
+        with page_guard():
+            if choices.kinds.get(economy) == "economy":
+                show_chart(compute(income_history_chart, economy=economy), key="profile-history")
+            else:
+                st.info(
+                    "Groups have no income classification of their own; pick an economy to see "
+                    "its history."
+                )

@@ -1,0 +1,189 @@
+"""The words the pages draw, built by pure functions (no Streamlit), so they can be unit-tested.
+
+Every text that comes from the data, the catalogue or a link is escaped for Streamlit's
+markdown here (`safe_text`); pages only place the results. Grouped by page, in the order of
+the navigation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from dashboard.app.safe_text import md_badge, md_code
+from dashboard.app.safe_text import md_escape as esc
+from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.theme import STATUS_COLOURS, TARGET_COLOUR, streamlit_colour
+from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
+from indicators.narrative.claims import ClaimCheck
+from indicators.narrative.talking_points import TalkingPoint
+from indicators.store.descriptor import Descriptor
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+def claim_lines(check: ClaimCheck, colours: dict[str, str]) -> tuple[str, str, str]:
+    """A claim as (headline with its verdict badge, what the data say, quote and sources)."""
+    colour = streamlit_colour(colours.get(check.verdict, TARGET_COLOUR))
+    headline = f"{md_badge(check.verdict, colour)} **{esc(check.paraphrase)}**"
+    cite = "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in check.evidence))
+    quote = check.quote.strip().rstrip(".")
+    parts = [f'Briefing note: "{quote}"', cite, check.note.strip().rstrip(".")]
+    return headline, esc(check.summary), esc(". ".join(p for p in parts if p) + ".")
+
+
+def talking_point_block(area_name: str, points: Sequence[TalkingPoint]) -> str:
+    """One challenge area's talking points as markdown: its name, then a bullet per point."""
+    lines = [f"- {esc(p.text)}" + (f" *({esc(p.citation)})*" if p.citation else "") for p in points]
+    return f"**{esc(area_name)}**\n\n" + "\n".join(lines)
+
+
+# --- challenge areas --------------------------------------------------------------------------
+
+MEASUREMENT_BADGES = {"measured": "green", "partial": "orange", "gap": "gray"}
+TREND_COLOURS = {
+    "improving": streamlit_colour(STATUS_COLOURS["achieved"]),
+    "worsening": streamlit_colour(STATUS_COLOURS["moving away"]),
+}
+AREA_HEADS = ("Indicator", "Latest (world)", "Change since {baseline}", "Trend (5 years)")
+AREA_HEADS += ("Targets", "Coverage", "Source")
+
+
+def status_badge(badge: TargetBadge) -> str:
+    """A target's status as a coloured badge (colour and words: colour is never the only cue)."""
+    return md_badge(badge.status, streamlit_colour(badge.colour))
+
+
+def indicator_row(ind: IndicatorSummary) -> str:
+    """One markdown table row; every text from the data or catalogue is escaped."""
+    targets = " ".join(f"{status_badge(b)} {esc(b.label)}" for b in ind.targets) or ":gray[none]"
+    colour = TREND_COLOURS.get(ind.trend_text, "gray")
+    latest = f"**{esc(ind.latest_text)}** ({ind.latest_year})" if ind.latest_year else "no data"
+    if ind.estimate:
+        latest += " *estimate*"
+    cells = [
+        f"**{esc(ind.short_name)}** :gray[{esc(ind.code)}"
+        + (f" · SDG {esc(ind.sdg)}" if ind.sdg else "")
+        + "]",
+        f"{latest} :gray[{esc(ind.basis)}]",
+        esc(ind.change_text) + (" *(nearest year)*" if ind.baseline_substituted else ""),
+        f":{colour}[**{ind.arrow}**] {esc(ind.trend_text)}",
+        targets,
+        esc(ind.coverage_text),
+        f"{esc(ind.source)} :gray[vintage {esc(ind.vintage)}]",
+    ]
+    return "| " + " | ".join(f":small[{c}]" for c in cells) + " |"
+
+
+def indicator_table(summary: AreaSummary, *, baseline: int) -> str:
+    """The area's indicators as a markdown table in small type (native markdown, no HTML)."""
+    since = "Tunis (2005)" if baseline == 2005 else str(baseline)
+    heads = [h.format(baseline=since) for h in AREA_HEADS]
+    head = "| " + " | ".join(f":small[{h}]" for h in heads) + " |\n|" + "---|" * len(heads)
+    return "\n".join([head, *(indicator_row(i) for i in summary.indicators)])
+
+
+def target_lines(summary: AreaSummary) -> str:
+    """The area's targets as a markdown list: status badge, label, goal, latest value, source."""
+    lines = [
+        f"- {status_badge(b)} **{esc(b.label)}** "
+        f"({esc(b.display)}{'' if b.confirmed else ', value not confirmed'}): "
+        f"{esc(b.entity_name)} {esc(b.value_text)}"
+        f"{f' in {b.year}' if b.year else ''}, {esc(b.value_source)}. "
+        f":gray[{esc(b.source_text)}]"
+        for b in summary.targets
+    ]
+    return "**Targets**\n\n" + "\n".join(lines)
+
+
+def area_lead(summary: AreaSummary) -> str:
+    """The area's measurement badge and description."""
+    area = summary.area
+    badge = md_badge(MEASUREMENT[area.status], MEASUREMENT_BADGES[area.status])
+    return f"{badge} {esc(area.description)}"
+
+
+def area_gap(summary: AreaSummary) -> str:
+    """What the snapshot cannot show of an area and where such data usually come from ('' when
+    the area is fully measured)."""
+    area = summary.area
+    if area.status not in ("gap", "partial") or not area.gap_statement:
+        return ""
+    return (
+        f"**What this snapshot cannot show.** {esc(area.gap_statement)}\n\n"
+        f"**Usual source:** {esc(area.gap_source)}"
+    )
+
+
+def area_links(summary: AreaSummary) -> str:
+    """The area's WSIS action lines, SDG indicators and context series, in one caption."""
+    links = "; ".join(f"{esc(code)} {esc(name)}" for code, name in summary.action_lines)
+    sdg = ", ".join(esc(s) for s in summary.area.sdg) or "none"
+    context = ", ".join(esc(c) for c in summary.context)
+    return f"WSIS action lines: {links}. SDG indicators: {sdg}." + (
+        f" Context series (not measures of this area): {context}." if context else ""
+    )
+
+
+# --- inequalities -----------------------------------------------------------------------------
+
+TUNIS_FY = 2006  # the classification in force during the Tunis summit (July 2005 - June 2006)
+STATUS_TITLES = {"parity": "At parity", "women ahead": "Women ahead", "men ahead": "Men ahead"}
+
+
+def fy_label(fy: int | None, *, today: int) -> str:
+    """How an income classification is named in the picker ('As classified in FY06 ...')."""
+    if fy is None:
+        return f"Today's classification (FY{today % 100:02d})"
+    if fy == TUNIS_FY:
+        return f"As classified in FY{fy % 100:02d} (the Tunis year)"
+    return f"As classified in FY{fy % 100:02d}"
+
+
+# --- presentation -----------------------------------------------------------------------------
+
+
+def slide_table() -> pd.DataFrame:
+    """The default deck as an editable table: include, order, slide."""
+    return pd.DataFrame(
+        {
+            "include": [True] * len(DEFAULT_DECK),
+            "order": list(range(1, len(DEFAULT_DECK) + 1)),
+            "slide": [s.label for s in DEFAULT_DECK],
+            "id": [s.id for s in DEFAULT_DECK],
+        }
+    )
+
+
+def deck_file_stem(options: StoryOptions) -> str:
+    """The deck's download name without suffix: dated when the user gave a date."""
+    return f"wsis20-deck-{options.date.isoformat()}" if options.date else "wsis20-deck"
+
+
+# --- data and sources -------------------------------------------------------------------------
+
+AGGREGATION_RULE = (
+    "**How group figures are made.** For a rate such as Internet use, the World Bank's figure "
+    "for a group (the world, an income group, a region) is the average of its economies' rates "
+    "weighted by their population. An economy without a value for a year is taken to be at the "
+    "group's average, so it does not move the result; and no figure is published when the "
+    "economies that did report hold less than two-thirds of the group's population. Where this "
+    "dashboard computes a group figure itself it follows the same rule and shows the share of "
+    "the population that reported (the coverage)."
+)
+
+
+def snapshot_caption(descriptor: Descriptor) -> str:
+    """The snapshot's identity in one line: id, build time, builder, size."""
+    return (
+        f"Snapshot {md_code(descriptor.snapshot_id)}, built {esc(descriptor.built_at)} with "
+        f"{esc(descriptor.builder)}: {descriptor.row_count:,} observations."
+    )
+
+
+def credit_line(descriptor: Descriptor) -> str:
+    """Whom to credit, and under which licence, for every producer of the snapshot."""
+    return "Credit: " + "; ".join(
+        esc(f"{x.attribution} ({x.licence})") for x in descriptor.licences
+    )

@@ -1,0 +1,72 @@
+"""What a page's pickers offer, computed once per snapshot: indicators, economies, map years.
+
+Each function takes (snapshot, catalogue, **options) like every other view, so pages get them
+through the cache seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.views.explorer_series import (
+    default_map_year,
+    entity_choices,
+    indicator_choices,
+    map_years,
+)
+from indicators.catalogue import Catalogue
+from indicators.store.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class ExplorerChoices:
+    """The explorer's pickers: indicator code -> label, entity code -> label (in menu order)."""
+
+    indicators: dict[str, str]
+    entities: dict[str, str]
+
+
+def explorer_choices(snapshot: Snapshot, catalogue: Catalogue) -> ExplorerChoices:
+    """Every indicator (by challenge area) and every entity (groups first) the explorer offers."""
+    return ExplorerChoices(indicator_choices(catalogue), entity_choices(snapshot))
+
+
+@dataclass(frozen=True)
+class MapYears:
+    """The years a map of an indicator can show, and the one it shows by default."""
+
+    years: list[int]
+    usual: int | None
+
+
+def map_year_choices(snapshot: Snapshot, catalogue: Catalogue, *, indicator: str) -> MapYears:
+    """Years with economy values of `indicator`, and the default map year."""
+    catalogue.indicator(indicator)
+    return MapYears(map_years(snapshot, indicator), default_map_year(snapshot, indicator))
+
+
+@dataclass(frozen=True)
+class ProfileChoices:
+    """The profile's picker: (code, label) in menu order, and each code's kind."""
+
+    options: list[tuple[str, str]]
+    kinds: dict[str, str]
+
+
+def profile_options(snapshot: Snapshot) -> list[tuple[str, str]]:
+    """(code, label) of the entities a profile can show: economies A-Z, then World Bank groups
+    (labelled 'group'), each with at least one observation."""
+    have = set(snapshot.observations["economy"].astype(str).unique())
+    ent = snapshot.entities[snapshot.entities["code"].astype(str).isin(have)]
+    eco = ent[ent["kind"] == "economy"].sort_values("name")
+    grp = ent[ent["kind"] == "wb_aggregate"].sort_values("name")
+    out = [(str(c), f"{n} ({c})") for c, n in zip(eco["code"], eco["name"], strict=True)]
+    out += [(str(c), f"{n} (group, {c})") for c, n in zip(grp["code"], grp["name"], strict=True)]
+    return out
+
+
+def profile_choices(snapshot: Snapshot, catalogue: Catalogue) -> ProfileChoices:
+    """The profile picker's options and the kind of each entity (economy or group)."""
+    options = profile_options(snapshot)
+    kinds = snapshot.entity_index["kind"].astype(str)
+    return ProfileChoices(options, {code: str(kinds[code]) for code, _ in options})
