@@ -6,7 +6,7 @@ RAW ?= ../shared/data/raw
 FUZZ_EXAMPLES ?= 500
 FUZZ_REPORT := .hypothesis/fuzz-report.jsonl
 
-.PHONY: run test setup setup-test lint format snapshot refresh bench load audit fuzz clean
+.PHONY: run test setup setup-test lint typecheck format snapshot refresh bench load audit fuzz clean
 
 setup:
 	@bash scripts/setup.sh run
@@ -20,12 +20,17 @@ run: setup
 test: setup-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 	$(PY) scripts/audit.py --timeout 180
 
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# the type checker configured in pyproject.toml ([tool.mypy]): indicators/ and dashboard/
+typecheck: setup-test
+	$(PY) -m mypy
 
 format: setup
 	$(PY) -m ruff format .

@@ -16,10 +16,11 @@ from indicators.store.snapshot import PROJECT_ROOT
 COLD_DECK = """
 import time
 start = time.perf_counter()
-from dashboard.deck.powerpoint import build_pptx
+from dashboard.deck.powerpoint import pptx_bytes
+from dashboard.deck.prepare import prepare_deck
 from indicators.catalogue import load_catalogue
 from indicators.store.snapshot import load_snapshot
-data = build_pptx(load_snapshot(), load_catalogue())
+data = pptx_bytes(prepare_deck(load_snapshot(), load_catalogue()))
 print(time.perf_counter() - start, len(data))
 """
 

@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+DESKTOP = {"width": 1400, "height": 1000}  # the viewport of desktop browser tests and timings
 HEALTH_TIMEOUT = 90.0
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 FORMATS = ("pptx", "pdf", "zip")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (also read by the README test)."""
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     deck = sub.add_parser("deck", help="build the presentation deck (PowerPoint, PDF or zip pack)")
@@ -128,7 +129,7 @@ def run_deck(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return run_deck(args)
     except KeyboardInterrupt:

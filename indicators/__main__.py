@@ -91,7 +91,8 @@ def _cmd_use(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (also read by the README test)."""
     parser = argparse.ArgumentParser(
         prog="python -m indicators", description=__doc__.splitlines()[0]
     )
@@ -122,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("id")
     _store_arg(p)
     p.set_defaults(func=_cmd_use)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except WsisDataError as exc:

@@ -1,5 +1,5 @@
 """Affordability of broadband baskets (indicators.affordability): unit tests on snapshots built
-by formulas, property tests with hypothesis, and integration tests on the bundled snapshot."""
+by formulas, property tests with hypothesis, and integration tests on the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -22,14 +22,12 @@ from hypothesis import strategies as st
 from indicators.analytics.affordability import (
     BROADBAND_COMMISSION_THRESHOLD,
     affordability_by_group,
-    cost_table,
     default_year,
     median_cost_over_time,
 )
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.schema import concat_observations
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FIXED, MOBILE = "i154_FBB5_GNI", "i271mb_5GB_GNI"
@@ -76,8 +74,9 @@ def test_threshold_is_strict() -> None:
     # E04 costs exactly the threshold in 2024: "less than 2%" does not include it.
     snap = fixture_prices(fixture_price)
     assert fixture_price("E04", 2024) == BROADBAND_COMMISSION_THRESHOLD
-    table = cost_table(snap, CAT, year=2024).set_index("economy")
-    assert not table.at["E04", "under_threshold"] and table.at["E03", "under_threshold"]
+    wld = affordability_by_group(snap, CAT, year=2024).set_index("group").loc["WLD"]
+    below = [c for c in ECONOMIES if fixture_price(c, 2024) < BROADBAND_COMMISSION_THRESHOLD]
+    assert "E04" not in below and "E03" in below and wld["under"] == len(below)
 
 
 @PROPERTY
@@ -110,7 +109,6 @@ def test_placeholder_zero_prices_are_missing() -> None:
     snap = fixture_prices(lambda c, y: 0.0 if c == "E01" else fixture_price(c, y))
     wld = affordability_by_group(snap, CAT, year=2024).set_index("group").loc["WLD"]
     assert wld["economies"] == len(ECONOMIES) - 1 and wld["placeholders_ignored"] == 1
-    assert "E01" not in set(cost_table(snap, CAT)["economy"])
     medians = median_cost_over_time(snap, CAT, groups=["WLD"])
     assert (medians["n_economies"] == len(ECONOMIES) - 1).all()
 
@@ -149,17 +147,6 @@ def test_median_cost_over_time() -> None:
         assert rec.n_economies == len(members)
 
 
-def test_cost_table_latest_values() -> None:
-    def price(c: str, y: int) -> float:
-        return np.nan if c == "E06" and y > 2020 else fixture_price(c, y)
-
-    table = cost_table(fixture_prices(price), CAT).set_index("economy")
-    assert table.at["E06", "year"] == 2020 and table.at["E01", "year"] == max(PRICE_YEARS)
-    assert table.at["E06", "value"] == fixture_price("E06", 2020)
-    assert (table["under_threshold"] == (table["value"] < 2.0)).all()
-    assert table["rank"].is_monotonic_increasing
-
-
 def test_bad_input() -> None:
     snap = fixture_prices(fixture_price)
     with pytest.raises(UnknownCodeError):
@@ -169,8 +156,6 @@ def test_bad_input() -> None:
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="threshold"):
             affordability_by_group(snap, CAT, threshold=bad)
-        with pytest.raises(ValueError, match="threshold"):
-            cost_table(snap, CAT, threshold=bad)
     for not_basket in ("IT.NET.USER.ZS", "i154_FBB5$"):
         with pytest.raises(AnalysisError, match="not a price basket"):
             affordability_by_group(snap, CAT, indicator=not_basket)
@@ -180,15 +165,12 @@ def test_bad_input() -> None:
         affordability_by_group(snap, CAT, year=2010)
 
 
-# --- the bundled snapshot ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
+# --- the bundled_snapshot snapshot ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("basket", [FIXED, MOBILE])
-def test_affordability_on_bundled_snapshot(bundled, basket) -> None:
-    out = affordability_by_group(bundled, CAT, indicator=basket)
+def test_affordability_on_bundled_snapshot(bundled_snapshot, basket) -> None:
+    out = affordability_by_group(bundled_snapshot, CAT, indicator=basket)
     assert list(out["group"]) == ["WLD", "LIC", "LMC", "UMC", "HIC"]
     assert out["share_economies"].between(0, 1).all() and out["share_people"].between(0, 1).all()
     assert (out["economies"] <= out["members"]).all() and (out["under"] <= out["economies"]).all()
@@ -196,10 +178,8 @@ def test_affordability_on_bundled_snapshot(bundled, basket) -> None:
     income = out.iloc[1:]
     assert income["economies"].sum() <= wld["economies"]
     year = int(wld["year"])
-    prices = bundled.wide(basket)[year]
-    assert (prices.reindex(members_of(bundled, "WLD")) > 0).sum() == wld["economies"]
+    prices = bundled_snapshot.wide(basket)[year]
+    assert (prices.reindex(members_of(bundled_snapshot, "WLD")) > 0).sum() == wld["economies"]
     assert out["vintage"].str.len().gt(0).all() and out["population_vintage"].str.len().gt(0).all()
-    over_time = median_cost_over_time(bundled, CAT, indicator=basket)
+    over_time = median_cost_over_time(bundled_snapshot, CAT, indicator=basket)
     assert (over_time["median"] > 0).all()
-    table = cost_table(bundled, CAT, indicator=basket)
-    assert (table["value"] > 0).all() and table["economy"].is_unique

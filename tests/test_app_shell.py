@@ -12,14 +12,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.app.cache import REFRESH_ENV
 from indicators.errors import RefreshError
 from indicators.store import refresh
-from indicators.store.snapshot import load_snapshot
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return load_snapshot()
 
 
 @pytest.fixture
@@ -41,13 +35,13 @@ def sidebar_text(at: AppTest) -> str:
     return " ".join(parts)
 
 
-def test_default_page_is_the_overview_with_the_sidebar(snap, no_refresh):
+def test_default_page_is_the_overview_with_the_sidebar(bundled_snapshot, no_refresh):
     at = run()
     assert at.title, "the overview page drew no title"
     assert at.title[0].value != "Explorer"
     text = sidebar_text(at)
-    assert snap.id in text
-    for src in snap.descriptor.sources:
+    assert bundled_snapshot.id in text
+    for src in bundled_snapshot.descriptor.sources:
         if src.id != "derived":
             assert src.vintage in text
     assert not at.sidebar.button  # no refresh button unless the setting enables it
@@ -92,7 +86,7 @@ def fixture_refresh_result(snapshot_id: str) -> refresh.RefreshResult:
     )
 
 
-def test_refresh_success_reports_and_clears_the_cache(monkeypatch, snap):
+def test_refresh_success_reports_and_clears_the_cache(monkeypatch, bundled_snapshot):
     monkeypatch.setenv(REFRESH_ENV, "1")
     calls: list[str] = []
 
@@ -100,7 +94,7 @@ def test_refresh_success_reports_and_clears_the_cache(monkeypatch, snap):
         calls.append("refresh")
         progress(1, 2, "IT.NET.USER.ZS")
         progress(2, 2, "SP.POP.TOTL")
-        return fixture_refresh_result(snap.id)
+        return fixture_refresh_result(bundled_snapshot.id)
 
     real_clear = st.cache_data.clear
 
@@ -115,7 +109,9 @@ def test_refresh_success_reports_and_clears_the_cache(monkeypatch, snap):
     button.click().run()
     assert not at.exception
     assert calls == ["refresh", "clear"]
-    assert any(snap.id in s.value and "No change" in s.value for s in at.sidebar.success)
+    assert any(
+        bundled_snapshot.id in s.value and "No change" in s.value for s in at.sidebar.success
+    )
 
 
 def test_refresh_failure_is_a_message_not_a_traceback(monkeypatch):

@@ -1,5 +1,5 @@
 """Challenge-area summaries (dashboard.area_summary): world series, coverage and the summaries
-of every area, on the fixture and the bundled snapshot."""
+of every area, on the fixture and the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dashboard.views.area_summary import (
     world_series,
 )
 from indicators.catalogue import load_catalogue
-from indicators.store.snapshot import Snapshot, load_snapshot
+from indicators.store.snapshot import Snapshot
 
 CAT = load_catalogue()
 USE, HOMES = "IT.NET.USER.ZS", "xHH6_IDI"
@@ -40,13 +40,8 @@ def snap():
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
-
-
-@pytest.fixture(scope="module")
-def summaries(bundled):
-    return area_summaries(bundled, CAT)
+def summaries(bundled_snapshot):
+    return area_summaries(bundled_snapshot, CAT)
 
 
 def test_world_series_prefers_the_world_bank_row_then_itu_then_the_median(snap) -> None:
@@ -76,7 +71,7 @@ def test_coverage_counts_economies_and_their_population(snap) -> None:
     assert coverage_text(snap, indicator="i99H.URB").startswith("no economy values")
 
 
-# --- bundled snapshot ---------------------------------------------------------------------------
+# --- bundled_snapshot snapshot ---------------------------------------------------------------------------
 def test_summaries_follow_the_briefing_note_order_and_state_the_gaps(summaries) -> None:
     assert [s.area.number for s in summaries] == sorted(a.number for a in CAT.areas)
     for s in summaries:
@@ -89,30 +84,32 @@ def test_summaries_follow_the_briefing_note_order_and_state_the_gaps(summaries) 
         assert all(names[c] == n for c, n in s.action_lines)
 
 
-def test_indicator_summaries_equal_the_snapshot(bundled, summaries) -> None:
+def test_indicator_summaries_equal_the_snapshot(bundled_snapshot, summaries) -> None:
     access = next(s for s in summaries if s.area.id == "access")
     use = next(i for i in access.indicators if i.code == USE)
-    world = bundled.wide(USE).loc["WLD"].dropna()
+    world = bundled_snapshot.wide(USE).loc["WLD"].dropna()
     assert (use.latest_year, use.latest_value) == (int(world.index.max()), float(world.iloc[-1]))
     assert use.change == pytest.approx(world.iloc[-1] - world[2005]) and use.baseline_year == 2005
     assert use.basis == "world" and use.arrow in ("↑", "↓", "→")
     ids = {b.target_id for b in use.targets}
     assert ids == {t.id for t in CAT.indicator(USE).targets if t.metric == "value"}
-    assert str(int(bundled.wide(USE).columns.max())) in use.coverage_text
+    assert str(int(bundled_snapshot.wide(USE).columns.max())) in use.coverage_text
 
 
-def test_a_baseline_after_a_series_ends_says_so_instead_of_failing(bundled) -> None:
+def test_a_baseline_after_a_series_ends_says_so_instead_of_failing(bundled_snapshot) -> None:
     """Series end in different years; a baseline after one's last year leaves the others
     intact and tells the reader, for that one, why there is no change."""
     ends = {
-        i.code: int(world_series(bundled, CAT, indicator=i.code).values.dropna().index.max())
+        i.code: int(
+            world_series(bundled_snapshot, CAT, indicator=i.code).values.dropna().index.max()
+        )
         for i in CAT.measures("access")
     }
     baseline = max(ends.values())
     early = [code for code, end in ends.items() if end < baseline]
     assert early, "the access area needs a series ending before the others for this test"
     (access,) = [
-        s for s in area_summaries(bundled, CAT, baseline=baseline) if s.area.id == "access"
+        s for s in area_summaries(bundled_snapshot, CAT, baseline=baseline) if s.area.id == "access"
     ]
     for ind in access.indicators:
         if ind.code in early:

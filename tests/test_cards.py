@@ -1,5 +1,5 @@
 """Headline cards (dashboard.cards): values, years, sources and changes equal what the snapshot
-says, on the fixture snapshot (values built by formulas) and on the bundled snapshot."""
+says, on the fixture snapshot (values built by formulas) and on the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dashboard.views.cards import (
     profile_cards,
 )
 from indicators.catalogue import load_catalogue
-from indicators.store.snapshot import Snapshot, load_snapshot
+from indicators.store.snapshot import Snapshot
 
 CAT = load_catalogue()
 USE, BBND, CEL, PRICE = "IT.NET.USER.ZS", "IT.NET.BBND.P2", "IT.CEL.SETS.P2", "i154_FBB5_GNI"
@@ -44,11 +44,6 @@ def fixture_card_snapshot() -> Snapshot:
 @pytest.fixture(scope="module")
 def snap():
     return fixture_card_snapshot()
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
 
 
 def latest(snapshot, code: str, entity: str) -> tuple[int, float]:
@@ -142,21 +137,23 @@ def test_profile_cards_of_an_economy_skip_missing_indicators(snap) -> None:
     assert parity.value == pytest.approx(fe[y] / ma[y]) and parity.year == y
 
 
-# --- bundled snapshot ---------------------------------------------------------------------------
-def test_headline_cards_on_the_bundled_snapshot(bundled) -> None:
-    cards = headline_cards(bundled, CAT)
+# --- bundled_snapshot snapshot ---------------------------------------------------------------------------
+def test_headline_cards_on_the_bundled_snapshot(bundled_snapshot) -> None:
+    cards = headline_cards(bundled_snapshot, CAT)
     assert all(isinstance(c, Card) for c in cards) and len(cards) == 8
     then, now = cards[0], cards[1]
-    year, value = latest(bundled, USE, "WLD")
+    year, value = latest(bundled_snapshot, USE, "WLD")
     assert (now.year, now.value) == (year, value) and then.year == 2005
-    assert then.value == pytest.approx(bundled.wide(USE).at["WLD", 2005])
+    assert then.value == pytest.approx(bundled_snapshot.wide(USE).at["WLD", 2005])
     for card in cards:
         assert card.year is not None and str(card.year) in card.label + card.caption
         assert card.vintage and card.vintage in card.caption and card.source != "not stated"
     for code, card in zip((BBND, CEL), cards[4:6], strict=True):
-        assert (card.year, card.value) == latest(bundled, code, "WLD")
+        assert (card.year, card.value) == latest(bundled_snapshot, code, "WLD")
     parity = cards[6]
-    itu_vintage = str(bundled.rows("i99H.F")["vintage"].iloc[0])
-    wdi_vintage = str(bundled.rows(USE).query("economy == 'WLD'")["vintage"].iloc[0])
+    itu_vintage = str(bundled_snapshot.rows("i99H.F")["vintage"].iloc[0])
+    wdi_vintage = str(bundled_snapshot.rows(USE).query("economy == 'WLD'")["vintage"].iloc[0])
     assert parity.vintage == itu_vintage and wdi_vintage in parity.flag
-    assert source_names(bundled, bundled.rows(USE)["source"].unique()) in now.caption
+    assert (
+        source_names(bundled_snapshot, bundled_snapshot.rows(USE)["source"].unique()) in now.caption
+    )

@@ -14,8 +14,7 @@ from test_export import chromium, needs_chromium
 
 from dashboard.deck import pdf as deck_pdf
 from dashboard.deck.powerpoint import pptx_bytes
-from dashboard.deck.prepare import pages_of, prepare_deck
-from indicators.catalogue import load_catalogue
+from dashboard.deck.prepare import pages_of
 
 
 @chromium
@@ -35,15 +34,13 @@ def test_composed_pdf_without_libreoffice(monkeypatch):
 @pytest.mark.libreoffice
 @chromium
 @needs_chromium
-def test_default_deck_renders_with_libreoffice_to_pdf_and_png_pages():
+def test_default_deck_renders_with_libreoffice_to_pdf_and_png_pages(default_deck):
     import shutil
     import subprocess
 
-    from indicators.store.snapshot import load_snapshot
-
     if deck_pdf.libreoffice_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("LibreOffice or pdftoppm not installed (make setup-test)")
-    deck = prepare_deck(load_snapshot(), load_catalogue())
+    deck = default_deck
     pptx = pptx_bytes(deck)
     pdf = deck_pdf.pdf_bytes(deck, pptx=pptx)
     assert pdf.data.startswith(b"%PDF") and "LibreOffice" in pdf.method

@@ -1,5 +1,5 @@
 """The income divide and people offline (indicators.divides): unit tests on tiny snapshots
-built by formulas and integration tests on the bundled snapshot."""
+built by formulas and integration tests on the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from fixtures import (
 from indicators.analytics.divides import income_gap, online_offline
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"
@@ -141,15 +140,12 @@ def test_online_offline_errors() -> None:
         online_offline(snap, CAT, groups=["NOPE"])
 
 
-# --- the bundled snapshot ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
+# --- the bundled_snapshot snapshot ---------------------------------------------------------------------
 
 
-def test_income_gap_on_bundled_snapshot(bundled) -> None:
-    res = income_gap(bundled, CAT)
-    wide = bundled.wide(USE)
+def test_income_gap_on_bundled_snapshot(bundled_snapshot) -> None:
+    res = income_gap(bundled_snapshot, CAT)
+    wide = bundled_snapshot.wide(USE)
     both = wide.loc[["HIC", "LIC"]].dropna(axis=1)
     assert {2005, int(both.columns.max())} <= set(res.table["year"])
     assert res.latest_year == int(both.columns.max())
@@ -158,9 +154,9 @@ def test_income_gap_on_bundled_snapshot(bundled) -> None:
     assert res.vintage and res.source
 
 
-def test_people_offline_on_bundled_snapshot(bundled) -> None:
-    out = online_offline(bundled, CAT).iloc[0]
-    world_pop = bundled.wide("SP.POP.TOTL").at["WLD", int(out["year"])]
-    assert out["year"] == int(bundled.wide(USE).loc["WLD"].dropna().index.max())
+def test_people_offline_on_bundled_snapshot(bundled_snapshot) -> None:
+    out = online_offline(bundled_snapshot, CAT).iloc[0]
+    world_pop = bundled_snapshot.wide("SP.POP.TOTL").at["WLD", int(out["year"])]
+    assert out["year"] == int(bundled_snapshot.wide(USE).loc["WLD"].dropna().index.max())
     assert 0 < out["offline"] < world_pop
     assert out["rate_basis"] == "published" and out["vintage"] and out["population_vintage"]

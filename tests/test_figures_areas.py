@@ -1,5 +1,5 @@
 """Challenge-area figures (dashboard.figures_areas): the overview grid and the small multiples,
-on the fixture and the bundled snapshot."""
+on the fixture and the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from test_area_summary import CAT, HOMES, USE, fixture_area_snapshot
 
 from dashboard.figures.areas import area_grid, area_small_multiples, panels_of
 from dashboard.views.area_summary import area_summaries
-from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -19,13 +18,8 @@ def snap():
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
-
-
-@pytest.fixture(scope="module")
-def summaries(bundled):
-    return area_summaries(bundled, CAT)
+def summaries(bundled_snapshot):
+    return area_summaries(bundled_snapshot, CAT)
 
 
 def test_panels_pair_the_breakdowns_of_an_area() -> None:
@@ -50,11 +44,11 @@ def test_small_multiples_plot_the_world_series(snap) -> None:
     assert area_small_multiples(snap, CAT, area_id="ai") is None
 
 
-# --- bundled snapshot ---------------------------------------------------------------------------
+# --- bundled_snapshot snapshot ---------------------------------------------------------------------------
 
 
-def test_grid_has_one_tile_per_area_and_counts_in_its_title(bundled, summaries) -> None:
-    chart = area_grid(bundled, CAT, summaries=summaries)
+def test_grid_has_one_tile_per_area_and_counts_in_its_title(bundled_snapshot, summaries) -> None:
+    chart = area_grid(bundled_snapshot, CAT, summaries=summaries)
     assert list(chart.data["area"]) == [s.area.id for s in summaries]
     statuses = pd.Series([a.status for a in CAT.areas]).value_counts()
     assert f"{statuses['measured']} of {len(CAT.areas)} challenge areas measured" in chart.title
@@ -64,9 +58,9 @@ def test_grid_has_one_tile_per_area_and_counts_in_its_title(bundled, summaries) 
         assert f"{s.area.number}." in texts
 
 
-def test_bundled_small_multiples_of_every_measured_area(bundled) -> None:
+def test_bundled_small_multiples_of_every_measured_area(bundled_snapshot) -> None:
     for area in CAT.areas:
-        chart = area_small_multiples(bundled, CAT, area_id=area.id)
+        chart = area_small_multiples(bundled_snapshot, CAT, area_id=area.id)
         if not CAT.measures(area.id):
             assert chart is None
             continue

@@ -30,27 +30,9 @@ from dashboard.views.explorer_series import (
     progress_rows,
     series,
 )
-from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError
-from indicators.store.snapshot import load_snapshot
 
 WWW = "IT.NET.USER.ZS"
-
-
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return fixture_snapshot()
-
-
-@pytest.fixture(scope="module")
-def real():
-    """The bundled snapshot (data/), for the descriptor-driven tables and the vintage caveat."""
-    return load_snapshot()
 
 
 def fixture_gap_snapshot():
@@ -69,34 +51,34 @@ def weighted(codes, year):
 # --- choices and formatting ----------------------------------------------------------------------
 
 
-def test_indicator_choices_list_every_indicator_once_grouped_by_area(cat):
-    choices = indicator_choices(cat)
-    assert sorted(choices) == sorted(cat.codes)
-    first_area = cat.areas[0].name
-    assert choices[cat.measures(cat.areas[0].id)[0].code].startswith(first_area)
-    assert all(cat.indicator(code).short_name in label for code, label in choices.items())
+def test_indicator_choices_list_every_indicator_once_grouped_by_area(catalogue):
+    choices = indicator_choices(catalogue)
+    assert sorted(choices) == sorted(catalogue.codes)
+    first_area = catalogue.areas[0].name
+    assert choices[catalogue.measures(catalogue.areas[0].id)[0].code].startswith(first_area)
+    assert all(catalogue.indicator(code).short_name in label for code, label in choices.items())
 
 
-def test_entity_choices_put_labelled_groups_first(snap):
-    choices = entity_choices(snap)
+def test_entity_choices_put_labelled_groups_first(tiny_snapshot):
+    choices = entity_choices(tiny_snapshot)
     codes = list(choices)
     assert codes[0] == "WLD"
     assert choices["WLD"].endswith("(WB aggregate)")
     assert choices["ITU_WLD"].endswith("(ITU aggregate)")
-    kinds = snap.entity_index["kind"]
+    kinds = tiny_snapshot.entity_index["kind"]
     first_economy = min(codes.index(c) for c in ECONOMIES)
     assert all(kinds[c] != "economy" for c in codes[:first_economy])
-    assert choices["E01"] == snap.entity_index.at["E01", "name"]
+    assert choices["E01"] == tiny_snapshot.entity_index.at["E01", "name"]
 
 
-def test_fmt_value_uses_the_unit_and_decimals(cat):
-    ind = cat.indicator(WWW)
+def test_fmt_value_uses_the_unit_and_decimals(catalogue):
+    ind = catalogue.indicator(WWW)
     value = fixture_internet("E01", 2010)
     assert fmt_value(value, ind) == f"{value:,.{ind.decimals}f}%"
     assert fmt_value(value, ind, signed=True).endswith(" points")
     assert fmt_value(value, ind, signed=True).startswith("+")
     assert fmt_value(float("nan"), ind) == "no value"
-    per100 = cat.indicator("IT.NET.BBND.P2")
+    per100 = catalogue.indicator("IT.NET.BBND.P2")
     assert fmt_value(value, per100).endswith(per100.short_unit)
 
 
@@ -127,8 +109,10 @@ def test_fit_title_keeps_one_line():
 # --- the series table ----------------------------------------------------------------------------
 
 
-def test_series_holds_the_published_values(snap, cat):
-    got = series(snap, cat, indicator=WWW, entities=["E02", "E05"], start=2005, end=2010)
+def test_series_holds_the_published_values(tiny_snapshot, catalogue):
+    got = series(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["E02", "E05"], start=2005, end=2010
+    )
     assert tuple(got.data.columns) == SERIES_COLUMNS
     assert set(got.data["entity"]) == {"E02", "E05"}
     assert got.data["year"].between(2005, 2010).all()
@@ -140,8 +124,10 @@ def test_series_holds_the_published_values(snap, cat):
     assert list(got.data["entity"].unique()) == ["E02", "E05"]  # the chosen order
 
 
-def test_series_computes_groups_without_a_published_value(snap, cat):
-    got = series(snap, cat, indicator=WWW, entities=["HIC", "WLD"], start=2010, end=2012)
+def test_series_computes_groups_without_a_published_value(tiny_snapshot, catalogue):
+    got = series(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["HIC", "WLD"], start=2010, end=2012
+    )
     hic = got.data[got.data["entity"] == "HIC"]
     assert set(hic["value_source"]) == {"computed"}
     members = [c for c in ECONOMIES if c in ("E01", "E02")]
@@ -151,27 +137,31 @@ def test_series_computes_groups_without_a_published_value(snap, cat):
     assert set(wld["value_source"]) == {"published"}  # published values win
 
 
-def test_series_explains_entities_without_values(snap, cat):
-    got = series(snap, cat, indicator=WWW, entities=["E01", "ITU_LIC"], start=2005, end=2020)
+def test_series_explains_entities_without_values(tiny_snapshot, catalogue):
+    got = series(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["E01", "ITU_LIC"], start=2005, end=2020
+    )
     assert got.missing == ("ITU_LIC",)
     assert any("ITU aggregates publish ITU series" in n for n in got.notes)
-    urban = series(snap, cat, indicator="i99H.URB", entities=["WLD", "E01"])
+    urban = series(tiny_snapshot, catalogue, indicator="i99H.URB", entities=["WLD", "E01"])
     assert set(urban.missing) == {"WLD", "E01"}
     assert any("no population base" in n for n in urban.notes)
     assert any("aggregates only" in n for n in urban.notes)
 
 
-def test_series_of_every_economy_excludes_groups(snap, cat):
-    got = series(snap, cat, indicator=WWW, entities=None)
+def test_series_of_every_economy_excludes_groups(tiny_snapshot, catalogue):
+    got = series(tiny_snapshot, catalogue, indicator=WWW, entities=None)
     assert set(got.data["entity"]) == set(ECONOMIES)
 
 
 # --- figures -------------------------------------------------------------------------------------
 
 
-def test_line_figure_plots_exactly_its_data(snap, cat):
+def test_line_figure_plots_exactly_its_data(tiny_snapshot, catalogue):
     chosen = ["WLD", "E01", "HIC", "ITU_WLD"]
-    chart = line_figure(snap, cat, indicator=WWW, entities=chosen, start=2005, end=2015)
+    chart = line_figure(
+        tiny_snapshot, catalogue, indicator=WWW, entities=chosen, start=2005, end=2015
+    )
     assert [t.name for t in chart.figure.data] == ["World", "Economy E01", "High income"]
     for trace in chart.figure.data:
         rows = chart.data[chart.data["entity_name"] == trace.name]
@@ -183,28 +173,34 @@ def test_line_figure_plots_exactly_its_data(snap, cat):
     assert "ITU" not in set(chart.data["entity_name"])  # ITU_WLD has no value of this series
 
 
-def test_line_figure_log_scale_and_target(snap, cat):
-    lin = line_figure(snap, cat, indicator=WWW, entities=["E01"], start=2005)
-    log = line_figure(snap, cat, indicator=WWW, entities=["E01"], start=2005, log_y=True)
+def test_line_figure_log_scale_and_target(tiny_snapshot, catalogue):
+    lin = line_figure(tiny_snapshot, catalogue, indicator=WWW, entities=["E01"], start=2005)
+    log = line_figure(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["E01"], start=2005, log_y=True
+    )
     assert lin.figure.layout.yaxis.type == "linear" and log.figure.layout.yaxis.type == "log"
-    targets = [t.value for t in cat.indicator(WWW).targets if t.scope == "each"]
+    targets = [t.value for t in catalogue.indicator(WWW).targets if t.scope == "each"]
     assert [s.y0 for s in lin.figure.layout.shapes] == targets[:1]
 
 
-def test_line_figure_marks_estimates(snap, cat):
-    chart = line_figure(snap, cat, indicator="i99H", entities=["ITU_WLD"], start=2005)
+def test_line_figure_marks_estimates(tiny_snapshot, catalogue):
+    chart = line_figure(
+        tiny_snapshot, catalogue, indicator="i99H", entities=["ITU_WLD"], start=2005
+    )
     assert any("Hollow markers" in n for n in chart.notes)
     assert chart.data["estimate"].all()
 
 
-def test_no_values_raise_a_clear_error(snap, cat):
+def test_no_values_raise_a_clear_error(tiny_snapshot, catalogue):
     with pytest.raises(AnalysisError, match="no values"):
-        line_figure(snap, cat, indicator=WWW, entities=["ITU_LIC"])
+        line_figure(tiny_snapshot, catalogue, indicator=WWW, entities=["ITU_LIC"])
 
 
-def test_slope_marks_substituted_baselines(cat):
-    snap = fixture_gap_snapshot()
-    chart = slope_figure(snap, cat, indicator=WWW, entities=["E01", "E03"], baseline=2005)
+def test_slope_marks_substituted_baselines(catalogue):
+    tiny_snapshot = fixture_gap_snapshot()
+    chart = slope_figure(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["E01", "E03"], baseline=2005
+    )
     base = chart.data[chart.data["point"] == "baseline"].set_index("entity")
     assert base.at["E03", "year"] == 2004 and bool(base.at["E03", "substituted"])
     assert base.at["E01", "year"] == 2005 and not bool(base.at["E01", "substituted"])
@@ -215,13 +211,15 @@ def test_slope_marks_substituted_baselines(cat):
     assert any("Diamonds" in n and "E03 2004" in n for n in chart.notes)
 
 
-def test_slope_with_one_entity_and_unknown_baseline(snap, cat):
-    chart = slope_figure(snap, cat, indicator=WWW, entities=["E04"], baseline=2010)
+def test_slope_with_one_entity_and_unknown_baseline(tiny_snapshot, catalogue):
+    chart = slope_figure(tiny_snapshot, catalogue, indicator=WWW, entities=["E04"], baseline=2010)
     latest = chart.data[chart.data["point"] == "latest"]
     assert int(latest["year"].iloc[0]) == max(y for y in range(2000, 2025))
     assert "Economy E04" in chart.title
     with pytest.raises(AnalysisError):
-        slope_figure(snap, cat, indicator="i154_FBB5_GNI", entities=["E01"], baseline=2005)
+        slope_figure(
+            tiny_snapshot, catalogue, indicator="i154_FBB5_GNI", entities=["E01"], baseline=2005
+        )
 
 
 def test_bundled_world_map_has_iso3_shapes():
@@ -229,8 +227,8 @@ def test_bundled_world_map_has_iso3_shapes():
     assert len(codes) > 150 and all(len(c) == 3 and c.isupper() for c in codes)
 
 
-def test_progress_rows_carry_provenance(snap, cat):
-    got = series(snap, cat, indicator=WWW, entities=["E01", "HIC"])
+def test_progress_rows_carry_provenance(tiny_snapshot, catalogue):
+    got = series(tiny_snapshot, catalogue, indicator=WWW, entities=["E01", "HIC"])
     prog = progress_rows(got.data, baseline=2005, latest=None).set_index("entity")
     assert prog.at["HIC", "value_source"] == "computed"
     assert prog.at["E01", "source"] == got.data["source"].iloc[0]
@@ -240,16 +238,16 @@ def test_progress_rows_carry_provenance(snap, cat):
 # --- data page -----------------------------------------------------------------------------------
 
 
-def test_catalogue_table_has_one_row_per_indicator(cat):
-    table = fs.catalogue_table(cat)
-    assert list(table["code"]) == list(cat.codes)
+def test_catalogue_table_has_one_row_per_indicator(catalogue):
+    table = fs.catalogue_table(catalogue)
+    assert list(table["code"]) == list(catalogue.codes)
     row = table.set_index("code").loc[WWW]
-    assert all(t.label in row["targets"] for t in cat.indicator(WWW).targets)
-    assert row["SDG"] == cat.indicator(WWW).sdg
+    assert all(t.label in row["targets"] for t in catalogue.indicator(WWW).targets)
+    assert row["SDG"] == catalogue.indicator(WWW).sdg
 
 
-def test_filter_rows_matches_every_word(cat):
-    table = fs.catalogue_table(cat)
+def test_filter_rows_matches_every_word(catalogue):
+    table = fs.catalogue_table(catalogue)
     got = fs.filter_rows(table, "internet WOMEN")
     assert len(got) >= 1
     assert got.astype(str).agg(" ".join, axis=1).str.lower().str.contains("women").all()
@@ -257,23 +255,23 @@ def test_filter_rows_matches_every_word(cat):
     assert fs.filter_rows(table, "zzzz-no-such-thing").empty
 
 
-def test_descriptor_tables_list_every_source_and_file(real):
-    desc = real.descriptor
+def test_descriptor_tables_list_every_source_and_file(bundled_snapshot):
+    desc = bundled_snapshot.descriptor
     sources = fs.sources_table(desc)
     assert len(sources) == len(desc.sources) + len(desc.reference)
     files = fs.files_table(desc)
     n_files = sum(len(s.files) for s in (*desc.sources, *desc.reference))
     assert len(files) == n_files and files["sha256"].str.fullmatch("[0-9a-f]{64}").all()
     summary = fs.summary_table(desc).set_index("field")["value"]
-    assert summary["snapshot id"] == real.id
+    assert summary["snapshot id"] == bundled_snapshot.id
     assert desc.tables["observations"].sha256 in summary["observations table"]
     assert len(fs.dropped_table(desc)) == len(desc.dropped)
     assert len(fs.not_used_table(desc)) == len(desc.not_used)
 
 
-def test_coverage_heatmap_counts_economies(snap, cat):
-    chart = fs.coverage_heatmap(snap, cat)
-    obs = snap.observations.astype({"economy": str, "indicator": str})
+def test_coverage_heatmap_counts_economies(tiny_snapshot, catalogue):
+    chart = fs.coverage_heatmap(tiny_snapshot, catalogue)
+    obs = tiny_snapshot.observations.astype({"economy": str, "indicator": str})
     econ = obs[obs["economy"].isin(ECONOMIES)]
     expected = econ.groupby(["indicator", "year"]).size()
     got = chart.data.set_index(["indicator", "year"])["economies"]
@@ -283,45 +281,45 @@ def test_coverage_heatmap_counts_economies(snap, cat):
     assert len(chart.figure.data[0].y) == chart.data["indicator"].nunique()
 
 
-def test_aggregate_comparison_differences(real, cat):
-    comp = fs.aggregate_comparison(real, cat, indicator=WWW)
+def test_aggregate_comparison_differences(bundled_snapshot, catalogue):
+    comp = fs.aggregate_comparison(bundled_snapshot, catalogue, indicator=WWW)
     assert set(comp["group"]) == set(fs.COMPARISON_GROUPS)
     wld = comp[comp["group"] == "WLD"].set_index("year")
-    published = real.wide(WWW).loc["WLD"].dropna()
+    published = bundled_snapshot.wide(WWW).loc["WLD"].dropna()
     for year in published.index.intersection(wld.index):
         assert np.isclose(wld.at[year, "published_wb"], published[year])
         diff = wld.at[year, "computed"] - wld.at[year, "published_wb"]
         assert np.isclose(wld.at[year, "diff_wb"], diff, equal_nan=True)
     assert wld["diff_wb"].notna().sum() >= 10
-    chart = fs.comparison_figure(real, cat, comp, indicator=WWW)
+    chart = fs.comparison_figure(bundled_snapshot, catalogue, comp, indicator=WWW)
     assert set(chart.data["published_by"]) == {"World Bank", "ITU"}
     itu = chart.data[chart.data["published_by"] == "ITU"]
     assert set(itu["vintage"]) == set(comp["itu_vintage"].dropna())
-    vintage_of = {src.id: src.vintage for src in real.descriptor.sources}
+    vintage_of = {src.id: src.vintage for src in bundled_snapshot.descriptor.sources}
     assert {vintage_of[s] for s in itu["source"]} == set(itu["vintage"])
 
 
-def test_vintage_caveat_reads_both_world_values_from_the_snapshot(real):
-    cav = fs.vintage_caveat(real)
+def test_vintage_caveat_reads_both_world_values_from_the_snapshot(bundled_snapshot):
+    cav = fs.vintage_caveat(bundled_snapshot)
     assert cav is not None
-    itu = real.wide("i99H").loc["ITU_WLD"].dropna()
-    wb = real.wide(WWW).loc["WLD"].dropna()
+    itu = bundled_snapshot.wide("i99H").loc["ITU_WLD"].dropna()
+    wb = bundled_snapshot.wide(WWW).loc["WLD"].dropna()
     assert cav.year == max(set(itu.index) & set(wb.index))
     assert cav.itu_value == itu[cav.year] and cav.wb_value == wb[cav.year]
-    vintages = {s.id: s.vintage for s in real.descriptor.sources}
-    rows = real.rows("i99H")
+    vintages = {s.id: s.vintage for s in bundled_snapshot.descriptor.sources}
+    rows = bundled_snapshot.rows("i99H")
     sid = str(rows[(rows["economy"] == "ITU_WLD") & (rows["year"] == cav.year)]["source"].iloc[0])
     assert vintages[sid] in cav.itu_release
     assert f"{cav.itu_value:.1f}%" in cav.sentence() and f"{cav.wb_value:.1f}%" in cav.sentence()
 
 
-def test_vintage_caveat_on_the_fixture(snap):
-    cav = fs.vintage_caveat(snap)
+def test_vintage_caveat_on_the_fixture(tiny_snapshot):
+    cav = fs.vintage_caveat(tiny_snapshot)
     assert cav is not None and cav.year == 2023  # the last year of the fixture's ITU world row
 
 
-def test_observations_csv_is_the_whole_table(snap):
-    text = fs.observations_csv(snap).decode("utf-8")
+def test_observations_csv_is_the_whole_table(tiny_snapshot):
+    text = fs.observations_csv(tiny_snapshot).decode("utf-8")
     back = pd.read_csv(pd.io.common.StringIO(text))
-    assert len(back) == len(snap.observations)
-    assert list(back.columns) == list(snap.observations.columns)
+    assert len(back) == len(tiny_snapshot.observations)
+    assert list(back.columns) == list(tiny_snapshot.observations.columns)

@@ -1,5 +1,5 @@
 """Figures of the inequalities page (dashboard.figures_inequality) on the fixture snapshot
-(values built by formulas) and the bundled snapshot."""
+(values built by formulas) and the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from dashboard.figures.inequality import (
 )
 from indicators.analytics.gaps import latest_gender_summary
 from indicators.catalogue import load_catalogue
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS"
@@ -38,11 +37,6 @@ def snap():
         for code, func in (("i99H.Y15_24", itu_youth), ("i99H.REST", itu_rest))
     ]  # fmt: skip
     return fixture_with(*extra)
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
 
 
 def test_dumbbell_shows_each_economy_latest_rates_sorted_by_gap(snap) -> None:
@@ -114,18 +108,18 @@ def test_youth_gap_on_the_fixture(snap) -> None:
     assert "youth-rest gap" in chart.title and "narrowed" in chart.title
 
 
-def test_bundled_inequality_figures(bundled) -> None:
-    levels = breakdown_levels(bundled, CAT, pair=("youth", "rest"))
+def test_bundled_inequality_figures(bundled_snapshot) -> None:
+    levels = breakdown_levels(bundled_snapshot, CAT, pair=("youth", "rest"))
     world = levels.data[levels.data["entity"] == "ITU_WLD"].iloc[0]
     year = int(world["year"])
-    assert world["first"] == pytest.approx(bundled.wide("i99H.Y15_24").at["ITU_WLD", year])
-    itu_source = str(bundled.rows("i99H.Y15_24")["source"].iloc[0])
-    assert bundled.source(itu_source).label in levels.source
-    parity = parity_over_time(bundled, CAT)
+    assert world["first"] == pytest.approx(bundled_snapshot.wide("i99H.Y15_24").at["ITU_WLD", year])
+    itu_source = str(bundled_snapshot.rows("i99H.Y15_24")["source"].iloc[0])
+    assert bundled_snapshot.source(itu_source).label in levels.source
+    parity = parity_over_time(bundled_snapshot, CAT)
     vintages = set(parity.data.loc[parity.data["kind"].str.startswith("published"), "vintage"])
-    assert vintages == set(bundled.rows("i99H.F")["vintage"].astype(str))
+    assert vintages == set(bundled_snapshot.rows("i99H.F")["vintage"].astype(str))
     assert any("older than the World Bank totals" in n for n in parity.notes)
-    summary = latest_gender_summary(bundled, CAT)
-    dumbbell = gender_dumbbell(bundled, CAT, summary=summary)
+    summary = latest_gender_summary(bundled_snapshot, CAT)
+    dumbbell = gender_dumbbell(bundled_snapshot, CAT, summary=summary)
     assert len(dumbbell.data) == min(30, summary.n_economies)
     assert dumbbell.data["year"].min() >= summary.window_start

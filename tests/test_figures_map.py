@@ -4,32 +4,20 @@ the fixture snapshot."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from fixtures import ECONOMIES, fixture_internet, fixture_snapshot
+from fixtures import ECONOMIES, fixture_internet
 from test_figures_explorer import WWW
 
 from dashboard.figures.world_map import map_figure
 from dashboard.views.explorer_series import default_map_year, map_years
-from indicators.catalogue import load_catalogue
 
 
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return fixture_snapshot()
-
-
-def test_map_levels_and_change(snap, cat):
-    level = map_figure(snap, cat, indicator=WWW, mode="level")
-    assert default_map_year(snap, WWW) == max(map_years(snap, WWW))
+def test_map_levels_and_change(tiny_snapshot, catalogue):
+    level = map_figure(tiny_snapshot, catalogue, indicator=WWW, mode="level")
+    assert default_map_year(tiny_snapshot, WWW) == max(map_years(tiny_snapshot, WWW))
     trace = level.figure.data[0]
     assert set(trace.locations) == set(ECONOMIES) and trace.locationmode == "ISO-3"
-    assert set(level.data["year"]) == {default_map_year(snap, WWW)}
-    change = map_figure(snap, cat, indicator=WWW, mode="change", baseline=2005)
+    assert set(level.data["year"]) == {default_map_year(tiny_snapshot, WWW)}
+    change = map_figure(tiny_snapshot, catalogue, indicator=WWW, mode="change", baseline=2005)
     ctrace = change.figure.data[0]
     assert ctrace.zmid == 0 and ctrace.zmin == -ctrace.zmax
     assert np.allclose(

@@ -19,7 +19,6 @@ from dashboard.figures.overview import (
 from indicators.analytics.divides import income_gap
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import VERDICTS, check_claims
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"
@@ -41,11 +40,6 @@ def snap():
         rows(USE, low_income, economies=["LIC"]),
     ]
     return fixture_with(*extra)
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
 
 
 def test_internet_use_chart_plots_the_published_rows(snap) -> None:
@@ -110,23 +104,23 @@ def test_gap_phrase(pace: float, word: str) -> None:
     assert gap_phrase(pace) == word
 
 
-def test_bundled_internet_use_chart_and_income_gap(bundled) -> None:
-    chart = internet_use_since_tunis(bundled, CAT)
+def test_bundled_internet_use_chart_and_income_gap(bundled_snapshot) -> None:
+    chart = internet_use_since_tunis(bundled_snapshot, CAT)
     world = chart.data[chart.data["entity"] == "WLD"].set_index("year")["value"]
-    np.testing.assert_allclose(world.to_numpy(), bundled.wide(USE).loc["WLD", world.index])
-    label = bundled.source(str(bundled.rows(USE)["source"].iloc[0])).label
+    np.testing.assert_allclose(world.to_numpy(), bundled_snapshot.wide(USE).loc["WLD", world.index])
+    label = bundled_snapshot.source(str(bundled_snapshot.rows(USE)["source"].iloc[0])).label
     assert label in chart.source
     assert f"{world.iloc[-1]:.1f}%" in chart.title and f"{world.iloc[0]:.1f}%" in chart.title
-    assert set(chart.data["vintage"]) == set(bundled.rows(USE)["vintage"].astype(str))
-    gap = income_gap_chart(bundled, CAT)
+    assert set(chart.data["vintage"]) == set(bundled_snapshot.rows(USE)["vintage"].astype(str))
+    gap = income_gap_chart(bundled_snapshot, CAT)
     last = gap.data.iloc[-1]
-    wide = bundled.wide(USE)
+    wide = bundled_snapshot.wide(USE)
     assert last["gap"] == pytest.approx(wide.at["HIC", last["year"]] - wide.at["LIC", last["year"]])
     assert f"{last['gap']:.1f} points in {int(last['year'])}" in gap.title
 
 
-def test_claims_table_has_a_row_and_a_coloured_verdict_per_claim(bundled) -> None:
-    checks = check_claims(bundled, CAT)
+def test_claims_table_has_a_row_and_a_coloured_verdict_per_claim(bundled_snapshot) -> None:
+    checks = check_claims(bundled_snapshot, CAT)
     table = claims_table(checks)
     assert list(table["claim"]) == [c.id for c in checks]
     assert set(table["verdict"]) <= set(VERDICTS) and set(VERDICTS) <= set(VERDICT_COLOURS)

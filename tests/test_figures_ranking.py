@@ -4,26 +4,16 @@ as a skyline, on the fixture snapshot."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from fixtures import ECONOMIES, fixture_internet, fixture_snapshot
+from fixtures import ECONOMIES, fixture_internet
 from test_figures_explorer import WWW
 
 from dashboard.figures.ranking import ranking_figure
-from indicators.catalogue import load_catalogue
 
 
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return fixture_snapshot()
-
-
-def test_ranking_of_levels_is_sorted_and_uses_the_latest_value(snap, cat):
-    chart = ranking_figure(snap, cat, indicator=WWW, entities=["E05", "E01", "E03"], end=2012)
+def test_ranking_of_levels_is_sorted_and_uses_the_latest_value(tiny_snapshot, catalogue):
+    chart = ranking_figure(
+        tiny_snapshot, catalogue, indicator=WWW, entities=["E05", "E01", "E03"], end=2012
+    )
     assert list(chart.data["value"]) == sorted(chart.data["value"], reverse=True)
     assert set(chart.data["latest_year"]) == {2012}
     assert np.allclose(
@@ -32,10 +22,10 @@ def test_ranking_of_levels_is_sorted_and_uses_the_latest_value(snap, cat):
     assert list(chart.figure.data[0].y) == list(chart.data["entity_name"])
 
 
-def test_ranking_of_relative_change_over_all_economies(snap, cat):
+def test_ranking_of_relative_change_over_all_economies(tiny_snapshot, catalogue):
     chart = ranking_figure(
-        snap,
-        cat,
+        tiny_snapshot,
+        catalogue,
         indicator=WWW,
         entities=None,
         measure="change",

@@ -13,20 +13,16 @@ from fixtures import fixture_observations, fixture_snapshot
 from dashboard.figures import sources as fs
 from indicators.catalogue import load_catalogue
 from indicators.schema import OBSERVATION_COLUMNS
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
-
-
 @pytest.fixture(scope="module", params=["fixture", "bundled"])
 def snap(request):
-    return fixture_snapshot() if request.param == "fixture" else request.getfixturevalue("bundled")
+    return request.getfixturevalue(
+        "tiny_snapshot" if request.param == "fixture" else "bundled_snapshot"
+    )
 
 
 @pytest.fixture(scope="module")

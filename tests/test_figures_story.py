@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures import fixture_snapshot
 
 from dashboard.figures.chart import Chart
 from dashboard.figures.deck_figures import (
@@ -22,20 +21,16 @@ from dashboard.figures.sources import sources_table
 from dashboard.views.area_summary import MEASUREMENT
 from indicators.analytics.divides import online_offline
 from indicators.catalogue import load_catalogue
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
-
-
 @pytest.fixture(scope="module", params=["fixture", "bundled"])
 def snap(request):
-    return fixture_snapshot() if request.param == "fixture" else request.getfixturevalue("bundled")
+    return request.getfixturevalue(
+        "tiny_snapshot" if request.param == "fixture" else "bundled_snapshot"
+    )
 
 
 def framed(chart: Chart) -> None:
@@ -85,11 +80,11 @@ def test_people_offline_years_start_at_the_baseline(snap, baseline) -> None:
     assert chart.subtitle.endswith(f"{baseline}-{latest}")
 
 
-def test_people_offline_source_names_rate_and_population_releases(bundled) -> None:
-    chart = people_offline(bundled, CAT, 2005)
+def test_people_offline_source_names_rate_and_population_releases(bundled_snapshot) -> None:
+    chart = people_offline(bundled_snapshot, CAT, 2005)
     ids = {*chart.data["source"], *chart.data["population_source"]}
     for sid in ids:
-        assert bundled.source(str(sid)).label in chart.source
+        assert bundled_snapshot.source(str(sid)).label in chart.source
 
 
 def test_table_chart_escapes_what_it_draws_and_keeps_raw_data() -> None:
@@ -107,8 +102,8 @@ def test_table_chart_escapes_what_it_draws_and_keeps_raw_data() -> None:
     pd.testing.assert_frame_equal(with_data.data, other.reset_index(drop=True))
 
 
-def test_data_gaps_lists_exactly_the_areas_not_fully_measured(bundled) -> None:
-    chart = data_gaps(bundled, CAT, 2005)
+def test_data_gaps_lists_exactly_the_areas_not_fully_measured(bundled_snapshot) -> None:
+    chart = data_gaps(bundled_snapshot, CAT, 2005)
     framed(chart)
     listed = sorted((a for a in CAT.areas if a.status != "measured"), key=lambda a: a.number)
     assert list(chart.data["Area"]) == [f"{a.number}. {a.name}" for a in listed]
@@ -125,8 +120,8 @@ def test_data_gaps_lists_exactly_the_areas_not_fully_measured(bundled) -> None:
 
 
 @pytest.mark.parametrize("builder", [data_gaps, sources_used])
-def test_tables_do_not_depend_on_the_baseline(bundled, builder) -> None:
-    a, b = builder(bundled, CAT, 2005), builder(bundled, CAT, 2015)
+def test_tables_do_not_depend_on_the_baseline(bundled_snapshot, builder) -> None:
+    a, b = builder(bundled_snapshot, CAT, 2005), builder(bundled_snapshot, CAT, 2015)
     pd.testing.assert_frame_equal(a.data, b.data)
     assert (a.title, a.subtitle, a.source) == (b.title, b.subtitle, b.source)
 
@@ -149,8 +144,8 @@ def test_sources_used_shows_every_data_release_of_the_descriptor(snap) -> None:
         assert src.label in chart.source
 
 
-def test_sources_frame_renames_the_slide_columns(bundled) -> None:
-    table = sources_table(bundled.descriptor)
+def test_sources_frame_renames_the_slide_columns(bundled_snapshot) -> None:
+    table = sources_table(bundled_snapshot.descriptor)
     frame = sources_frame(table)
     assert list(frame.columns) == ["Release", "Producer", "Vintage", "Licence"]
     for new, old in zip(frame.columns, ["title", "producer", "vintage", "licence"], strict=True):

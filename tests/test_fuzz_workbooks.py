@@ -75,7 +75,6 @@ XLSX_LOADERS: dict[str, tuple[Callable[[Path], Any], Callable[[Path], Any]]] = {
     "itu_keyict": (build_workbook, lambda p: itu_keyict.read_key_ict_workbook(p, source=SOURCE)),
     "class": (build_class, wb_classification.read_class_workbook),
     "history": (build_history, wb_classification.read_income_history),
-    "thresholds": (build_history, wb_classification.income_thresholds),
 }
 HISTORY_TOP = 11  # rows 1-11 of the history sheet: titles, fiscal-year header, thresholds
 
@@ -248,8 +247,6 @@ def xlsx_compare(loader: str, path: Path, edits: list[tuple], rows: set[int], wr
             codes = history_codes_by_row()
             touched = {codes.get(r) for r in rows} | written
             assert all(f[0] in touched or str(f[2]) in written for f in got - base)
-        elif loader == "thresholds" and not (rows & set(range(HISTORY_TOP + 1))):
-            assert got == base
 
     return compare
 
@@ -342,19 +339,9 @@ def _damage_sheets(data: bytes, damage: str) -> bytes:
         for loader in sorted(XLSX_LOADERS)
         for damage in ("truncated XML", "invalid cell reference")
     ]
-    + [("history", "wrong checksum"), ("thresholds", "wrong checksum")],
+    + [("history", "wrong checksum")],
 )
 def test_regression_xlsx_damaged_sheet(tmp_path: Path, loader: str, damage: str) -> None:
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(_damage_sheets(xlsx_base(loader)[0], damage))
     assert_clear_error(path, lambda: XLSX_LOADERS[loader][1](path))
-
-
-def test_thresholds_superscript_year(tmp_path: Path) -> None:
-    """'\u00b2' passes str.isdigit(); found by this module, fixed in wb_classification."""
-    path = tmp_path / "OGHIST.xlsx"
-    build_history(path)
-    book = openpyxl.load_workbook(path)
-    book[wb_classification.HISTORY_SHEET].cell(row=6, column=5, value="\u00b2\u00b2")
-    book.save(path)
-    assert_clear_error(path, lambda: wb_classification.income_thresholds(path))

@@ -1,5 +1,5 @@
 """Gaps and parity (indicators.gaps): unit tests on tiny snapshots built by formulas, property
-tests with hypothesis, and integration tests on the bundled snapshot."""
+tests with hypothesis, and integration tests on the bundled_snapshot snapshot."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from indicators.analytics.gaps import (
 )
 from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 FE, MA, USE = "IT.NET.USER.FE.ZS", "IT.NET.USER.MA.ZS", "IT.NET.USER.ZS"
@@ -234,15 +233,12 @@ def test_breakdown_gap_other_pairs_and_errors() -> None:
         breakdown_gap(snap, CAT, entities=["ITU_NOPE"])
 
 
-# --- the bundled snapshot ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
+# --- the bundled_snapshot snapshot ---------------------------------------------------------------------
 
 
-def test_world_parity_score_is_itu_female_over_male(bundled) -> None:
-    summary = latest_gender_summary(bundled, CAT)
-    r_f, r_m = bundled.rows("i99H.F"), bundled.rows("i99H.M")
+def test_world_parity_score_is_itu_female_over_male(bundled_snapshot) -> None:
+    summary = latest_gender_summary(bundled_snapshot, CAT)
+    r_f, r_m = bundled_snapshot.rows("i99H.F"), bundled_snapshot.rows("i99H.M")
     f = r_f[(r_f["economy"] == "ITU_WLD") & (r_f["year"] == summary.world_year)]["value"]
     m = r_m[(r_m["economy"] == "ITU_WLD") & (r_m["year"] == summary.world_year)]["value"]
     assert summary.world_year == int(r_f.loc[r_f["economy"] == "ITU_WLD", "year"].max())
@@ -252,21 +248,21 @@ def test_world_parity_score_is_itu_female_over_male(bundled) -> None:
 
 
 @pytest.mark.shared
-def test_world_parity_matches_documented_itu_facts(bundled, raw_dir) -> None:
+def test_world_parity_matches_documented_itu_facts(bundled_snapshot, raw_dir) -> None:
     text = (raw_dir.parent / "SOURCES.md").read_text(encoding="utf-8")
     found = re.search(
         r"By\s+sex\s+in\s+(\d{4}):\s+female\s+([\d.]+)\s*%,\s+male\s+([\d.]+)\s*%", text
     )
     assert found, "SOURCES.md no longer states the ITU world figures by sex"
-    summary = latest_gender_summary(bundled, CAT)
+    summary = latest_gender_summary(bundled_snapshot, CAT)
     assert summary.world_year == int(found.group(1))
     assert summary.world_female == float(found.group(2))
     assert summary.world_male == float(found.group(3))
     assert summary.world_parity == pytest.approx(float(found.group(2)) / float(found.group(3)))
 
 
-def test_group_parity_on_bundled_snapshot(bundled) -> None:
-    out = group_parity(bundled, CAT, groups=["WLD", "LIC", "LMC", "UMC", "HIC"])
+def test_group_parity_on_bundled_snapshot(bundled_snapshot) -> None:
+    out = group_parity(bundled_snapshot, CAT, groups=["WLD", "LIC", "LMC", "UMC", "HIC"])
     assert set(out["itu_entity"].dropna()) == {
         "ITU_WLD",
         "ITU_LIC",

@@ -26,12 +26,11 @@ from indicators.analytics.groups import (
     economies,
     fiscal_years,
     group_codes,
-    income_group_in,
     income_history_of,
     resolve_group,
 )
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import Snapshot, load_snapshot
+from indicators.store.snapshot import Snapshot
 
 SNAP = fixture_snapshot()
 SHORT = {"H": "HIC", "UM": "UMC", "LM": "LMC", "L": "LIC"}  # fixture history code -> group
@@ -48,11 +47,6 @@ def fixture_members(code: str, fiscal_year: int | None = None) -> tuple[str, ...
     income = {c: SHORT[g] for c, g in INCOME_FY2005.items()} if then else INCOME_TODAY
     parts = COMPOSITES.get(code, (code,))
     return tuple(c for c in ECONOMIES if income[c] in parts)
-
-
-@pytest.fixture(scope="module")
-def real() -> Snapshot:
-    return load_snapshot()
 
 
 def test_economies_and_group_codes() -> None:
@@ -146,35 +140,35 @@ def test_income_group_empty_in_a_fiscal_year_is_an_analysis_error() -> None:
     assert resolve_group(snap, "LIC", fiscal_year=2005).size == moved
 
 
+def group_in(snap: Snapshot, *, economy: str, fiscal_year: int) -> str | None:
+    """An economy's income group in one fiscal year, read from its history (None: none)."""
+    hist = income_history_of(snap, economy=economy).set_index("fiscal_year")["income_group"]
+    value = hist.get(fiscal_year)
+    return None if value is None or pd.isna(value) else str(value)
+
+
 @pytest.mark.parametrize("economy", ECONOMIES)
 @pytest.mark.parametrize("fiscal_year", [1989, 2005, 2006, 2026])
-def test_income_group_in(economy: str, fiscal_year: int) -> None:
+def test_income_history_gives_each_fiscal_years_group(economy: str, fiscal_year: int) -> None:
     expected = INCOME_TODAY[economy] if fiscal_year > 2005 else SHORT[INCOME_FY2005[economy]]
-    assert income_group_in(SNAP, economy=economy, fiscal_year=fiscal_year) == expected
+    assert group_in(SNAP, economy=economy, fiscal_year=fiscal_year) == expected
 
 
-def test_income_group_in_unknown_economy_is_an_error() -> None:
-    with pytest.raises(UnknownCodeError, match="unknown economy code 'XXX'"):
-        income_group_in(SNAP, economy="XXX", fiscal_year=max(fiscal_years(SNAP)))
-
-
-def test_income_group_in_unclassified_or_outside_the_history_is_none() -> None:
+def test_unclassified_or_outside_the_history_is_no_group() -> None:
     hist = fixture_income_history()
     hist["income_group"] = hist["income_group"].astype(object)
     hist.loc[(hist["economy"] == "E03") & (hist["fiscal_year"] == 2010), "income_group"] = None
     snap = dataclasses.replace(SNAP, income_history=hist)
-    assert income_group_in(snap, economy="E03", fiscal_year=2010) is None
-    assert income_group_in(snap, economy="E03", fiscal_year=2011) == INCOME_TODAY["E03"]
-    assert income_group_in(SNAP, economy="E03", fiscal_year=min(fiscal_years(SNAP)) - 1) is None
+    assert group_in(snap, economy="E03", fiscal_year=2010) is None
+    assert group_in(snap, economy="E03", fiscal_year=2011) == INCOME_TODAY["E03"]
+    assert group_in(SNAP, economy="E03", fiscal_year=min(fiscal_years(SNAP)) - 1) is None
 
 
 @pytest.mark.parametrize("economy", ECONOMIES)
-def test_income_history_of_matches_income_group_in(economy: str) -> None:
+def test_income_history_of_lists_every_fiscal_year(economy: str) -> None:
     out = income_history_of(SNAP, economy=economy)
     assert list(out.columns) == ["fiscal_year", "income_group"]
     assert list(out["fiscal_year"]) == fiscal_years(SNAP)
-    expected = [income_group_in(SNAP, economy=economy, fiscal_year=y) for y in fiscal_years(SNAP)]
-    assert list(out["income_group"]) == expected
 
 
 def test_income_history_of_unknown_economy_is_named() -> None:
@@ -182,39 +176,41 @@ def test_income_history_of_unknown_economy_is_named() -> None:
         income_history_of(SNAP, economy="E99")
 
 
-def test_real_groups_are_their_membership_rows(real: Snapshot) -> None:
+def test_real_groups_are_their_membership_rows(bundled_snapshot: Snapshot) -> None:
     """Every group of the bundled snapshot resolves to exactly its rows in the membership table."""
-    mem = real.memberships.astype({"group": str, "economy": str})
-    assert group_codes(real) == sorted(mem["group"].unique())
-    for code in group_codes(real):
+    mem = bundled_snapshot.memberships.astype({"group": str, "economy": str})
+    assert group_codes(bundled_snapshot) == sorted(mem["group"].unique())
+    for code in group_codes(bundled_snapshot):
         expected = tuple(sorted(mem.loc[mem["group"] == code, "economy"]))
-        assert resolve_group(real, code).members == expected, code
+        assert resolve_group(bundled_snapshot, code).members == expected, code
 
 
 @pytest.mark.parametrize("pick", ["first", "middle", "last"])
-def test_real_fiscal_year_groups_agree_with_the_history(real: Snapshot, pick: str) -> None:
-    """Single income groups hold exactly the economies income_group_in puts in them; the
+def test_real_fiscal_year_groups_agree_with_the_history(
+    bundled_snapshot: Snapshot, pick: str
+) -> None:
+    """Single income groups hold exactly the economies the history puts in them; the
     composites are the unions of their parts."""
-    years = fiscal_years(real)
+    years = fiscal_years(bundled_snapshot)
     fy = {"first": years[0], "middle": years[len(years) // 2], "last": years[-1]}[pick]
-    hist = real.income_history[real.income_history["fiscal_year"] == fy]
+    hist = bundled_snapshot.income_history[bundled_snapshot.income_history["fiscal_year"] == fy]
     singles = {}
     for code in ("LIC", "LMC", "UMC", "HIC"):
-        members = resolve_group(real, code, fiscal_year=fy).members
-        assert all(income_group_in(real, economy=e, fiscal_year=fy) == code for e in members)
+        members = resolve_group(bundled_snapshot, code, fiscal_year=fy).members
+        assert all(group_in(bundled_snapshot, economy=e, fiscal_year=fy) == code for e in members)
         singles[code] = set(members)
     classified = set(hist.loc[hist["income_group"].notna(), "economy"].astype(str))
     assert set().union(*singles.values()) == classified
     for code, parts in COMPOSITES.items():
         union = set().union(*(singles[p] for p in parts))
-        assert set(resolve_group(real, code, fiscal_year=fy).members) == union
+        assert set(resolve_group(bundled_snapshot, code, fiscal_year=fy).members) == union
 
 
-def test_real_income_history_of_is_the_history_rows(real: Snapshot) -> None:
-    economy = str(real.income_history["economy"].iloc[0])
-    out = income_history_of(real, economy=economy)
-    rows = real.income_history[real.income_history["economy"] == economy]
+def test_real_income_history_of_is_the_history_rows(bundled_snapshot: Snapshot) -> None:
+    economy = str(bundled_snapshot.income_history["economy"].iloc[0])
+    out = income_history_of(bundled_snapshot, economy=economy)
+    rows = bundled_snapshot.income_history[bundled_snapshot.income_history["economy"] == economy]
     assert len(out) == len(rows) and list(out["fiscal_year"]) == list(rows["fiscal_year"])
     for fy, group in zip(out["fiscal_year"], out["income_group"], strict=True):
-        got = income_group_in(real, economy=economy, fiscal_year=int(fy))
+        got = group_in(bundled_snapshot, economy=economy, fiscal_year=int(fy))
         assert got == (None if pd.isna(group) else group)

@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 
 from indicators.analytics.pace import (
     ASSESS_COLUMNS,
+    DEFAULT_WINDOW,
     ON_TRACK_RATIO,
+    PACE_TOLERANCE,
     PROJECTION_LIMIT,
     STAGNATION_RATIO,
     STATUSES,
-    assess,
+    assess_arrays,
 )
 from indicators.catalogue import Target
 
@@ -44,6 +46,19 @@ def fixture_target(comparator: str, value: float, *, year: int = 2030, upper=Non
 def linear(latest: float, slope: float, years=YEARS) -> np.ndarray:
     """A series ending at `latest` in the last year and changing by `slope` a year."""
     return np.array([[latest - slope * (years[-1] - y) for y in years]])
+
+
+def assess(values, years, target: Target, **kw) -> pd.DataFrame:
+    """assess_arrays as a table (one row per input row), with the default window and tolerance."""
+    return pd.DataFrame(
+        assess_arrays(
+            values,
+            years,
+            target,
+            window=kw.get("window", DEFAULT_WINDOW),
+            tolerance=kw.get("tolerance", PACE_TOLERANCE),
+        )
+    )
 
 
 def one(values: np.ndarray, target: Target, years=YEARS, **kw) -> pd.Series:

@@ -11,20 +11,14 @@ from apptest import page_test
 from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import entity_labels
-from indicators.store.snapshot import load_snapshot
 
 WWW = "IT.NET.USER.ZS"
 BROADBAND = "IT.NET.BBND.P2"
 
 
 @pytest.fixture(scope="module")
-def snap():
-    return load_snapshot()
-
-
-@pytest.fixture(scope="module")
-def names(snap):
-    return entity_labels(snap)
+def names(bundled_snapshot):
+    return entity_labels(bundled_snapshot)
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
@@ -60,41 +54,41 @@ def traces(at: AppTest, index: int = 0) -> list[dict]:
     return out
 
 
-def assert_matches_snapshot(trace: dict, snap, code: str, entity: str) -> None:
-    series = snap.wide(code).loc[entity].dropna()
+def assert_matches_snapshot(trace: dict, bundled_snapshot, code: str, entity: str) -> None:
+    series = bundled_snapshot.wide(code).loc[entity].dropna()
     years = [int(y) for y in trace["x"]]
     assert np.allclose(np.asarray(trace["y"], dtype=float), series.loc[years].to_numpy())
 
 
-def test_default_view_draws_the_default_groups(snap, names):
+def test_default_view_draws_the_default_groups(bundled_snapshot, names):
     at = run()
     assert at.title[0].value == "Explorer"
     drawn = traces(at)
     wanted = ["WLD", "HIC", "UMC", "LMC", "LIC"]
     assert [t["name"] for t in drawn] == [names[c] for c in wanted]
     for code, trace in zip(wanted, drawn, strict=True):
-        assert_matches_snapshot(trace, snap, WWW, code)
+        assert_matches_snapshot(trace, bundled_snapshot, WWW, code)
         assert min(int(y) for y in trace["x"]) == 2005
     assert dict(at.query_params) == {}
     assert not at.warning
 
 
-def test_adding_an_economy_adds_its_line_and_updates_the_url(snap, names):
+def test_adding_an_economy_adds_its_line_and_updates_the_url(bundled_snapshot, names):
     at = run()
     at.multiselect(key="economies").select("KEN").run()
     assert not at.exception
     drawn = {t["name"]: t for t in traces(at)}
     assert names["KEN"] in drawn
-    assert_matches_snapshot(drawn[names["KEN"]], snap, WWW, "KEN")
+    assert_matches_snapshot(drawn[names["KEN"]], bundled_snapshot, WWW, "KEN")
     assert at.query_params["economies"] == "WLD,HIC,UMC,LMC,LIC,KEN"
 
 
-def test_changing_the_indicator_changes_the_plotted_series(snap):
+def test_changing_the_indicator_changes_the_plotted_series(bundled_snapshot):
     at = run({"economies": "KEN,NGA"})
     at.selectbox(key="indicator").set_value(BROADBAND).run()
     assert not at.exception
     for trace, code in zip(traces(at), ["KEN", "NGA"], strict=True):
-        assert_matches_snapshot(trace, snap, BROADBAND, code)
+        assert_matches_snapshot(trace, bundled_snapshot, BROADBAND, code)
     assert at.query_params["indicator"] == BROADBAND
     assert at.query_params["economies"] == "KEN,NGA"
 
@@ -108,11 +102,11 @@ def test_changing_the_years_limits_the_x_range():
     assert at.query_params["years"] == "2010-2015"
 
 
-def test_slope_uses_the_chosen_baseline(snap):
+def test_slope_uses_the_chosen_baseline(bundled_snapshot):
     at = run({"economies": "WLD,KEN", "chart": "slope"})
     at.selectbox(key="baseline").set_value(2010).run()
     assert not at.exception
-    wide = snap.wide(WWW)
+    wide = bundled_snapshot.wide(WWW)
     for trace in traces(at):
         code = "WLD" if trace["name"] == "World" else "KEN"
         years = [int(y) for y in trace["customdata"][:, 0]]
@@ -125,13 +119,13 @@ def test_slope_uses_the_chosen_baseline(snap):
     assert set(table["point"]) == {"baseline", "latest"}
 
 
-def test_ranking_of_all_economies_and_map(snap):
+def test_ranking_of_all_economies_and_map(bundled_snapshot):
     at = run({"chart": "bar", "ranking": "economies", "indicator": BROADBAND})
     bars = traces(at)[0]
     values = np.asarray(bars["y"], dtype=float)
     assert list(values) == sorted(values, reverse=True)
-    kinds = snap.entity_index["kind"]
-    wide = snap.wide(BROADBAND)
+    kinds = bundled_snapshot.entity_index["kind"]
+    wide = bundled_snapshot.wide(BROADBAND)
     economies = [c for c in wide.index if kinds.get(c) == "economy" and wide.loc[c].notna().any()]
     assert len(values) == len(economies)
     at.segmented_control(key="chart").set_value("map").run()
@@ -145,11 +139,11 @@ def test_ranking_of_all_economies_and_map(snap):
     assert at.query_params["map_mode"] == "change"
 
 
-def test_table_tab_shows_the_snapshot_rows(snap):
+def test_table_tab_shows_the_snapshot_rows(bundled_snapshot):
     at = run({"economies": "KEN", "chart": "table", "years": "2010-2020"})
     table = at.dataframe[0].value
     assert set(table["entity"]) == {"KEN"}
-    expected = snap.wide(WWW).loc["KEN", 2010:2020].dropna()
+    expected = bundled_snapshot.wide(WWW).loc["KEN", 2010:2020].dropna()
     assert list(table["year"]) == [int(y) for y in expected.index]
     assert np.allclose(table["value"], expected.to_numpy())
     assert {"source", "vintage", "estimate"} <= set(table.columns)

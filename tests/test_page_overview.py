@@ -5,21 +5,14 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-import pytest
 from apptest import chart_spec, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.views.cards import headline_cards
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import check_claims
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return load_snapshot()
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
@@ -33,9 +26,9 @@ def values(value) -> list:
     return list(value)
 
 
-def test_overview_renders_cards_charts_claims_and_points(snap) -> None:
+def test_overview_renders_cards_charts_claims_and_points(bundled_snapshot) -> None:
     at = run()
-    cards = headline_cards(snap, CAT)
+    cards = headline_cards(bundled_snapshot, CAT)
     assert [m.label for m in at.metric] == [c.label for c in cards]
     assert [m.value for m in at.metric] == [c.value_text for c in cards]
     captions = " ".join(c.value for c in at.caption)
@@ -44,13 +37,13 @@ def test_overview_renders_cards_charts_claims_and_points(snap) -> None:
     titles = [chart_spec(at, i)["layout"]["title"]["text"] for i in range(2)]
     assert "World Internet use" in titles[0] and "income gap" in titles[1]
     markdown = " ".join(m.value for m in at.markdown)
-    for check in check_claims(snap, CAT):
+    for check in check_claims(bundled_snapshot, CAT):
         assert check.verdict in markdown
     subheaders = [s.value for s in at.subheader]
     assert "Talking points" in subheaders and any("claims" in s for s in subheaders)
 
 
-def test_baseline_parameter_moves_the_cards_and_chart(snap) -> None:
+def test_baseline_parameter_moves_the_cards_and_chart(bundled_snapshot) -> None:
     at = run({"baseline": "2010"})
     assert at.metric[0].label.endswith("2010")
     lines = [t for t in chart_spec(at, 0)["data"] if t.get("mode") == "lines+markers"]

@@ -3,56 +3,49 @@ parameter and the figures' data."""
 
 from __future__ import annotations
 
-import pytest
 from apptest import chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.figures.profile import profile_sections, target_table
 from dashboard.views.cards import profile_cards
 from indicators.catalogue import load_catalogue
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return load_snapshot()
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
     return run_page("profile", params, timeout=90)
 
 
-def test_default_profile_is_the_world(snap) -> None:
+def test_default_profile_is_the_world(bundled_snapshot) -> None:
     at = run()
     assert at.selectbox[0].value == "WLD"
     assert [m.value for m in at.metric] == [
-        c.value_text for c in profile_cards(snap, CAT, entity="WLD")
+        c.value_text for c in profile_cards(bundled_snapshot, CAT, entity="WLD")
     ]
     assert chart_titles(at)[0].startswith("<b>World:")
     assert any("no income classification" in i.value for i in at.info)  # groups have no history
 
 
-def test_economy_parameter_and_picker_round_trip(snap) -> None:
+def test_economy_parameter_and_picker_round_trip(bundled_snapshot) -> None:
     at = run({"economy": "KEN"})
-    name = snap.entity_index.at["KEN", "name"]
+    name = bundled_snapshot.entity_index.at["KEN", "name"]
     assert at.selectbox[0].value == "KEN"
     assert [m.value for m in at.metric] == [
-        c.value_text for c in profile_cards(snap, CAT, entity="KEN")
+        c.value_text for c in profile_cards(bundled_snapshot, CAT, entity="KEN")
     ]
-    sections = profile_sections(snap, CAT, entity="KEN")
+    sections = profile_sections(bundled_snapshot, CAT, entity="KEN")
     # one small-multiples chart per section, then the target chart and the income history
     assert len(chart_titles(at)) == len(sections) + 2
     assert all(name in t for t in chart_titles(at))
     at.selectbox[0].set_value("IND").run()
     assert at.query_params["economy"] == "IND"
-    india = snap.entity_index.at["IND", "name"]
+    india = bundled_snapshot.entity_index.at["IND", "name"]
     assert all(india in t for t in chart_titles(at)) and not any(
         name in t for t in chart_titles(at)
     )
     assert [m.value for m in at.metric] == [
-        c.value_text for c in profile_cards(snap, CAT, entity="IND")
+        c.value_text for c in profile_cards(bundled_snapshot, CAT, entity="IND")
     ]
 
 
@@ -62,12 +55,12 @@ def test_unknown_economy_falls_back_with_a_notice() -> None:
     assert at.selectbox[0].value == "WLD"
 
 
-def test_target_table_is_drawn_on_request(snap) -> None:
+def test_target_table_is_drawn_on_request(bundled_snapshot) -> None:
     at = run({"economy": "KEN"})
     assert len(at.dataframe) == 0  # folded away until asked for: it slows the first draw
     at.toggle(key="profile-target-table").set_value(True).run()
     shown = at.dataframe[0].value
-    expected = target_table(snap, CAT, entity="KEN")
+    expected = target_table(bundled_snapshot, CAT, entity="KEN")
     assert len(shown) == len(expected) > 0
     assert list(shown["target"]) == list(expected["target"])
     assert list(shown["status"]) == list(expected["status"])

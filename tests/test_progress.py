@@ -32,9 +32,7 @@ from indicators.analytics.progress import (
     progress_table,
     search_offsets,
 )
-from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import load_snapshot
 
 YEARS = list(range(2000, 2026))
 
@@ -52,21 +50,6 @@ def fixture_wide(missing: dict[int, set[int]] | None = None, n: int = 4) -> pd.D
         for y in YEARS
     }
     return pd.DataFrame(data, index=[f"X{e}" for e in range(n)])
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return fixture_snapshot()
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_snapshot()
 
 
 # --- progress_table ------------------------------------------------------------------------------
@@ -233,8 +216,8 @@ def test_property_substitution_is_nearest_flagged_and_change_exact(case):
 # --- progress on the fixture snapshot ------------------------------------------------------------
 
 
-def test_progress_of_fixture_economies_matches_the_formula(snap, catalogue):
-    out = progress(snap, catalogue, indicators=["IT.NET.USER.ZS"], entities=["E02", "E05"])
+def test_progress_of_fixture_economies_matches_the_formula(tiny_snapshot, catalogue):
+    out = progress(tiny_snapshot, catalogue, indicators=["IT.NET.USER.ZS"], entities=["E02", "E05"])
     assert list(out.columns[:4]) == ["indicator", "entity", "entity_name", "entity_kind"]
     assert set(PROVENANCE_COLUMNS) <= set(out.columns)
     for _, row in out.iterrows():
@@ -245,24 +228,24 @@ def test_progress_of_fixture_economies_matches_the_formula(snap, catalogue):
         assert not row["latest_estimate"] and row["entity_kind"] == "economy"
 
 
-def test_progress_reports_published_aggregates_with_their_estimate_flag(snap, catalogue):
-    out = progress(snap, catalogue, indicators=["i99H"]).set_index("entity")
-    wide = snap.wide("i99H")
+def test_progress_reports_published_aggregates_with_their_estimate_flag(tiny_snapshot, catalogue):
+    out = progress(tiny_snapshot, catalogue, indicators=["i99H"]).set_index("entity")
+    wide = tiny_snapshot.wide("i99H")
     row = out.loc["ITU_WLD"]
     assert row["entity_kind"] == "itu_aggregate" and bool(row["latest_estimate"])
     assert row["change"] == wide.loc["ITU_WLD", 2023] - wide.loc["ITU_WLD", 2005]
     assert row["source"] == "fixture_itu"
 
 
-def test_progress_defaults_cover_every_catalogue_indicator_present(snap, catalogue):
-    out = progress(snap, catalogue)
-    present = set(snap.observations["indicator"].astype(str))
+def test_progress_defaults_cover_every_catalogue_indicator_present(tiny_snapshot, catalogue):
+    out = progress(tiny_snapshot, catalogue)
+    present = set(tiny_snapshot.observations["indicator"].astype(str))
     assert set(out["indicator"]) == present & set(catalogue.codes)
-    assert len(out) == sum(len(snap.wide(c)) for c in set(out["indicator"]))
+    assert len(out) == sum(len(tiny_snapshot.wide(c)) for c in set(out["indicator"]))
 
 
-def test_requested_aggregate_without_a_published_value_says_so(snap, catalogue):
-    out = progress(snap, catalogue, indicators=["IT.NET.USER.ZS"], entities=["LMY"])
+def test_requested_aggregate_without_a_published_value_says_so(tiny_snapshot, catalogue):
+    out = progress(tiny_snapshot, catalogue, indicators=["IT.NET.USER.ZS"], entities=["LMY"])
     assert out["status"].tolist() == ["no data"]
     assert "progress_of_aggregate" in out["note"].iloc[0]
     assert pd.isna(out["latest_estimate"].iloc[0]) and pd.isna(out["source"].iloc[0])
@@ -277,25 +260,30 @@ def test_mixed_vintages_are_noted(catalogue):
     assert (out["vintage"] != out["baseline_vintage"]).all()
 
 
-def test_progress_bad_codes_raise(snap, catalogue):
+def test_progress_bad_codes_raise(tiny_snapshot, catalogue):
     with pytest.raises(UnknownCodeError, match=r"NOT\.A\.CODE"):
-        progress(snap, catalogue, indicators=["NOT.A.CODE"])
+        progress(tiny_snapshot, catalogue, indicators=["NOT.A.CODE"])
     with pytest.raises(UnknownCodeError, match="E99"):
-        progress(snap, catalogue, indicators=["IT.NET.USER.ZS"], entities=["E01", "E99"])
+        progress(tiny_snapshot, catalogue, indicators=["IT.NET.USER.ZS"], entities=["E01", "E99"])
     with pytest.raises(AnalysisError, match="xHH6_IDI"):
-        progress(snap, catalogue, indicators=["xHH6_IDI"])  # in the catalogue, not in the data
+        progress(
+            tiny_snapshot, catalogue, indicators=["xHH6_IDI"]
+        )  # in the catalogue, not in the data
     with pytest.raises(AnalysisError, match=r"2027.*2024"):
-        progress(snap, catalogue, indicators=["IT.NET.USER.ZS"], baseline=2027)
+        progress(tiny_snapshot, catalogue, indicators=["IT.NET.USER.ZS"], baseline=2027)
     with pytest.raises(ValueError):
-        progress(snap, catalogue, window=-2)
+        progress(tiny_snapshot, catalogue, window=-2)
 
 
 # --- progress_of_aggregate -----------------------------------------------------------------------
 
 
-def test_progress_of_computed_aggregates(snap, catalogue):
-    groups = [resolve_group(snap, "LMY"), resolve_group(snap, "LIC", fiscal_year=2005)]
-    agg = aggregate_groups(snap, catalogue, indicator="IT.NET.USER.ZS", groups=groups)
+def test_progress_of_computed_aggregates(tiny_snapshot, catalogue):
+    groups = [
+        resolve_group(tiny_snapshot, "LMY"),
+        resolve_group(tiny_snapshot, "LIC", fiscal_year=2005),
+    ]
+    agg = aggregate_groups(tiny_snapshot, catalogue, indicator="IT.NET.USER.ZS", groups=groups)
     out = progress_of_aggregate(agg)
     assert len(out) == 2 and (out["value_source"] == "computed").all()
     for _, row in out.iterrows():
@@ -330,10 +318,10 @@ def test_progress_of_aggregate_skips_years_below_coverage():
 # --- integration on the bundled snapshot ---------------------------------------------------------
 
 
-def test_world_internet_use_since_tunis_equals_the_published_values(real, catalogue):
-    out = progress(real, catalogue, indicators=["IT.NET.USER.ZS"], entities=["WLD"])
+def test_world_internet_use_since_tunis_equals_the_published_values(bundled_snapshot, catalogue):
+    out = progress(bundled_snapshot, catalogue, indicators=["IT.NET.USER.ZS"], entities=["WLD"])
     row = out.iloc[0]
-    published = real.wide("IT.NET.USER.ZS").loc["WLD"]
+    published = bundled_snapshot.wide("IT.NET.USER.ZS").loc["WLD"]
     assert row["baseline_year"] == 2005 and not row["baseline_substituted"]
     assert row["latest_year"] == published.dropna().index.max()
     assert row["baseline_value"] == published[2005]
@@ -341,13 +329,13 @@ def test_world_internet_use_since_tunis_equals_the_published_values(real, catalo
     assert row["change"] == published[row["latest_year"]] - published[2005]
     assert round(row["baseline_value"], 1) == 15.6  # documented fact (SOURCES.md)
     assert row["latest_year"] == 2025 and round(row["latest_value"], 1) == 73.6  # documented
-    rows = real.rows("IT.NET.USER.ZS")
+    rows = bundled_snapshot.rows("IT.NET.USER.ZS")
     wld = rows[(rows["economy"] == "WLD") & (rows["year"] == 2025)].iloc[0]
     assert row["source"] == wld["source"] and row["vintage"] == wld["vintage"]
 
 
-def test_every_indicator_and_entity_of_the_snapshot(real, catalogue):
-    out = progress(real, catalogue)
+def test_every_indicator_and_entity_of_the_snapshot(bundled_snapshot, catalogue):
+    out = progress(bundled_snapshot, catalogue)
     assert set(out["status"]) <= set(STATUSES)
     ok = out["status"] == "ok"
     assert (
@@ -361,10 +349,10 @@ def test_every_indicator_and_entity_of_the_snapshot(real, catalogue):
     assert out.loc[ok, "source"].notna().all() and out.loc[ok, "vintage"].notna().all()
 
 
-def test_provenance_matches_the_observation_rows(real, catalogue):
-    out = progress(real, catalogue, indicators=["i99H", "IT.NET.BBND.P2"])
+def test_provenance_matches_the_observation_rows(bundled_snapshot, catalogue):
+    out = progress(bundled_snapshot, catalogue, indicators=["i99H", "IT.NET.BBND.P2"])
     out = out[out["status"] == "ok"]
-    obs = real.observations
+    obs = bundled_snapshot.observations
     key = obs.set_index(["economy", "indicator", "year"])
     for _, row in out.sample(40, random_state=0).iterrows():
         hit = key.loc[(row["entity"], row["indicator"], row["latest_year"])]
@@ -374,6 +362,6 @@ def test_provenance_matches_the_observation_rows(real, catalogue):
         assert base["value"] == row["baseline_value"]
 
 
-def test_fixture_economies_are_all_present(snap, catalogue):
-    out = progress(snap, catalogue, indicators=["SP.POP.TOTL"])
+def test_fixture_economies_are_all_present(tiny_snapshot, catalogue):
+    out = progress(tiny_snapshot, catalogue, indicators=["SP.POP.TOTL"])
     assert sorted(out["entity"]) == sorted(ECONOMIES)

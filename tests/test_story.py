@@ -7,9 +7,7 @@ from test_deck import fixture_specs
 
 from dashboard.deck import story
 from dashboard.deck.story import StoryOptions, build_slides, select_specs
-from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import load_snapshot
 
 STORY_IDS = [
     "progress",
@@ -28,14 +26,13 @@ STORY_IDS = [
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot(), load_catalogue()
+def bundled(bundled_snapshot, catalogue):
+    return bundled_snapshot, catalogue
 
 
 @pytest.fixture(scope="module")
-def slides(bundled):
-    snapshot, catalogue = bundled
-    return {s.id: s for s in build_slides(snapshot, catalogue, options=StoryOptions())}
+def slides(default_deck):
+    return {s.id: s for s in default_deck.slides}
 
 
 def test_default_deck_tells_the_story_in_order():

@@ -23,7 +23,6 @@ from indicators.catalogue import load_catalogue
 from indicators.narrative.talking_points import AREA_POINTS, TalkingPoint, talking_points
 from indicators.rules import head_count
 from indicators.schema import concat_observations
-from indicators.store.snapshot import load_snapshot
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"
@@ -31,13 +30,8 @@ BASELINE = 2005  # the default baseline option of talking_points
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return load_snapshot()
-
-
-@pytest.fixture(scope="module")
-def points(bundled) -> list[TalkingPoint]:
-    return talking_points(bundled, CAT)
+def points(bundled_snapshot) -> list[TalkingPoint]:
+    return talking_points(bundled_snapshot, CAT)
 
 
 def value(snap, code: str, entity: str, year: int | None = None) -> tuple[float, int]:
@@ -131,46 +125,47 @@ def test_area_points_follow_the_area_status(points, area) -> None:
         assert mine[0].citation == ""
 
 
-def test_every_figure_carries_its_year_source_and_vintage(bundled, points) -> None:
+def test_every_figure_carries_its_year_source_and_vintage(bundled_snapshot, points) -> None:
     for point in (p for p in points if p.evidence):
         cites = set()
         for ev in point.evidence:
             assert str(ev.year) in point.text
-            obs = bundled.rows(ev.indicator)
+            obs = bundled_snapshot.rows(ev.indicator)
             obs = obs[obs["year"] == ev.year]
             if ev.entity in set(obs["economy"].astype(str)):
                 obs = obs[obs["economy"] == ev.entity]
             assert ev.vintage in set(obs["vintage"].astype(str)), ev
-            labels = {bundled.source(str(s)).label for s in obs["source"].unique()}
+            labels = {bundled_snapshot.source(str(s)).label for s in obs["source"].unique()}
             assert ev.source in labels, ev
             cites.add(f"{ev.source} (vintage {ev.vintage})")
         assert set(point.citation.split("; ")) == cites
 
 
 @pytest.mark.parametrize("area", sorted(AREA_POINTS))
-def test_sentence_figures_match_the_analytics(bundled, points, area) -> None:
+def test_sentence_figures_match_the_analytics(bundled_snapshot, points, area) -> None:
     text = " ".join(p.text for p in points if p.area == area and p.evidence)
-    for fragment in expected(area, bundled):
+    for fragment in expected(area, bundled_snapshot):
         assert fragment in text, (fragment, text)
 
 
 @pytest.mark.parametrize("offset", [0, 5, 10])
-def test_baseline_moves_the_access_and_income_sentences(bundled, offset) -> None:
-    baseline = int(income_gap(bundled, CAT).table["year"].min()) + offset
-    got = talking_points(bundled, CAT, baseline=baseline, areas=["access", "income"])
-    then, _ = value(bundled, USE, "WLD", baseline)
+def test_baseline_moves_the_access_and_income_sentences(bundled_snapshot, offset) -> None:
+    baseline = int(income_gap(bundled_snapshot, CAT).table["year"].min()) + offset
+    got = talking_points(bundled_snapshot, CAT, baseline=baseline, areas=["access", "income"])
+    then, _ = value(bundled_snapshot, USE, "WLD", baseline)
     access = next(p for p in got if p.area == "access")
     assert f"from {then:.1f}% of the world's population in {baseline} to" in access.text
     assert access.evidence[0].year == baseline
     income = next(p for p in got if p.area == "income")
     assert (
-        f"Since {income_gap(bundled, CAT, baseline=baseline).baseline_year} the gap" in income.text
+        f"Since {income_gap(bundled_snapshot, CAT, baseline=baseline).baseline_year} the gap"
+        in income.text
     )
 
 
-def test_output_is_deterministic_and_areas_option_keeps_its_order(bundled, points) -> None:
-    assert talking_points(bundled, CAT) == points
-    got = talking_points(bundled, CAT, areas=["skills", "geography"])
+def test_output_is_deterministic_and_areas_option_keeps_its_order(bundled_snapshot, points) -> None:
+    assert talking_points(bundled_snapshot, CAT) == points
+    got = talking_points(bundled_snapshot, CAT, areas=["skills", "geography"])
     assert list(dict.fromkeys(p.area for p in got)) == ["skills", "geography"]
     assert got == [p for a in ("skills", "geography") for p in points if p.area == a]
 
@@ -221,12 +216,12 @@ def test_income_sentence_does_not_say_the_ratio_fell_when_it_rose() -> None:
     assert "ratio fell" not in point.text and "ratio rose" in point.text
 
 
-def test_baseline_without_income_data_gives_a_sentence_not_an_error(bundled) -> None:
+def test_baseline_without_income_data_gives_a_sentence_not_an_error(bundled_snapshot) -> None:
     """No group value near the baseline: the latest figures, and a plain word on the change."""
-    early = int(income_gap(bundled, CAT).table["year"].min()) - 3
-    gap = income_gap(bundled, CAT, baseline=early)
+    early = int(income_gap(bundled_snapshot, CAT).table["year"].min()) - 3
+    gap = income_gap(bundled_snapshot, CAT, baseline=early)
     assert gap.baseline_year is None
-    (point,) = talking_points(bundled, CAT, baseline=early, areas=["income"])
+    (point,) = talking_points(bundled_snapshot, CAT, baseline=early, areas=["income"])
     assert point.area == "income" and f"near {early}" in point.text
     assert [e.year for e in point.evidence] == [gap.latest_year, gap.latest_year]
     assert f"In {gap.latest_year}," in point.text

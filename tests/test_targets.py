@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_observations, fixture_snapshot
+from fixtures import FIXTURE_SOURCE, fixture_internet
 
 from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import economies, resolve_group
@@ -19,43 +19,23 @@ from indicators.analytics.pace import (
 )
 from indicators.analytics.targets import (
     STATUS_COLUMNS,
-    MetSummary,
-    economies_meeting,
-    summarise_targets,
     target_status,
 )
-from indicators.catalogue import load_catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
-from indicators.store.snapshot import load_snapshot
 
 
 @pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return fixture_snapshot()
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_snapshot()
-
-
-@pytest.fixture(scope="module")
-def real_status(real, catalogue):
-    return target_status(real, catalogue)
+def real_status(bundled_snapshot, catalogue):
+    return target_status(bundled_snapshot, catalogue)
 
 
 # --- target_status on the fixture snapshot -------------------------------------------------------
 
 
-def test_fixture_economies_against_universal_use(snap, catalogue):
-    out = target_status(snap, catalogue, target_ids=["umc_internet_use_2030"])
+def test_fixture_economies_against_universal_use(tiny_snapshot, catalogue):
+    out = target_status(tiny_snapshot, catalogue, target_ids=["umc_internet_use_2030"])
     assert tuple(out.columns) == STATUS_COLUMNS
-    assert out["entity"].tolist() == ["WLD", *sorted(economies(snap)["code"])]
+    assert out["entity"].tolist() == ["WLD", *sorted(economies(tiny_snapshot)["code"])]
     target = catalogue.target("umc_internet_use_2030")
     eco = out[out["entity_kind"] == "economy"].set_index("entity")
     for code, row in eco.iterrows():
@@ -65,15 +45,18 @@ def test_fixture_economies_against_universal_use(snap, catalogue):
         assert row["required_pace"] == pytest.approx((target.value - last) / (target.year - 2024))
         assert row["value_source"] == "published" and row["source"] == FIXTURE_SOURCE
     wld = out.set_index("entity").loc["WLD"]
-    assert wld["latest_value"] == snap.wide("IT.NET.USER.ZS").loc["WLD", 2024]
+    assert wld["latest_value"] == tiny_snapshot.wide("IT.NET.USER.ZS").loc["WLD", 2024]
     assert wld["value_source"] == "published"
 
 
-def test_group_without_published_value_is_computed_with_coverage(snap, catalogue):
-    out = target_status(snap, catalogue, target_ids=["bbc_internet_developing_2025"])
+def test_group_without_published_value_is_computed_with_coverage(tiny_snapshot, catalogue):
+    out = target_status(tiny_snapshot, catalogue, target_ids=["bbc_internet_developing_2025"])
     row = out.iloc[0]
     agg = aggregate_groups(
-        snap, catalogue, indicator="IT.NET.USER.ZS", groups=[resolve_group(snap, "LMY")]
+        tiny_snapshot,
+        catalogue,
+        indicator="IT.NET.USER.ZS",
+        groups=[resolve_group(tiny_snapshot, "LMY")],
     ).set_index("year")
     assert row["entity"] == "LMY" and row["latest_value"] == agg.at[2024, "value"]
     assert row["coverage"] == agg.at[2024, "coverage"]
@@ -81,12 +64,14 @@ def test_group_without_published_value_is_computed_with_coverage(snap, catalogue
     assert "computed for" in row["note"]
 
 
-def test_gender_parity_of_economies_and_of_the_world(snap, catalogue):
-    out = target_status(snap, catalogue, target_ids=["umc_gender_parity_2030"]).set_index("entity")
-    fe, ma = snap.wide("IT.NET.USER.FE.ZS"), snap.wide("IT.NET.USER.MA.ZS")
-    for code in economies(snap)["code"]:
+def test_gender_parity_of_economies_and_of_the_world(tiny_snapshot, catalogue):
+    out = target_status(tiny_snapshot, catalogue, target_ids=["umc_gender_parity_2030"]).set_index(
+        "entity"
+    )
+    fe, ma = tiny_snapshot.wide("IT.NET.USER.FE.ZS"), tiny_snapshot.wide("IT.NET.USER.MA.ZS")
+    for code in economies(tiny_snapshot)["code"]:
         assert out.loc[code, "latest_value"] == fe.loc[code, 2023] / ma.loc[code, 2023]
-    itu_f, itu_m = snap.wide("i99H.F"), snap.wide("i99H.M")
+    itu_f, itu_m = tiny_snapshot.wide("i99H.F"), tiny_snapshot.wide("i99H.M")
     year = int(itu_f.loc["ITU_WLD"].dropna().index.max())
     wld = out.loc["WLD"]
     assert wld["latest_value"] == itu_f.loc["ITU_WLD", year] / itu_m.loc["ITU_WLD", year]
@@ -94,8 +79,8 @@ def test_gender_parity_of_economies_and_of_the_world(snap, catalogue):
     assert wld["source"] == "fixture_itu"
 
 
-def test_lower_is_better_price_target(snap, catalogue):
-    out = target_status(snap, catalogue, target_ids=["bbc_affordability_fixed_2025"])
+def test_lower_is_better_price_target(tiny_snapshot, catalogue):
+    out = target_status(tiny_snapshot, catalogue, target_ids=["bbc_affordability_fixed_2025"])
     target = catalogue.target("bbc_affordability_fixed_2025")
     for _, row in out.iterrows():
         if target.is_met(row["latest_value"]):
@@ -106,83 +91,32 @@ def test_lower_is_better_price_target(snap, catalogue):
         assert row["status"] in ("on track", "improving but off track")
 
 
-def test_each_target_accepts_groups_as_entities(snap, catalogue):
+def test_each_target_accepts_groups_as_entities(tiny_snapshot, catalogue):
     out = target_status(
-        snap, catalogue, target_ids=["umc_internet_use_2030"], entities=["LIC", "E01"]
+        tiny_snapshot, catalogue, target_ids=["umc_internet_use_2030"], entities=["LIC", "E01"]
     )
     lic = out.set_index("entity").loc["LIC"]
     assert lic["value_source"].startswith("computed (coverage")
 
 
-def test_every_catalogue_target_runs_on_the_fixture(snap, catalogue):
-    out = target_status(snap, catalogue)
+def test_every_catalogue_target_runs_on_the_fixture(tiny_snapshot, catalogue):
+    out = target_status(tiny_snapshot, catalogue)
     assert set(out["status"]) <= set(STATUSES)
     assert out.loc[out["latest_value"].isna(), "status"].eq("insufficient data").all()
     assert out.loc[out["latest_value"].isna(), "value_source"].eq("no value").all()
 
 
-def test_bad_codes_and_scopes(snap, catalogue):
+def test_bad_codes_and_scopes(tiny_snapshot, catalogue):
     with pytest.raises(UnknownCodeError, match="no_such_target"):
-        target_status(snap, catalogue, target_ids=["no_such_target"])
+        target_status(tiny_snapshot, catalogue, target_ids=["no_such_target"])
     with pytest.raises(UnknownCodeError, match="E99"):
-        target_status(snap, catalogue, entities=["E99"])
+        target_status(tiny_snapshot, catalogue, entities=["E99"])
     with pytest.raises(AnalysisError, match="LMY"):
         target_status(
-            snap, catalogue, target_ids=["bbc_internet_developing_2025"], entities=["E01"]
+            tiny_snapshot, catalogue, target_ids=["bbc_internet_developing_2025"], entities=["E01"]
         )
     with pytest.raises(UnknownCodeError):
-        economies_meeting(snap, catalogue, target_id="no_such_target")
-
-
-# --- economies_meeting and summarise_targets -----------------------------------------------------
-
-
-def test_economies_meeting_matches_a_brute_force_count(snap, catalogue):
-    target = catalogue.target("bbc_affordability_fixed_2025")
-    summary = economies_meeting(snap, catalogue, target_id=target.id)
-    assert isinstance(summary, MetSummary)
-    wide = snap.wide(target.indicator)
-    newest = int(wide.columns[wide.notna().any()].max())
-    expected = {
-        code
-        for code in economies(snap)["code"]
-        if code in wide.index and target.is_met(wide.loc[code].dropna().iloc[-1])
-    }
-    assert set(summary.met) == expected and summary.count_met == len(expected)
-    assert summary.reference_years == (newest - 5, newest)
-    assert summary.count_assessed == len(summary.met) + len(summary.not_met)
-
-
-def test_economies_without_recent_values_are_set_apart(catalogue):
-    obs = fixture_observations()
-    old = (obs["indicator"] == "i154_FBB5_GNI") & (obs["economy"] == "E06")
-    obs = obs[~old | (obs["year"] <= 2018)]
-    summary = economies_meeting(
-        fixture_snapshot(obs), catalogue, target_id="bbc_affordability_fixed_2025", max_age=3
-    )
-    assert summary.no_recent_data == ("E06",)
-    assert "E06" not in summary.met + summary.not_met
-    with pytest.raises(ValueError):
-        economies_meeting(
-            fixture_snapshot(obs), catalogue, target_id="umc_households_2030", max_age=-1
-        )
-    with pytest.raises(AnalysisError):
-        economies_meeting(fixture_snapshot(obs), catalogue, target_id="umc_households_2030")
-
-
-def test_summary_counts_every_status_of_economies(snap, catalogue):
-    status = target_status(snap, catalogue)
-    summary = summarise_targets(status)
-    assert list(summary.columns) == ["target_id", "status", "count", "total", "share"]
-    eco = status[status["entity_kind"] == "economy"]
-    for target_id, sub in summary.groupby("target_id", observed=True):
-        counts = eco[eco["target_id"] == target_id]["status"].value_counts()
-        assert sub.set_index("status")["count"].to_dict() == {
-            s: int(counts.get(s, 0)) for s in STATUSES
-        }
-        assert sub["share"].sum() == pytest.approx(1.0)
-    everything = summarise_targets(status, entity_kinds=None)
-    assert everything["count"].sum() == len(status)
+        target_status(tiny_snapshot, catalogue, target_ids=["no_such_target"])
 
 
 # --- integration on the bundled snapshot ---------------------------------------------------------
@@ -202,10 +136,12 @@ def test_every_catalogue_target_evaluates_on_the_snapshot(real_status, catalogue
     assert out.loc[~found, "status"].eq("insufficient data").all()
 
 
-def test_world_internet_2025_target_is_consistent_with_the_values(real_status, real, catalogue):
+def test_world_internet_2025_target_is_consistent_with_the_values(
+    real_status, bundled_snapshot, catalogue
+):
     target = catalogue.target("bbc_internet_world_2025")
     row = real_status[real_status["target_id"] == target.id].set_index("entity").loc["WLD"]
-    series = real.wide("IT.NET.USER.ZS").loc["WLD"].dropna()
+    series = bundled_snapshot.wide("IT.NET.USER.ZS").loc["WLD"].dropna()
     latest = int(series.index.max())
     assert row["latest_year"] == latest and row["latest_value"] == series[latest]
     assert round(row["latest_value"], 1) == 73.6  # documented fact: the world, 2025
@@ -227,11 +163,14 @@ def test_world_internet_2025_target_is_consistent_with_the_values(real_status, r
     assert row["value_source"] == "published"
 
 
-def test_world_gender_parity_uses_the_itu_aggregate(real_status, real):
+def test_world_gender_parity_uses_the_itu_aggregate(real_status, bundled_snapshot):
     rows = real_status[real_status["metric"] == "gender_parity"].set_index(["target_id", "entity"])
-    itu = real.rows("i99H.F")
+    itu = bundled_snapshot.rows("i99H.F")
     vintage = str(itu.loc[itu["economy"] == "ITU_WLD", "vintage"].iloc[0])
-    f, m = real.wide("i99H.F").loc["ITU_WLD"], real.wide("i99H.M").loc["ITU_WLD"]
+    f, m = (
+        bundled_snapshot.wide("i99H.F").loc["ITU_WLD"],
+        bundled_snapshot.wide("i99H.M").loc["ITU_WLD"],
+    )
     year = int(f.dropna().index.max())
     for target_id in ("umc_gender_parity_2030", "bbc_gender_equality_2025"):
         wld = rows.loc[(target_id, "WLD")]
@@ -244,17 +183,3 @@ def test_developing_countries_value_is_computed_with_enough_coverage(real_status
     row = real_status[real_status["target_id"] == "bbc_internet_developing_2025"].iloc[0]
     assert row["entity"] == "LMY" and row["value_source"].startswith("computed (coverage")
     assert row["coverage"] >= 2 / 3
-
-
-def test_economies_meeting_partitions_the_scope(real, catalogue):
-    for target in catalogue.targets():
-        summary = economies_meeting(real, catalogue, target_id=target.id)
-        parts = [set(summary.met), set(summary.not_met), set(summary.no_recent_data)]
-        assert not (parts[0] & parts[1]) and not (parts[0] & parts[2])
-        scope = (
-            set(economies(real)["code"])
-            if target.scope == "each"
-            else set(resolve_group(real, target.scope).members)
-        )
-        assert parts[0] | parts[1] | parts[2] == scope
-        assert summary.count_met == len(summary.met)

@@ -3,8 +3,6 @@ real CLASS.xlsx / OGHIST files."""
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +20,6 @@ from indicators.sources.wb_classification import (
     INCOME_GROUPS,
     LENDING_CATEGORIES,
     ClassWorkbook,
-    income_thresholds,
     read_class_workbook,
     read_income_history,
 )
@@ -278,36 +275,6 @@ def test_history_duplicate_code(fixture_oghist: Path) -> None:
     assert err.value.row == 13 and err.value.column == "A"
 
 
-def test_thresholds(fixture_oghist: Path) -> None:
-    out = income_thresholds(fixture_oghist)
-    assert list(out.columns) == ["fiscal_year", "gni_year", "group", "low", "high"]
-    assert len(out) == 4 * len(FISCAL_YEARS)
-    for k, year in enumerate(FISCAL_YEARS):
-        part = out[out["fiscal_year"] == year]
-        assert list(part["group"]) == list(HISTORY_CODES)
-        assert set(part["gni_year"]) == {year - 2}
-        highs = fixture_highs(k)
-        assert part["high"].tolist()[:3] == list(highs) and math.isnan(part["high"].iloc[3])
-        assert math.isnan(part["low"].iloc[0]) and part["low"].tolist()[1:] == list(highs)
-
-
-def test_thresholds_unparseable_cell(fixture_oghist: Path) -> None:
-    edit(fixture_oghist, lambda b: setattr(b[HISTORY_SHEET].cell(row=8, column=9), "value", "n/a"))
-    with pytest.raises(SourceFormatError) as err:
-        income_thresholds(fixture_oghist)
-    assert err.value.row == 8 and err.value.column == get_column_letter(9)
-
-
-def test_thresholds_that_do_not_join_up(fixture_oghist: Path) -> None:
-    low, lm, _ = fixture_highs(4)
-    edit(
-        fixture_oghist,
-        lambda b: setattr(b[HISTORY_SHEET].cell(row=8, column=7), "value", f"{low + 5}-{lm}"),
-    )
-    with pytest.raises(SourceFormatError, match="join up"):
-        income_thresholds(fixture_oghist)
-
-
 # --- the real files (facts from shared/data/SOURCES.md, section 4) ----------------------------
 
 WORDS_TO_CODES = dict(zip(INCOME_GROUPS, HISTORY_CODES, strict=True))
@@ -360,20 +327,3 @@ def test_real_fy26_changes(real_history: pd.DataFrame) -> None:
     """FY26 groups stated in SOURCES.md for CRI, CPV, WSM and NAM."""
     got = real_history.set_index(["economy", "fiscal_year"])["income_group"]
     assert [got[(c, 2026)] for c in ("CRI", "CPV", "WSM", "NAM")] == ["H", "UM", "UM", "LM"]
-
-
-@pytest.mark.shared
-def test_real_thresholds_match_class_notes(raw_dir: Path) -> None:
-    """FY25 thresholds equal the ones written in the CLASS 'Notes' sheet (both 2023 GNI)."""
-    folder = raw_dir / "wb_classification"
-    table = income_thresholds(folder / "world_bank_income_classification.xlsx")
-    fy25 = table[table["fiscal_year"] == 2025].set_index("group")
-    book = openpyxl.load_workbook(folder / "CLASS.xlsx", read_only=True)
-    notes = " ".join(str(r[0]) for r in book["Notes"].iter_rows(values_only=True) if r[0])
-    book.close()
-    amounts = [float(a.replace(",", "")) for a in re.findall(r"\$([\d,]+)", notes)]
-    low_max, lm_min, lm_max, um_min, um_max, high_above = amounts[:6]
-    assert fy25.loc["L", "high"] == low_max and fy25.loc["LM", "low"] == lm_min - 1
-    assert fy25.loc["LM", "high"] == lm_max and fy25.loc["UM", "low"] == um_min - 1
-    assert fy25.loc["UM", "high"] == um_max and fy25.loc["H", "low"] == high_above
-    assert set(table["fiscal_year"]) == set(range(1989, 2027))

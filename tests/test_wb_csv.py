@@ -24,7 +24,6 @@ from indicators.sources.wb_csv import (
     read_country_metadata,
     read_csv_records,
     read_indicator_csv,
-    read_indicator_metadata,
 )
 
 VARIANTS = ("original", "spreadsheet", "stripped")
@@ -392,22 +391,6 @@ def test_country_metadata_empty_file(tmp_path: Path) -> None:
 INDICATOR_HEADER = ["INDICATOR_CODE", "INDICATOR_NAME", "SOURCE_NOTE", "SOURCE_ORGANIZATION"]
 
 
-def test_indicator_metadata(tmp_path: Path) -> None:
-    row = [FIXTURE_CODE, FIXTURE_NAME, "How the fixture, is defined.", "Fixture Organisation"]
-    path = tmp_path / "Metadata_Indicator.csv"
-    path.write_text("\r\n".join(map(_quoted, [INDICATOR_HEADER, row])), encoding="utf-8-sig")
-    assert read_indicator_metadata(path) == dict(
-        zip(["code", "name", "source_note", "source_organization"], row, strict=True)
-    )
-    path.write_text("\r\n".join(map(_quoted, [INDICATOR_HEADER, row, row])), encoding="utf-8-sig")
-    with pytest.raises(SourceFormatError, match="exactly one"):
-        read_indicator_metadata(path)
-    path.write_text("\n".join(map(_quoted, [INDICATOR_HEADER[:3], row[:3]])), encoding="utf-8")
-    with pytest.raises(SourceFormatError) as caught:
-        read_indicator_metadata(path)
-    assert caught.value.column == "SOURCE_ORGANIZATION"
-
-
 # --- the real files (facts from SOURCES.md) ---------------------------------------------------
 
 FILE_2026 = "wdi_2026_07_sidsight/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
@@ -590,12 +573,3 @@ def test_real_country_metadata(metadata_2025: pd.DataFrame) -> None:
     assert meta.loc[["ETH", "VEN"], "income_group"].tolist() == ["", ""]
     assert meta.loc[["AFG", "PAK"], "region"].tolist() == ["Middle East & North Africa"] * 2
     assert "\n" in meta.loc["AFG", "special_notes"]
-
-
-@pytest.mark.shared
-def test_real_indicator_metadata(raw_dir: Path) -> None:
-    meta = read_indicator_metadata(raw_dir / INDICATOR_2025)
-    assert meta["code"] == "IT.NET.USER.ZS"
-    assert meta["name"] == "Individuals using the Internet (% of population)"
-    assert "International Telecommunication Union" in meta["source_organization"]
-    assert "last 3 months" in meta["source_note"]

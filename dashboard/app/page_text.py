@@ -46,7 +46,8 @@ TREND_COLOURS = {
     "improving": streamlit_colour(STATUS_COLOURS["achieved"]),
     "worsening": streamlit_colour(STATUS_COLOURS["moving away"]),
 }
-AREA_HEADS = ("Indicator", "Latest (world)", "Change since {baseline}", "Trend (5 years)")
+AREA_HEADS: tuple[str, ...] = ("Indicator", "Latest (world)", "Change since {baseline}")
+AREA_HEADS += ("Trend (5 years)",)
 AREA_HEADS += ("Targets", "Coverage", "Source")
 
 

@@ -38,7 +38,8 @@ class PageSpec:
         return f"from {self.module} import page\npage()\n"
 
 
-EXPLORER_KEYS = ("indicator", "economies", "start", "end", "baseline", "chart", "scale")
+EXPLORER_KEYS: tuple[str, ...] = ("indicator", "economies", "start", "end", "baseline", "chart")
+EXPLORER_KEYS += ("scale",)
 EXPLORER_KEYS += ("change", "map_mode", "map_year", "ranking")
 
 PAGES: tuple[PageSpec, ...] = (

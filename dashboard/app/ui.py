@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, replace
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -126,7 +127,8 @@ def sync_view(view: View, *, keys: Iterable[str]) -> None:
     st.query_params.update(wanted)
 
 
-def with_changes(view: View, **changes: object) -> View:
+def with_changes(view: View, **changes: Any) -> View:
+    """A copy of the view with some fields changed (the view itself is immutable)."""
     return replace(view, **changes)
 
 

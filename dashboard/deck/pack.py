@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from dashboard.exports import chart_files
+from dashboard.exports.chart_files import Variant
 
 if TYPE_CHECKING:
     from dashboard.deck.prepare import Deck
@@ -108,7 +109,7 @@ def build_pack(deck: Deck, *, progress: Callable[[str], None] | None = None) -> 
         entries[f"{stem}.csv"] = chart_files.to_csv(slide.chart)
         files[f"{stem}.csv"] = "the plotted data, with source and vintage columns"
         if images:
-            variant = "slide" if slide.layout == "chart" else "full"
+            variant: Variant = "slide" if slide.layout == "chart" else "full"
             png = deck.images.get(slide.id) or chart_files.to_png(slide.chart, variant=variant)
             entries[f"{stem}.png"] = png
             entries[f"{stem}.svg"] = chart_files.to_svg(slide.chart, variant=variant)

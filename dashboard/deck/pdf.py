@@ -32,12 +32,9 @@ from dashboard.deck.layout import (
     text_columns,
 )
 from dashboard.deck.powerpoint import pptx_bytes
-from dashboard.deck.prepare import Deck, DeckError, Page, pages_of, prepare_deck
-from dashboard.deck.story import Progress, SlideSpec, StoryOptions
+from dashboard.deck.prepare import Deck, DeckError, Page, pages_of
 from dashboard.exports import text_metrics
 from dashboard.theme import UN_BLUE
-from indicators.catalogue import Catalogue
-from indicators.store.snapshot import Snapshot
 
 SOFFICE_ENV = "WSIS_SOFFICE"
 PX = 144  # pixels per inch of composed pages (1920x1080)
@@ -80,7 +77,7 @@ def pptx_to_pdf(pptx: bytes, *, soffice: Path, timeout: float = 180) -> bytes:
         return out.read_bytes()
 
 
-def _pil_font(pt: float, *, bold: bool = False) -> ImageFont.ImageFont:
+def _pil_font(pt: float, *, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     path = text_metrics.font_file(bold)
     size = round(pt * PX / 72)
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
@@ -188,10 +185,3 @@ def pdf_bytes(deck: Deck, *, pptx: bytes | None = None) -> PdfOutput:
         "composed from the slide images (LibreOffice is not installed: "
         "`sudo apt-get install libreoffice-impress-nogui` renders the PPTX itself)",
     )
-
-
-def build_pdf(snapshot: Snapshot, catalogue: Catalogue, *, options: StoryOptions | None = None,
-              specs: Sequence[SlideSpec] | None = None, progress: Progress | None = None) -> bytes:  # fmt: skip
-    """The default (or given) story as PDF bytes (see `pdf_bytes` for how it is made)."""
-    deck = prepare_deck(snapshot, catalogue, options=options, specs=specs, progress=progress)
-    return pdf_bytes(deck).data

@@ -29,11 +29,8 @@ from dashboard.deck.layout import (
     text_columns,
 )
 from dashboard.deck.pack import stable_zip
-from dashboard.deck.prepare import Deck, Page, pages_of, prepare_deck
-from dashboard.deck.story import Progress, SlideSpec, StoryOptions
+from dashboard.deck.prepare import Deck, Page, pages_of
 from dashboard.theme import UN_BLUE
-from indicators.catalogue import Catalogue
-from indicators.store.snapshot import Snapshot
 
 FONT = "Arial"  # metric-compatible with Liberation Sans, present wherever PowerPoint runs
 
@@ -169,10 +166,3 @@ def pptx_bytes(deck: Deck) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return stable_zip(buffer.getvalue())
-
-
-def build_pptx(snapshot: Snapshot, catalogue: Catalogue, *, options: StoryOptions | None = None,
-               specs: Sequence[SlideSpec] | None = None, progress: Progress | None = None) -> bytes:  # fmt: skip
-    """The default (or given) story as PowerPoint bytes."""
-    deck = prepare_deck(snapshot, catalogue, options=options, specs=specs, progress=progress)
-    return pptx_bytes(deck)

@@ -8,7 +8,6 @@ pages and the deck command beforehand).
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import logging
@@ -71,119 +70,109 @@ def image_export_available() -> bool:
     return not image_problem()
 
 
-TABS = 2  # browser tabs: one renders while the other reloads
+TOPOJSON = Path(__file__).resolve().parents[2] / "static" / "topojson"  # bundled map shapes
 
 
-def _kaleido_class() -> type:
-    """Kaleido, with each tab's reload (a fresh page after every image, ~0.2 s) moved off the
-    critical path: the image is returned first and the tab rejoins the queue once reloaded.
-
-    Relies on kaleido 1.x's `_return_kaleido_tab`; if a later version lacks it, kaleido's own
-    behaviour (reload before returning) is kept.
-    """
-    from kaleido import Kaleido  # imported here: importing kaleido costs ~0.3 s
-
-    if not hasattr(Kaleido, "_return_kaleido_tab"):
-        return Kaleido
-
-    class BackgroundReloadKaleido(Kaleido):
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            reloads = self.__dict__.setdefault("_wsis_reloads", set())
-            task = asyncio.create_task(super()._return_kaleido_tab(tab))
-            reloads.add(task)
-            task.add_done_callback(reloads.discard)
-
-        async def close(self) -> None:
-            pending = list(self.__dict__.get("_wsis_reloads", ()))
-            await asyncio.gather(*pending, return_exceptions=True)
-            await super().close()
-
-    return BackgroundReloadKaleido
-
-
-async def _open_kaleido(browser: Path, timeout: float) -> Any:
-    k = _kaleido_class()(path=str(browser), n=TABS, timeout=timeout, mathjax=False)
-    await k.open()
-    return k
+def topojson_url() -> str:
+    """The bundled map shapes as a file URL (maps never fetch shapes from the internet)."""
+    return TOPOJSON.as_uri() + "/"
 
 
 @dataclass
 class ImageRenderer:
-    """A kaleido browser on its own event-loop thread, started on first use, closed at exit."""
+    """Kaleido's persistent browser (its public sync server), started on first use.
+
+    Kaleido keeps one browser per process behind `kaleido.start_sync_server`; this class starts
+    it for the configured chromium, serialises renders (the server answers one call at a time),
+    bounds each render by `timeout` and restarts the browser after a failure.
+    """
 
     browser: Path
     timeout: float = RENDER_TIMEOUT
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._kaleido: Any = None
+        self._running = False
 
     @property
     def running(self) -> bool:
-        return self._kaleido is not None
+        return self._running
 
     def start(self) -> None:
         """Start the browser unless it runs already (thread-safe; Streamlit sessions share it)."""
         with self._lock:
-            if self._kaleido is not None:
-                return
-            check_browser(self.browser)
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="wsis-kaleido", daemon=True)
-            thread.start()
-            future = asyncio.run_coroutine_threadsafe(
-                _open_kaleido(self.browser, self.timeout), loop
-            )
-            try:
-                self._kaleido = future.result(self.timeout)
-            except Exception as exc:
-                loop.call_soon_threadsafe(loop.stop)
-                thread.join(5)
-                raise ExportUnavailable(
-                    f"The Chromium browser at {self.browser} did not start "
-                    f"({type(exc).__name__}: {exc}). {INSTALL_HINT}; CSV and HTML downloads "
-                    "work without it."
-                ) from exc
-            self._loop, self._thread = loop, thread
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._running:
+            return
+        check_browser(self.browser)
+        import kaleido  # imported here: importing kaleido costs ~0.3 s
+
+        kaleido.start_sync_server(
+            path=str(self.browser), n=1, timeout=self.timeout, mathjax=False, silence_warnings=True
+        )
+        self._running = True
 
     def render(self, fig: go.Figure, *, fmt: str, scale: float = 1) -> bytes:
         """Render a figure (its layout width and height) to png, svg or pdf bytes."""
-        self.start()
         opts = {"format": fmt, "width": fig.layout.width, "height": fig.layout.height}
         opts["scale"] = scale
-        assert self._loop is not None
-        future = asyncio.run_coroutine_threadsafe(
-            self._kaleido.calc_fig(fig, opts=opts), self._loop
-        )
-        try:
-            return bytes(future.result(self.timeout + 5))
-        except Exception as exc:
-            self.close()  # a crashed or stuck browser is restarted by the next export
-            raise ExportError(
-                f"The {fmt.upper()} image could not be rendered ({type(exc).__name__}: {exc}). "
-                "Try again; if it keeps failing, download the CSV instead."
-            ) from exc
+        with self._lock:
+            self._start_locked()
+            import kaleido
+
+            result: dict[str, Any] = {}
+
+            def call() -> None:
+                try:
+                    result["data"] = kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson_url())
+                except BaseException as exc:  # reported to the caller below
+                    result["error"] = exc
+
+            worker = threading.Thread(target=call, name="wsis-render", daemon=True)
+            worker.start()
+            worker.join(self.timeout + 5)
+            problem = result.get("error")
+            if worker.is_alive():
+                problem = TimeoutError(f"no image after {self.timeout + 5:.0f} s")
+            if problem is not None or "data" not in result:
+                self._stop_locked(wait=not worker.is_alive())
+                raise ExportError(
+                    f"The {fmt.upper()} image could not be rendered "
+                    f"({type(problem).__name__}: {problem}). Try again; if it keeps failing, "
+                    "download the CSV instead."
+                ) from problem
+            return bytes(result["data"])
 
     def close(self) -> None:
-        """Stop the browser and its thread (idempotent)."""
+        """Stop the browser (idempotent)."""
         with self._lock:
-            loop, kaleido, thread = self._loop, self._kaleido, self._thread
-            self._loop = self._kaleido = self._thread = None
-        if loop is None:
+            self._stop_locked(wait=True)
+
+    def _stop_locked(self, *, wait: bool) -> None:
+        if not self._running:
             return
+        self._running = False
+        import kaleido
+
         # the browser may already be gone (crashed, or the process is stopping): ignore that,
         # and keep choreographer from logging half-read messages of the closing pipe
         quiet = logging.getLogger("choreographer")
         level = quiet.level
         quiet.setLevel(logging.CRITICAL)
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(kaleido.close(), loop).result(15)
-        quiet.setLevel(level)
-        loop.call_soon_threadsafe(loop.stop)
-        if thread is not None:
-            thread.join(5)
+        try:
+            if wait:
+                with contextlib.suppress(Exception):
+                    kaleido.stop_sync_server(silence_warnings=True)
+            else:  # a stuck render: stop the server without waiting for it
+                threading.Thread(
+                    target=kaleido.stop_sync_server,
+                    kwargs={"silence_warnings": True},
+                    daemon=True,
+                ).start()
+        finally:
+            quiet.setLevel(level)
 
 
 _RENDERERS: dict[Path, ImageRenderer] = {}  # one browser per executable, for the whole process

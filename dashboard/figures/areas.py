@@ -168,7 +168,8 @@ def panels_of(catalogue: Catalogue, area_id: str) -> list[tuple[str, ...]]:
     """The area's indicators grouped into panels: a breakdown pair (female/male, urban/rural,
     youth/rest) measured in the same area shares a panel."""
     codes = [i.code for i in catalogue.measures(area_id)]
-    panels, used = [], set()
+    panels: list[tuple[str, ...]] = []
+    used: set[str] = set()
     for code in codes:
         if code in used:
             continue
@@ -181,7 +182,7 @@ def panels_of(catalogue: Catalogue, area_id: str) -> list[tuple[str, ...]]:
             ),
             None,
         )
-        panel = (code, partner) if partner else (code,)
+        panel: tuple[str, ...] = (code, partner) if partner else (code,)
         used.update(panel)
         panels.append(panel)
     return panels

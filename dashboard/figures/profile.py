@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -245,8 +246,13 @@ def _profile_title(catalogue: Catalogue, data: pd.DataFrame, entity: str, names)
 
 
 # --- targets ---------------------------------------------------------------------------------
-TARGET_COLUMNS = ("target", "goal", "status", "latest", "year", "distance", "required_pace")
+TARGET_COLUMNS: tuple[str, ...] = ("target", "goal", "status", "latest", "year", "distance")
+TARGET_COLUMNS += ("required_pace",)
 TARGET_COLUMNS += ("observed_pace", "projected_year", "value_source", "source", "vintage", "note")
+
+
+def _parity_text(value: float) -> str:
+    return f"{value:.2f}"
 
 
 def target_table(snapshot: Snapshot, catalogue: Catalogue, *, entity: str) -> pd.DataFrame:
@@ -261,11 +267,7 @@ def target_table(snapshot: Snapshot, catalogue: Catalogue, *, entity: str) -> pd
     for _, r in st.iterrows():
         t = targets[r["target_id"]]
         ind = catalogue.indicator(t.indicator)
-        fmt = (
-            (lambda v: f"{v:.2f}")
-            if t.metric == "gender_parity"
-            else (lambda v, ind=ind: format_value(v, ind))
-        )
+        fmt = _parity_text if t.metric == "gender_parity" else partial(format_value, ind=ind)
         rows.append(
             {
                 "target_id": t.id,
@@ -413,7 +415,7 @@ def income_history_chart(snapshot: Snapshot, catalogue: Catalogue, *, economy: s
         tickfont={"size": 10},
     )
     fig.update_yaxes(visible=False, range=[0, 1])
-    classified = [r for r in runs if r[0] is not None]
+    classified = [(str(g), a, b) for g, a, b in runs if g is not None]
     first, last = classified[0], classified[-1]
     changes = len(classified) - 1
     if changes == 0:

@@ -100,10 +100,12 @@ def sources_table(descriptor: Descriptor) -> pd.DataFrame:
 
 def files_table(descriptor: Descriptor) -> pd.DataFrame:
     """Every raw file read by the build: source id, path, size and sha256."""
+    entries = [(s.id, s.files) for s in descriptor.sources]
+    entries += [(r.id, r.files) for r in descriptor.reference]
     rows = [
-        {"source": src.id, "path": f.path, "bytes": f.bytes, "sha256": f.sha256}
-        for src in (*descriptor.sources, *descriptor.reference)
-        for f in src.files
+        {"source": sid, "path": f.path, "bytes": f.bytes, "sha256": f.sha256}
+        for sid, files in entries
+        for f in files
     ]
     return pd.DataFrame(rows, columns=["source", "path", "bytes", "sha256"])
 

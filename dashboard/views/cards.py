@@ -9,6 +9,7 @@ formatting.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -75,9 +76,11 @@ class Card:
         return " ".join(p for p in parts if p)
 
     @property
-    def delta_color(self) -> str:
+    def delta_color(self) -> Literal["normal", "inverse", "off"]:
         """st.metric delta colour: green for an improvement whichever way 'better' points."""
-        return {True: "normal", False: "inverse"}.get(self.higher_is_better, "off")
+        if self.higher_is_better is None:
+            return "off"
+        return "normal" if self.higher_is_better else "inverse"
 
 
 # --- generic indicator card ---------------------------------------------------------------------
@@ -195,7 +198,12 @@ def people_cards(
         f"{row['name']}: Internet use of {row['rate']:.1f}% ({row['rate_basis']}) times the population of "
         f"{format_people(row['population'])}. {row['note']}".strip()
     )
-    common = {"year": int(row["year"]), "source": source, "vintage": vintage, "note": note}
+    common: dict[str, Any] = {
+        "year": int(row["year"]),
+        "source": source,
+        "vintage": vintage,
+        "note": note,
+    }
     online = Card(
         key=f"online:{group}",
         label=f"People online, {int(row['year'])}",

@@ -79,7 +79,7 @@ def aggregate_groups(
     universe = sorted({m for g in groups for m in g.members})
     values = snapshot.wide(indicator).reindex(universe)
     weighted = ind.aggregation in ("weighted_mean", "median")
-    weights = snapshot.wide(ind.weight).reindex(universe) if weighted else None
+    weights = snapshot.wide(ind.weight).reindex(universe) if weighted and ind.weight else None
     cols = _years([values], years)
     values = values.reindex(columns=cols)
     x = values.to_numpy(dtype="float64")

@@ -271,8 +271,10 @@ def _people(
     rate_comp, cover, summed = (pd.Series(dtype=float),) * 3
     grp = resolve_group(snapshot, code) if is_group else None
     if grp is not None:
-        kw = {"indicator": indicator, "pop_code": pop_code, "grp": grp}
-        rate_comp, cover, summed = _computed(snapshot, catalogue, **kw)
+        rate_comp, cover, summed = _computed(
+            snapshot, catalogue, indicator=indicator, pop_code=pop_code, grp=grp
+        )
+    members = list(grp.members) if grp is not None else [code]
     pop_all = pop.combine_first(summed)
     if year is None:
         pub = sorted(set(rate_pub.index) & set(pop_all.index))
@@ -287,7 +289,7 @@ def _people(
             notes.append(_reporting_note(snapshot, indicator, [code], year))
     elif year in rate_comp.index:
         rate, rate_basis, coverage = float(rate_comp[year]), "computed", float(cover[year])
-        rate_from = list(grp.members)
+        rate_from = members
         notes.append(
             f"No published {indicator} for {code} in {year}: aggregate computed from "
             f"economies holding {coverage:.0%} of the population."
@@ -298,11 +300,11 @@ def _people(
     pop_basis = "published" if year in pop.index else "none"
     if pop_basis == "none" and year in summed.index:
         pop_basis = "sum of members"
-        notes.append(f"Population summed over the {grp.size} members (no published row).")
+        notes.append(f"Population summed over the {len(members)} members (no published row).")
     elif pop_basis == "none":
         notes.append(f"No {pop_code} value for {code} in {year}.")
     src, vin = provenance(snapshot, indicator, rate_from, year=year)
-    pop_from = list(grp.members) if pop_basis == "sum of members" else [code]
+    pop_from = members if pop_basis == "sum of members" else [code]
     psrc, pvin = provenance(snapshot, pop_code, pop_from, year=year)
     population = float(pop_all[year]) if year in pop_all.index else np.nan
     share = rate / 100.0

@@ -201,9 +201,17 @@ def group_parity(
             wide = snapshot.wide(code).reindex(members)
             found |= {int(c) for c in wide.columns[wide.notna().any(axis=0)]}
         years = sorted(found)
-    kw = {"groups": resolved, "years": years, "min_coverage": min_coverage}
-    agg_f = aggregate_groups(snapshot, catalogue, indicator=fe_code, **kw)
-    agg_m = aggregate_groups(snapshot, catalogue, indicator=ma_code, **kw)
+    agg_f, agg_m = (
+        aggregate_groups(
+            snapshot,
+            catalogue,
+            indicator=code,
+            groups=resolved,
+            years=years,
+            min_coverage=min_coverage,
+        )
+        for code in (fe_code, ma_code)
+    )
     keep = ["group", "year", "value", "coverage", "reporting", "status"]
     df = agg_f[["group", "label", "year", "members", "basis", *keep[2:]]].merge(
         agg_m[keep], on=["group", "year"], suffixes=("_f", "_m")
@@ -407,11 +415,13 @@ def breakdown_gap(
     source, vintage.
     """
     ind = catalogue.indicator(total)
-    codes = [ind.breakdown(role) for role in pair]
-    for role, code in zip(pair, codes, strict=True):
+    codes: list[str] = []
+    for role in pair:
+        code = ind.breakdown(role)
         if not code:
             have = ", ".join(r for r, _ in ind.breakdowns) or "none"
             raise AnalysisError(f"{total} has no {role!r} breakdown in the catalogue (has: {have})")
+        codes.append(code)
     df = long_rows(snapshot, codes[0], "first").merge(
         long_rows(snapshot, codes[1], "second"), on=KEY
     )

@@ -16,7 +16,8 @@ import pandas as pd
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.store.snapshot import Snapshot
 
-HISTORY_CODES = {"LIC": ("L",), "LMC": ("LM",), "UMC": ("UM",), "HIC": ("H",)}
+HISTORY_CODES: dict[str, tuple[str, ...]] = {"LIC": ("L",), "LMC": ("LM",), "UMC": ("UM",)}
+HISTORY_CODES |= {"HIC": ("H",)}
 HISTORY_CODES |= {"LMY": ("L", "LM", "UM"), "MIC": ("LM", "UM")}
 INCOME_GROUPS = ("LIC", "LMC", "UMC", "HIC")
 INCOME_LABEL = {"L": "LIC", "LM": "LMC", "UM": "UMC", "H": "HIC"}
@@ -121,20 +122,6 @@ def _custom_group(snapshot: Snapshot, codes: list[str], *, label: str | None) ->
         members=members,
         basis="chosen by the user",
     )
-
-
-def income_group_in(snapshot: Snapshot, *, economy: str, fiscal_year: int) -> str | None:
-    """An economy's income group (LIC/LMC/UMC/HIC) in a fiscal year, or None if unclassified
-    (or the year is outside the history); an unknown economy code is an error."""
-    hist = snapshot.income_history
-    if economy not in set(hist["economy"].astype(str)):
-        raise UnknownCodeError(
-            "economy", economy, known=sorted(hist["economy"].astype(str).unique())
-        )
-    sel = hist[(hist["economy"] == economy) & (hist["fiscal_year"] == fiscal_year)]
-    if sel.empty or pd.isna(sel["income_group"].iloc[0]):
-        return None
-    return INCOME_LABEL.get(str(sel["income_group"].iloc[0]))
 
 
 def income_history_of(snapshot: Snapshot, *, economy: str) -> pd.DataFrame:

@@ -31,9 +31,9 @@ groups (e.g. LMY) are computed with `indicators.aggregates` and show their cover
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from indicators.analytics.progress import int_array, latest_positions, nearest_positions, pick
 from indicators.catalogue import Target
@@ -109,25 +109,14 @@ def _status(
     ).astype(object)
 
 
-def assess(
+def assess_arrays(
     values: np.ndarray,
-    years: Sequence[int],
+    years: Sequence[int] | np.ndarray,
     target: Target,
     *,
-    window: int = DEFAULT_WINDOW,
-    tolerance: int = PACE_TOLERANCE,
-) -> pd.DataFrame:
-    """Assess rows of values (rows x `years`, NaN = missing) against one target.
-
-    Returns one row per input row with the columns ASSESS_COLUMNS (see the module docstring for
-    the status rules). Raises ValueError for a window < 1 or a negative tolerance.
-    """
-    return pd.DataFrame(assess_arrays(values, years, target, window=window, tolerance=tolerance))
-
-
-def assess_arrays(
-    values: np.ndarray, years: Sequence[int], target: Target, *, window: int, tolerance: int
-) -> dict[str, object]:
+    window: int,
+    tolerance: int,
+) -> dict[str, Any]:
     if int(window) != window or window < 1:
         raise ValueError(f"the pace window must be a whole number of years >= 1, not {window!r}")
     if int(tolerance) != tolerance or tolerance < 0:

@@ -323,7 +323,9 @@ class ObservationLookup:
         keys = (ind * self._n_eco + eco) * self.SPAN + (year - self.YEAR0)
         self._index = pd.Index(keys)
 
-    def positions(self, entities: np.ndarray, indicators: np.ndarray, years: np.ndarray):
+    def positions(
+        self, entities: np.ndarray, indicators: np.ndarray, years: np.ndarray | Sequence[int]
+    ) -> np.ndarray:
         """Row positions (or -1) of each (entity, indicator, year); arrays of equal length."""
         eco = self._eco.categories.get_indexer(pd.Index(entities, dtype=object))
         ind = self._ind.categories.get_indexer(pd.Index(indicators, dtype=object))
@@ -344,7 +346,8 @@ class ObservationLookup:
             if not len(col):
                 return np.full(len(pos), None, dtype=object)
             got = col.to_numpy(dtype=object)[np.maximum(pos, 0)]
-        return np.where(pos >= 0, got, None)
+        out: np.ndarray = np.where(pos >= 0, got, np.array(None, dtype=object))
+        return out
 
     def flag(self, column: str, pos: np.ndarray) -> pd.arrays.BooleanArray:
         """A nullable boolean column (estimate flags), <NA> where the position is -1."""

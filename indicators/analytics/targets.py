@@ -23,15 +23,12 @@ from indicators.analytics.pace import (
     DEFAULT_WINDOW,
     PACE_TOLERANCE,
     STALE_AFTER_YEARS,
-    STATUSES,
     assess_arrays,
 )
 from indicators.analytics.progress import (
     ObservationLookup,
     entity_codes,
     join_notes,
-    latest_positions,
-    pick,
     stack_wide,
 )
 from indicators.catalogue import Catalogue, Target
@@ -52,20 +49,6 @@ STATUS_COLUMNS = (
     "vintage",
     "note",
 )
-
-
-@dataclass(frozen=True)
-class MetSummary:
-    """Which economies meet a target on their latest recent value."""
-
-    target_id: str
-    met: tuple[str, ...]
-    not_met: tuple[str, ...]
-    no_recent_data: tuple[str, ...]
-    count_met: int
-    count_assessed: int
-    reference_years: tuple[int, int]  # (oldest accepted year, newest year of the series)
-    note: str
 
 
 # --- value series of economies and groups ---------------------------------------------------------
@@ -343,80 +326,3 @@ def target_status(
 
 
 # --- economies meeting a target, and a summary for charts ----------------------------------------
-
-
-def economies_meeting(
-    snapshot: Snapshot, catalogue: Catalogue, *, target_id: str, max_age: int = 5
-) -> MetSummary:
-    """Economies meeting a target on their latest value within `max_age` years of the newest.
-
-    The newest year is the last year in which any economy has a value of the target's metric
-    (the indicator, or both female and male rates for parity); economies without a value since
-    (newest - max_age) are listed as no_recent_data. For a target whose scope is a group, the
-    economies are that group's members (for information: such a target applies to the group as
-    a whole). Raises AnalysisError when no economy has a value.
-    """
-    if int(max_age) != max_age or max_age < 0:
-        raise ValueError(f"max_age must be a whole number of years >= 0, not {max_age!r}")
-    target = catalogue.target(target_id)
-    every = sorted(economies(snapshot)["code"].astype(str))
-    block = _economy_matrix(snapshot, every, _metric_codes(catalogue, target))[0]
-    scope = target.scope
-    econ = every if scope == "each" else list(resolve_group(snapshot, scope).members)
-    years, values = stack_wide([block])
-    has = ~np.isnan(values)
-    li = latest_positions(has)
-    if not (li >= 0).any():
-        raise AnalysisError(f"no economy has a value for target {target_id}")
-    ly = np.where(li >= 0, years[np.maximum(li, 0)], -1)
-    newest = int(ly.max())
-    oldest = newest - int(max_age)
-    keep = pd.Index(every).get_indexer(econ)
-    values, li, ly = values[keep], li[keep], ly[keep]
-    recent = ly >= oldest
-    lv = pick(values, li)
-    met = recent & np.fromiter((target.is_met(float(v)) for v in lv), dtype=bool, count=len(lv))
-    codes = np.asarray(econ, dtype=object)
-    met_t = tuple(codes[met])
-    not_met = tuple(codes[recent & ~met])
-    stale = tuple(codes[~recent])
-    scope_note = "" if target.scope == "each" else f" (members of {target.scope}, for information)"
-    note = (
-        f"{len(met_t)} of {len(met_t) + len(not_met)} economies{scope_note} with a value in "
-        f"{oldest}-{newest} meet '{target.label}' ({target.display}) on their latest value; "
-        f"{len(stale)} have no value since {oldest}"
-    )
-    return MetSummary(
-        target_id=target_id,
-        met=met_t,
-        not_met=not_met,
-        no_recent_data=stale,
-        count_met=len(met_t),
-        count_assessed=len(met_t) + len(not_met),
-        reference_years=(oldest, newest),
-        note=note,
-    )
-
-
-def summarise_targets(
-    status_frame: pd.DataFrame, *, entity_kinds: Sequence[str] | None = ("economy",)
-) -> pd.DataFrame:
-    """Count statuses per target (long format for a chart: target_id, status, count, share).
-
-    By default only economies are counted (the world and groups are single values shown by the
-    status frame itself); `entity_kinds=None` counts every row. Every status appears for every
-    target counted (0 when none); share is the count over the target's counted rows.
-    """
-    frame = status_frame
-    if entity_kinds is not None:
-        frame = frame[frame["entity_kind"].isin(list(entity_kinds))]
-    ids = list(dict.fromkeys(frame["target_id"].astype(str)))
-    counts = frame.groupby(["target_id", "status"], observed=True).size()
-    index = pd.MultiIndex.from_product([ids, STATUSES], names=["target_id", "status"])
-    counts = counts.reindex(index, fill_value=0)
-    total = counts.groupby(level="target_id").transform("sum")
-    out = counts.rename("count").reset_index()
-    out["total"] = total.to_numpy()
-    out["share"] = out["count"] / out["total"]
-    out["status"] = pd.Categorical(out["status"], categories=STATUSES, ordered=True)
-    return out

@@ -151,7 +151,7 @@ def check_share_above(
     )
     note = ""
     if also:
-        other = observation(snapshot, catalogue, **also)
+        other = observation(snapshot, catalogue, indicator=also["indicator"], entity=also["entity"])
         evidence.append(other)
         summary += (
             f" ITU's estimate from {other.source} gives {other.value:.1f}% for {other.year}, "
@@ -188,7 +188,9 @@ def check_rising(
     evidence: list[Evidence] = []
     parts, rising = [], []
     for spec in series:
-        latest = observation(snapshot, catalogue, **spec)
+        latest = observation(
+            snapshot, catalogue, indicator=spec["indicator"], entity=spec["entity"]
+        )
         earlier = _value_years_before(snapshot, catalogue, latest, years)
         if earlier is None:
             parts.append(f"{latest.label}: no value about {years} years before {latest.year}")

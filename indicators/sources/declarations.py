@@ -57,10 +57,14 @@ class Origin:
         unknown = set(entry) - set(cls.__dataclass_fields__)
         if unknown:
             raise DeclarationError(f"{where}: origin has unknown fields {sorted(unknown)}")
-        values = {k: (text(entry, k, where) if k != "databases" else None) for k in entry}
-        if "databases" in entry:
-            values["databases"] = frozen({str(k): str(v) for k, v in entry["databases"].items()})
-        return cls(**values)
+        texts_ = {k: text(entry, k, where) for k in entry if k != "databases"}
+        databases = entry.get("databases")
+        return cls(
+            **texts_,
+            databases=None
+            if databases is None
+            else frozen({str(k): str(v) for k, v in databases.items()}),
+        )
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,7 @@ def parse_source_declarations(document: Mapping[str, Any]) -> SourceDeclarations
             for e in document.get("not_used") or ()
         ),
     )
-    ids = [d.id for d in (*decls.sources, *decls.reference)]
+    ids = [d.id for d in decls.sources] + [d.id for d in decls.reference]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise DeclarationError(f"sources.yaml declares the ids {dupes} more than once")

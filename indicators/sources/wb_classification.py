@@ -52,13 +52,6 @@ HISTORY_MISSING: frozenset[str] = frozenset({"..", ""})
 CODE_CORRECTIONS: dict[tuple[str, str], str] = {("SCG", "Serbia"): "SRB"}
 
 _FY = re.compile(r"^FY(\d{2})$")
-_THRESHOLD_LABEL = re.compile(
-    r"^(low|lower middle|upper middle|high) income \((L|LM|UM|H)\)$", re.I
-)
-_AMOUNT = r"(\d{1,3}(?:[, ]\d{3})*|\d+)"
-_AT_MOST = re.compile(rf"^<=\s*{_AMOUNT}$")
-_RANGE = re.compile(rf"^{_AMOUNT}\s*-\s*{_AMOUNT}$")
-_ABOVE = re.compile(rf"^>\s*{_AMOUNT}$")
 
 
 @dataclass(frozen=True)
@@ -210,8 +203,8 @@ def _history_layout(path: Path) -> tuple[list[tuple[Any, ...]], int, dict[int, i
     origin = f"{path} [sheet {HISTORY_SHEET}]"
     for r, row in enumerate(rows[:30]):
         if _cell(row, 1).lower().startswith("bank's fiscal year"):
-            years = {c: _fiscal_year(_cell(row, c)) for c in range(2, len(row)) if _cell(row, c)}
-            bad = [c for c, y in years.items() if y is None]
+            found = {c: _fiscal_year(_cell(row, c)) for c in range(2, len(row)) if _cell(row, c)}
+            bad = [c for c, y in found.items() if y is None]
             if bad:
                 raise SourceFormatError(
                     origin,
@@ -219,6 +212,7 @@ def _history_layout(path: Path) -> tuple[list[tuple[Any, ...]], int, dict[int, i
                     row=r + 1,
                     column=get_column_letter(bad[0] + 1),
                 )
+            years = {c: y for c, y in found.items() if y is not None}
             ordered = [years[c] for c in sorted(years)]
             if len(ordered) < 2 or ordered != sorted(set(ordered)):
                 raise SourceFormatError(
@@ -253,7 +247,7 @@ def read_income_history(path: str | Path) -> pd.DataFrame:
         seen[code] = number
         for c, fiscal_year in sorted(years.items()):
             text = _cell(row, c)
-            group = HISTORY_STARRED.get(text, text)
+            group: str | None = HISTORY_STARRED.get(text, text)
             if group in HISTORY_MISSING:
                 group = None
             elif group not in HISTORY_CODES:
@@ -269,90 +263,3 @@ def read_income_history(path: str | Path) -> pd.DataFrame:
     out = pd.DataFrame(records)
     out["fiscal_year"] = out["fiscal_year"].astype("int64")
     return out.sort_values(["economy", "fiscal_year"], kind="mergesort", ignore_index=True)
-
-
-def _amount(text: str) -> float:
-    return float(re.sub(r"[, ]", "", text))
-
-
-def _bounds(text: str) -> tuple[float, float] | None:
-    """'<= 1,145' / '1,146 - 4,515' / '> 14,005' -> (low exclusive, high inclusive)."""
-    nan = float("nan")
-    if m := _AT_MOST.match(text):
-        return nan, _amount(m.group(1))
-    if m := _RANGE.match(text):
-        return _amount(m.group(1)) - 1, _amount(m.group(2))
-    if m := _ABOVE.match(text):
-        return _amount(m.group(1)), nan
-    return None
-
-
-def income_thresholds(path: str | Path) -> pd.DataFrame:
-    """GNI per capita thresholds (US$, Atlas method) of each fiscal year in the OGHIST sheet.
-
-    Columns fiscal_year, gni_year (calendar year of the GNI data), group ('L', 'LM', 'UM', 'H'),
-    low, high: an economy is in the group when low < GNI per capita <= high (a missing bound is
-    open). Ranges printed '1,146 - 4,515' therefore have low 1145, the previous group's high,
-    which is checked for every year.
-    """
-    path = Path(path)
-    origin = f"{path} [sheet {HISTORY_SHEET}]"
-    rows, header, years = _history_layout(path)
-    gni_row = rows[header + 1] if header + 1 < len(rows) else ()
-    if not _cell(gni_row, 1).lower().startswith("data for calendar year"):
-        raise SourceFormatError(origin, "no 'Data for calendar year' row", row=header + 2)
-    records: list[dict[str, Any]] = []
-    for r in range(header + 2, min(header + 12, len(rows))):
-        label = _THRESHOLD_LABEL.match(_cell(rows[r], 1))
-        if not label:
-            continue
-        for c, fiscal_year in sorted(years.items()):
-            gni_year = _cell(gni_row, c)
-            if not (gni_year.isascii() and gni_year.isdigit()):
-                raise SourceFormatError(
-                    origin,
-                    f"calendar year {gni_year!r} is not a year",
-                    row=header + 2,
-                    column=get_column_letter(c + 1),
-                )
-            bounds = _bounds(_cell(rows[r], c))
-            if bounds is None:
-                raise SourceFormatError(
-                    origin,
-                    f"threshold {_cell(rows[r], c)!r} is not '<= n', 'n - m' or '> n'",
-                    row=r + 1,
-                    column=get_column_letter(c + 1),
-                )
-            records.append(
-                {
-                    "fiscal_year": fiscal_year,
-                    "gni_year": int(gni_year),
-                    "group": label.group(2).upper(),
-                    "low": bounds[0],
-                    "high": bounds[1],
-                }
-            )
-    if not records:
-        raise SourceFormatError(
-            origin, "no threshold rows ('Low income (L)' ...) below the header", row=header + 3
-        )
-    out = pd.DataFrame(records, columns=["fiscal_year", "gni_year", "group", "low", "high"])
-    _check_thresholds(origin, out)
-    order = out["group"].map({g: i for i, g in enumerate(HISTORY_CODES)})
-    return (
-        out.assign(_order=order)
-        .sort_values(["fiscal_year", "_order"], kind="mergesort", ignore_index=True)
-        .drop(columns="_order")
-    )
-
-
-def _check_thresholds(origin: str, table: pd.DataFrame) -> None:
-    """Every fiscal year has the four groups in order, each starting where the previous ends."""
-    for fiscal_year, part in table.groupby("fiscal_year", sort=True):
-        if list(part["group"]) != list(HISTORY_CODES):
-            raise SourceFormatError(origin, f"FY{fiscal_year}: groups {list(part['group'])}")
-        highs, lows = part["high"].to_numpy()[:-1], part["low"].to_numpy()[1:]
-        if not (highs == lows).all():
-            raise SourceFormatError(
-                origin, f"FY{fiscal_year}: thresholds do not join up (highs {highs}, lows {lows})"
-            )

@@ -155,18 +155,6 @@ def read_country_metadata(path: str | Path) -> pd.DataFrame:
     return frame.sort_values("code", kind="mergesort", ignore_index=True)
 
 
-def read_indicator_metadata(path: str | Path) -> dict[str, str]:
-    """Read a ``Metadata_Indicator_...csv`` (one indicator) into code, name, source_note and
-    source_organization."""
-    path = Path(path)
-    lines, columns = _named_table(path, tuple(INDICATOR_COLUMNS))
-    if len(lines) != 1:
-        raise SourceFormatError(
-            path, f"holds {len(lines)} indicator rows; expected exactly one", row=lines[-1]
-        )
-    return {new: columns[old][0].strip() for old, new in INDICATOR_COLUMNS.items()}
-
-
 def _is_blank(fields: list[str]) -> bool:
     return not any(field.strip() for field in fields)
 

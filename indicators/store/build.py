@@ -306,7 +306,9 @@ def build_tables(
     raw = Path(raw)
     if not raw.is_dir():
         raise WsisDataError(f"raw folder {raw} does not exist")
-    parts, entries, dropped = [], [], []
+    parts: list[pd.DataFrame] = []
+    entries: list[SourceEntry] = []
+    dropped: list[DroppedValue] = []
     other_names: dict[str, str] = {}
     itu_entities = pd.DataFrame(columns=["code", "name", "kind", "description"])
     for decl in decls.sources:

@@ -64,9 +64,9 @@ class RefreshResult:
 def api_requests(catalogue: Catalogue) -> list[ApiSeriesRequest]:
     """One request per World Bank series of the catalogue, in the database that holds it."""
     return [
-        ApiSeriesRequest(code=i.code, db=int(i.api_db))
+        ApiSeriesRequest(code=i.code, db=i.api_db)
         for i in catalogue.indicators
-        if i.is_world_bank
+        if i.is_world_bank and i.api_db is not None
     ]
 
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, start_app, stop_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
-VIEWPORT = {"width": 1400, "height": 1000}
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +47,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh light-mode page that accepts downloads."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, color_scheme="light")
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True, color_scheme="light")
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import VIEWPORT
 
+from benchmarks.harness import DESKTOP
 from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.state import DEFAULT_ECONOMIES
 from dashboard.formatting import entity_labels
@@ -15,7 +15,7 @@ from indicators.store.snapshot import load_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 WWW = "IT.NET.USER.ZS"
-TALL = {"width": VIEWPORT["width"], "height": 2400}  # Streamlit scrolls inside the page
+TALL = {"width": DESKTOP["width"], "height": 2400}  # Streamlit scrolls inside the page
 
 
 @pytest.fixture(scope="module")

@@ -51,18 +51,21 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
     choices = compute(explorer_choices)
     indicators, entities = choices.indicators, choices.entities
     top = st.columns([2, 3])
-    indicator = top[0].selectbox(
-        "Indicator (grouped by challenge area)",
-        options=list(indicators),
-        index=list(indicators).index(view.indicator),
-        format_func=indicators.get,
-        key="indicator",
+    codes = list(indicators)
+    indicator = str(
+        top[0].selectbox(
+            "Indicator (grouped by challenge area)",
+            options=codes,
+            index=codes.index(view.indicator),
+            format_func=lambda code: indicators[code],
+            key="indicator",
+        )
     )
     economies = top[1].multiselect(
         "Economies and groups",
         options=list(entities),
         default=list(view.economies),
-        format_func=entities.get,
+        format_func=lambda code: entities[code],
         max_selections=MAX_ECONOMIES,
         key="economies",
         wrap=True,

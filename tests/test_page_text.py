@@ -1,0 +1,94 @@
+"""The pages' words, built outside Streamlit: escaped, complete, and in the page's order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.app.page_text import (
+    AREA_HEADS,
+    TUNIS_FY,
+    area_gap,
+    area_lead,
+    area_links,
+    claim_lines,
+    credit_line,
+    deck_file_stem,
+    fy_label,
+    indicator_table,
+    slide_table,
+    snapshot_caption,
+    talking_point_block,
+    target_lines,
+)
+from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.figures.overview import VERDICT_COLOURS
+from dashboard.views.area_summary import area_summaries
+from indicators.catalogue import load_catalogue
+from indicators.narrative.claims import check_claims
+from indicators.narrative.talking_points import TalkingPoint
+from indicators.store.snapshot import load_snapshot
+
+CAT = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def summaries():
+    return {s.area.id: s for s in area_summaries(load_snapshot(), CAT, baseline=2005)}
+
+
+def test_indicator_table_has_a_row_per_indicator_and_the_baseline_in_its_head(summaries):
+    access = summaries["access"]
+    table = indicator_table(access, baseline=2010).splitlines()
+    assert len(table) == 2 + len(access.indicators)
+    assert "Change since 2010" in table[0] and len(AREA_HEADS) == table[1].count("---|")
+    assert "Tunis (2005)" in indicator_table(access, baseline=2005).splitlines()[0]
+
+
+def test_target_lines_give_each_target_its_status_in_words(summaries):
+    access = summaries["access"]
+    lines = target_lines(access).splitlines()[2:]
+    assert len(lines) == len(access.targets)
+    for line, badge in zip(lines, access.targets, strict=True):
+        assert badge.status.replace(" ", "") in line.replace(" ", "")
+
+
+def test_gap_areas_say_what_is_missing_and_measured_ones_say_nothing(summaries):
+    assert "Usual source" in area_gap(summaries["skills"])
+    assert area_gap(summaries["access"]) == ""
+    assert summaries["access"].area.description[:20] in area_lead(summaries["access"])
+    assert "WSIS action lines:" in area_links(summaries["access"])
+
+
+def test_claim_lines_carry_the_verdict_the_quote_and_the_sources():
+    check = check_claims(load_snapshot(), CAT)[0]
+    headline, summary, caption = claim_lines(check, VERDICT_COLOURS)
+    assert check.verdict in headline and summary
+    assert caption.startswith("Briefing note:") and check.evidence[0].vintage in caption
+
+
+def test_talking_points_are_escaped_bullets_under_their_area():
+    point = TalkingPoint(area="access", text="Use rose to 73.6% *[a](b)*", evidence=(), citation="")
+    block = talking_point_block("1. Access", [point])
+    assert block.startswith("**1\\. Access**") and "\\*" in block and "\\[" in block
+
+
+def test_fiscal_year_labels_name_the_tunis_year():
+    assert fy_label(None, today=2026) == "Today's classification (FY26)"
+    assert "Tunis" in fy_label(TUNIS_FY, today=2026)
+    assert fy_label(2010, today=2026) == "As classified in FY10"
+
+
+def test_deck_choices_and_file_names():
+    table = slide_table()
+    assert list(table["id"]) == [s.id for s in DEFAULT_DECK] and table["include"].all()
+    assert deck_file_stem(StoryOptions()) == "wsis20-deck"
+    assert deck_file_stem(StoryOptions(date=dt.date(2026, 12, 16))) == "wsis20-deck-2026-12-16"
+
+
+def test_snapshot_caption_and_credit_name_every_producer():
+    desc = load_snapshot().descriptor
+    assert desc.snapshot_id in snapshot_caption(desc)
+    credit = credit_line(desc)
+    assert all(x.licence in credit.replace("\\", "") for x in desc.licences)
