@@ -73,6 +73,14 @@ STATUS_COLOURS = {
     "moving away": OKABE_ITO["vermillion"],
     "insufficient data": "#BBBBBB",
 }
+# Claim verdicts: dark enough to carry white text and to be read as text on white (at least
+# 4.5:1, WCAG AA), in the hues of the target statuses; the words always go with the colour.
+VERDICT_COLOURS = {
+    "supported": "#00704F",
+    "partly supported": "#8A5300",
+    "not supported": "#B03A00",
+    "cannot be checked": "#5F5F5F",
+}
 SEQUENTIAL_SCALE = "Cividis"  # maps of levels
 DIVERGING_SCALE = "PuOr"  # maps of change (centred on zero)
 TARGET_COLOUR = "#555555"
@@ -96,6 +104,27 @@ DARK = Mode(name="dark", background="#0E1117", text="#F0F0F0", muted="#A8A8A8", 
 def mode(name: str | None) -> Mode:
     """The Mode called `name` ('dark' or anything else for light)."""
     return DARK if name == "dark" else LIGHT
+
+
+def verdict_colour(verdict: str) -> str:
+    """The colour of a claim verdict (the grey of 'cannot be checked' for an unknown one)."""
+    return VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["cannot be checked"])
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two '#RRGGBB' colours (1 to 21).
+
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    21.0
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def colour_for(code: str, index: int) -> str:
@@ -138,6 +167,9 @@ pio.templates["wsis_dark"] = template(DARK)
 # Streamlit's named colours (badges, coloured markdown text) standing for the palette colours
 # above, so that a status reads the same in the page's text as in its charts.
 STREAMLIT_COLOURS = {
+    VERDICT_COLOURS["supported"]: "green",
+    VERDICT_COLOURS["partly supported"]: "orange",
+    VERDICT_COLOURS["not supported"]: "red",
     OKABE_ITO["bluish_green"]: "green",
     OKABE_ITO["blue"]: "blue",
     OKABE_ITO["sky_blue"]: "blue",

@@ -210,3 +210,19 @@ def test_dark_mode_swaps_lists_of_marker_outlines(outline) -> None:
     marker = {"color": TRANSPARENT, "line": {"color": outline([NEUTRAL_INK, OKABE_ITO["blue"]])}}
     fig = apply_mode(go.Figure(go.Scatter(x=[1, 2], y=[1, 2], marker=marker)), DARK)
     assert list(fig.data[0].marker.line.color) == [DARK.text, OKABE_ITO["blue"]]
+
+
+def test_a_chart_describes_itself_with_its_key_numbers(tiny_snapshot, catalogue) -> None:
+    from dashboard.figures.overview import internet_use_since_tunis
+
+    chart = internet_use_since_tunis(tiny_snapshot, catalogue)
+    text = chart.alt_text
+    assert text.startswith(chart.title.rstrip("."))
+    world = chart.data[chart.data["entity"] == "WLD"].sort_values("year")
+    last = world.iloc[-1]
+    assert f"{last['value']:,.1f} in {int(last['year'])}" in text
+
+
+def test_a_builders_own_text_alternative_wins() -> None:
+    chart = Chart("x", go.Figure(), pd.DataFrame(), "Title", "Sub", "Source: x", alt="Own words.")
+    assert chart.alt_text == "Own words."

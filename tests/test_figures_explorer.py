@@ -6,7 +6,6 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-import pandas as pd
 import pytest
 from fixtures import (
     ECONOMIES,
@@ -316,10 +315,3 @@ def test_vintage_caveat_reads_both_world_values_from_the_snapshot(bundled_snapsh
 def test_vintage_caveat_on_the_fixture(tiny_snapshot):
     cav = fs.vintage_caveat(tiny_snapshot)
     assert cav is not None and cav.year == 2023  # the last year of the fixture's ITU world row
-
-
-def test_observations_csv_is_the_whole_table(tiny_snapshot):
-    text = fs.observations_csv(tiny_snapshot).decode("utf-8")
-    back = pd.read_csv(pd.io.common.StringIO(text))
-    assert len(back) == len(tiny_snapshot.observations)
-    assert list(back.columns) == list(tiny_snapshot.observations.columns)

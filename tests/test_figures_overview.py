@@ -9,13 +9,13 @@ from fixtures import FIXTURE_SOURCE, fixture_internet, fixture_with, rows
 
 from dashboard.figures.chart import Chart
 from dashboard.figures.overview import (
-    VERDICT_COLOURS,
     claims_table,
     gap_phrase,
     income_gap_chart,
     income_levels_chart,
     internet_use_since_tunis,
 )
+from dashboard.theme import VERDICT_COLOURS
 from indicators.analytics.divides import income_gap
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import VERDICTS, check_claims

@@ -3,8 +3,6 @@ and the snapshot descriptor, figures plot counts and differences recomputed here
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +10,6 @@ from fixtures import fixture_observations, fixture_snapshot
 
 from dashboard.figures import sources as fs
 from indicators.catalogue import load_catalogue
-from indicators.schema import OBSERVATION_COLUMNS
 
 CAT = load_catalogue()
 USE = "IT.NET.USER.ZS"
@@ -159,17 +156,6 @@ def test_vintage_caveat_compares_the_latest_common_year(snap) -> None:
 def test_vintage_caveat_is_none_without_an_itu_world_series() -> None:
     obs = fixture_observations()
     assert fs.vintage_caveat(fixture_snapshot(obs[obs["economy"] != "ITU_WLD"])) is None
-
-
-def test_observations_csv_round_trips_to_the_observation_rows(snap) -> None:
-    back = pd.read_csv(io.BytesIO(fs.observations_csv(snap)), keep_default_na=False)
-    obs = snap.observations
-    assert tuple(back.columns) == OBSERVATION_COLUMNS and len(back) == len(obs)
-    for col in ("economy", "indicator", "source", "vintage", "note"):
-        np.testing.assert_array_equal(back[col].to_numpy(str), obs[col].to_numpy(str), col)
-    np.testing.assert_array_equal(back["year"].to_numpy(int), obs["year"].to_numpy(int))
-    np.testing.assert_array_equal(back["estimate"].to_numpy(bool), obs["estimate"].to_numpy(bool))
-    np.testing.assert_array_equal(back["value"].to_numpy(float), obs["value"].to_numpy(float))
 
 
 def test_filter_rows_is_case_insensitive_and_needs_every_word(catalogue_rows) -> None:

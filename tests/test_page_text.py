@@ -23,7 +23,6 @@ from dashboard.app.page_text import (
     target_lines,
 )
 from dashboard.deck.story import DEFAULT_DECK, StoryOptions
-from dashboard.figures.overview import VERDICT_COLOURS
 from dashboard.views.area_summary import area_summaries
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import check_claims
@@ -63,7 +62,7 @@ def test_gap_areas_say_what_is_missing_and_measured_ones_say_nothing(summaries):
 
 def test_claim_lines_carry_the_verdict_the_quote_and_the_sources():
     check = check_claims(load_snapshot(), CAT)[0]
-    headline, summary, caption = claim_lines(check, VERDICT_COLOURS)
+    headline, summary, caption = claim_lines(check)
     assert check.verdict in headline and summary
     assert caption.startswith("Briefing note:") and check.evidence[0].vintage in caption
 

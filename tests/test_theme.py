@@ -20,10 +20,13 @@ from dashboard.theme import (
     SERIES_COLOURS,
     STATUS_COLOURS,
     STREAMLIT_COLOURS,
+    VERDICT_COLOURS,
     colour_for,
+    contrast_ratio,
     mode,
     streamlit_colour,
     template,
+    verdict_colour,
 )
 
 # Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color
@@ -202,3 +205,14 @@ def test_other_colours_are_gray_in_streamlit(colour: str) -> None:
 @pytest.mark.parametrize("status", sorted(STATUS_COLOURS))
 def test_every_status_has_a_streamlit_colour(status: str) -> None:
     assert streamlit_colour(STATUS_COLOURS[status]) in BUILTIN_COLOR_NAMES
+
+
+@pytest.mark.parametrize("verdict", sorted(VERDICT_COLOURS))
+def test_verdict_colours_can_be_read_as_text_on_white_and_carry_white_text(verdict) -> None:
+    colour = verdict_colour(verdict)
+    assert contrast_ratio(colour, "#FFFFFF") >= 4.5
+    assert streamlit_colour(colour) != "gray" or verdict == "cannot be checked"
+
+
+def test_an_unknown_verdict_is_grey() -> None:
+    assert verdict_colour("maybe") == VERDICT_COLOURS["cannot be checked"]

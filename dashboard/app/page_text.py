@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.app.safe_text import md_badge, md_code
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.deck.story import DEFAULT_DECK, StoryOptions
-from dashboard.theme import STATUS_COLOURS, TARGET_COLOUR, streamlit_colour
+from dashboard.theme import STATUS_COLOURS, streamlit_colour, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
 from indicators.narrative.claims import ClaimCheck
 from indicators.narrative.talking_points import TalkingPoint
@@ -23,9 +23,9 @@ from indicators.store.descriptor import Descriptor
 # --- overview ---------------------------------------------------------------------------------
 
 
-def claim_lines(check: ClaimCheck, colours: dict[str, str]) -> tuple[str, str, str]:
+def claim_lines(check: ClaimCheck) -> tuple[str, str, str]:
     """A claim as (headline with its verdict badge, what the data say, quote and sources)."""
-    colour = streamlit_colour(colours.get(check.verdict, TARGET_COLOUR))
+    colour = streamlit_colour(verdict_colour(check.verdict))
     headline = f"{md_badge(check.verdict, colour)} **{esc(check.paraphrase)}**"
     cite = "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in check.evidence))
     quote = check.quote.strip().rstrip(".")

@@ -201,7 +201,7 @@ def _csv_button(chart: Chart, *, key: str) -> None:
 
     st.download_button(
         "Data (CSV)",
-        data=lambda: chart.data.to_csv(index=False).encode("utf-8"),
+        data=lambda: chart_files.to_csv(chart),
         file_name=chart_files.file_name(chart, "csv"),
         mime="text/csv",
         key=f"{key}-csv",

@@ -24,7 +24,7 @@ import pandas as pd
 from dashboard.deck.story import Progress, Slide, SlideSpec, StoryOptions, build_slides
 from dashboard.exports import chart_files, renderer
 from dashboard.figures.chart import ESTIMATE_NOTE
-from dashboard.theme import OKABE_ITO
+from dashboard.theme import verdict_colour
 from indicators.catalogue import Catalogue
 from indicators.errors import WsisDataError
 from indicators.narrative.claims import ClaimCheck, check_claims
@@ -32,12 +32,6 @@ from indicators.store.descriptor import SourceEntry
 from indicators.store.snapshot import Snapshot
 
 DATA_CREDIT = "Data: World Bank WDI, ITU"
-VERDICT_COLOURS = {
-    "supported": OKABE_ITO["bluish_green"],
-    "partly supported": OKABE_ITO["orange"],
-    "not supported": OKABE_ITO["vermillion"],
-    "cannot be checked": "#7F7F7F",
-}
 
 
 class DeckError(WsisDataError):
@@ -253,7 +247,7 @@ def _notes(slide: Slide) -> str:
 def _claims_page(deck: Deck) -> Page:
     rows = [(c.paraphrase, c.verdict, c.figure, str(c.year or "–"), c.sources) for c in deck.claims]
     table = pd.DataFrame(rows, columns=["Claim", "Verdict", "Figure", "Year", "Source"])
-    colours = {(i, 1): VERDICT_COLOURS.get(c.verdict, "#7F7F7F") for i, c in enumerate(deck.claims)}
+    colours = {(i, 1): verdict_colour(c.verdict) for i, c in enumerate(deck.claims)}
     counts = pd.Series([c.verdict for c in deck.claims], dtype=object).value_counts()
     summary = ", ".join(f"{n} {v}" for v, n in counts.items())
     return Page(

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
+from dashboard.exports.csv_text import csv_bytes
 from dashboard.exports.renderer import ExportError, renderer
 from dashboard.exports.text_metrics import text_width, wrap_px
 from dashboard.figures.chart import FOOTER_SIZE, SUBTITLE_SIZE, TITLE_SIZE, Chart, header_text, slug
@@ -258,8 +259,8 @@ def to_pdf(chart: Chart, *, variant: Variant = "slide") -> bytes:
 
 
 def to_csv(chart: Chart) -> bytes:
-    """Exactly the plotted data (chart.data) as UTF-8 CSV."""
-    return chart.data.to_csv(index=False).encode("utf-8")
+    """Exactly the plotted data (chart.data) as UTF-8 CSV (formula-safe, see csv_text)."""
+    return csv_bytes(chart.data)
 
 
 def to_html(chart: Chart, *, variant: Variant = "slide") -> bytes:

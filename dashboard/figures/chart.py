@@ -49,11 +49,64 @@ class Chart:
     subtitle: str
     source: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    alt: str = ""  # the builder's own text alternative; `alt_text` describes the data otherwise
+
+    @property
+    def alt_text(self) -> str:
+        """A text alternative stating what the chart shows and its key numbers (for screen
+        readers, slide alt text and the page's data description)."""
+        return self.alt or describe(self)
 
     def figure_for(self, mode_name: str | None) -> go.Figure:
         """A copy of the figure coloured for a display mode ('light' or 'dark')."""
         fig = go.Figure(self.figure)
         return apply_mode(fig, mode(mode_name))
+
+
+ALT_SERIES = 6  # series named one by one in a generic text alternative
+
+
+def _number(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if number != number:
+        return "no value"
+    return f"{number:,.1f}" if abs(number) < 1e6 else f"{number:,.0f}"
+
+
+def describe(chart: Chart) -> str:
+    """A generic text alternative built from the chart's own data: the title (which states the
+    takeaway), the subtitle, then each series' first and last value with their years.
+
+    Series are read from the data's name column (entity_name, name, series or entity), years
+    from `year` and values from `value`; a chart without these is described by its title.
+    """
+    parts = [
+        chart.title.rstrip(".") + ".",
+        chart.subtitle.rstrip(".") + "." if chart.subtitle else "",
+    ]
+    data = chart.data
+    name = next((c for c in ("entity_name", "name", "series", "entity") if c in data.columns), None)
+    if name is not None and {"year", "value"} <= set(data.columns) and len(data):
+        rows = data.dropna(subset=["value"]).sort_values([name, "year"], kind="stable")
+        series = list(dict.fromkeys(rows[name].astype(str)))
+        lines = []
+        for label in series[:ALT_SERIES]:
+            own = rows[rows[name].astype(str) == label]
+            first, last = own.iloc[0], own.iloc[-1]
+            if len(own) == 1 or first["year"] == last["year"]:
+                lines.append(f"{label} {_number(last['value'])} in {int(last['year'])}")
+            else:
+                lines.append(
+                    f"{label} {_number(first['value'])} in {int(first['year'])} to "
+                    f"{_number(last['value'])} in {int(last['year'])}"
+                )
+        if len(series) > ALT_SERIES:
+            lines.append(f"and {len(series) - ALT_SERIES} more series in the data table")
+        parts.append("Values: " + "; ".join(lines) + ".")
+    return " ".join(p for p in parts if p)
 
 
 def slug(text: str) -> str:

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import Chart, frame_figure, line_chart, slug, source_line
 from dashboard.figures.plotly_text import escape
 from dashboard.formatting import entity_labels, format_value
-from dashboard.theme import NEUTRAL_INK, OKABE_ITO, STATUS_COLOURS, TARGET_COLOUR
+from dashboard.theme import NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
 from dashboard.views.cards import INTERNET
 from indicators.analytics.aggregates import aggregate
 from indicators.analytics.divides import IncomeGap, income_gap
@@ -25,12 +25,6 @@ from indicators.narrative.claims import ClaimCheck
 from indicators.store.snapshot import Snapshot
 
 INCOME_GROUPS = ("WLD", "HIC", "UMC", "LMC", "LIC")
-VERDICT_COLOURS = {
-    "supported": STATUS_COLOURS["achieved"],
-    "partly supported": STATUS_COLOURS["improving but off track"],
-    "not supported": STATUS_COLOURS["moving away"],
-    "cannot be checked": STATUS_COLOURS["insufficient data"],
-}
 LOG_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500)
 UNCHANGED = 0.05  # a pace that rounds to 0.0 points a year is described as unchanged
 

@@ -392,11 +392,6 @@ def _release(snapshot: Snapshot, code: str, entity: str, year: int) -> str:
     return f"{src.label} (vintage {src.vintage})"
 
 
-def observations_csv(snapshot: Snapshot) -> bytes:
-    """The full observation table as CSV (UTF-8), for the snapshot download."""
-    return snapshot.observations.to_csv(index=False).encode("utf-8")
-
-
 def filter_rows(table: pd.DataFrame, query: str) -> pd.DataFrame:
     """Rows of a table in which any text cell contains every word of `query` (case-insensitive)."""
     words = query.lower().split()

@@ -17,6 +17,7 @@ from dashboard.app.registry import page_spec
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES, View
 from dashboard.app.ui import current_view, page_guard, show_chart, sync_view
+from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
 from dashboard.figures.explorer import line_figure, slope_figure
 from dashboard.figures.ranking import ranking_figure
@@ -181,7 +182,7 @@ def render(view: View, *, last_year: int) -> None:
         )
         st.download_button(
             "Table (CSV)",
-            data=table.to_csv(index=False).encode("utf-8"),
+            data=csv_bytes(table),
             file_name=f"explorer-{slug(view.indicator)}.csv",
             mime="text/csv",
             key="explorer-table-csv",

@@ -12,8 +12,8 @@ import streamlit as st
 from dashboard.app.cache import compute, get_data
 from dashboard.app.page_text import claim_lines, talking_point_block
 from dashboard.app.ui import current_view, page_guard, show_cards, show_chart
+from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.overview import (
-    VERDICT_COLOURS,
     claims_table,
     income_gap_chart,
     internet_use_since_tunis,
@@ -48,13 +48,13 @@ def page() -> None:
         show_chart(gap_chart, key="overview-gap")
         st.subheader("Checking the briefing note's claims", anchor="claims")
         for check in checks:
-            headline, summary, caption = claim_lines(check, VERDICT_COLOURS)
+            headline, summary, caption = claim_lines(check)
             st.markdown(headline)
             st.markdown(summary)
             st.caption(caption)
         st.download_button(
             "Claim checks (CSV)",
-            data=claims_table(checks).to_csv(index=False).encode("utf-8"),
+            data=csv_bytes(claims_table(checks)),
             file_name="claim-checks.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -15,12 +15,12 @@ from dashboard.app.cache import compute, get_data
 from dashboard.app.page_text import AGGREGATION_RULE, credit_line, snapshot_caption
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.ui import current_view, page_guard, show_chart
+from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
 from dashboard.figures.sources import (
     aggregate_check,
     catalogue_rows,
     coverage_heatmap,
-    observations_csv,
     sources_tables,
 )
 
@@ -82,7 +82,7 @@ def page() -> None:
             if tabs["Download"].open:
                 st.download_button(
                     f"All {desc.row_count:,} observations (CSV)",
-                    data=lambda: observations_csv(snap),
+                    data=lambda: csv_bytes(snap.observations),
                     file_name=f"{slug(snap.id)}-observations.csv",
                     mime="text/csv",
                     key="download-observations",
