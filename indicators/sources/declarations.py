@@ -127,6 +127,7 @@ class SourceDeclarations:
     sources: tuple[SourceDeclaration, ...]
     reference: tuple[ReferenceDeclaration, ...]
     not_used: tuple[NotUsed, ...]
+    names_rule: str = ""
 
     def source(self, source_id: str) -> SourceDeclaration:
         for decl in self.sources:
@@ -205,6 +206,7 @@ def parse_source_declarations(document: Mapping[str, Any]) -> SourceDeclarations
             )
             for e in document.get("not_used") or ()
         ),
+        names_rule=text(require(document, "names", "sources.yaml"), "rule", "sources.yaml names"),
     )
     ids = [d.id for d in decls.sources] + [d.id for d in decls.reference]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

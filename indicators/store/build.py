@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
+from indicators.declared import frozen
 from indicators.errors import SourceFormatError, WsisDataError
 from indicators.schema import DroppedValue, concat_observations, normalise_observations
 from indicators.sources.declarations import (
@@ -25,6 +26,7 @@ from indicators.sources.declarations import (
     SourceDeclarations,
     load_source_declarations,
 )
+from indicators.sources.names import ITU_SOURCE, WB_SOURCE, libraries, un_names
 from indicators.sources.registry import LoadedSource, run_loader
 from indicators.store.descriptor import (
     DerivedEntry,
@@ -222,6 +224,22 @@ def build_entities(
             }
         )
     frame = pd.DataFrame(rows).sort_values("code", ignore_index=True)
+    economy = frame["kind"] == "economy"
+    wb_names = {
+        **{c: n for c, n in class_names.items() if c in set(frame["code"])},
+        **dict(zip(metadata["code"], metadata["name"], strict=True)),
+    }
+    names = un_names(
+        frame.loc[economy, "code"], itu_names=other_names, wb_names=wb_names
+    ).set_index("code")
+    frame["wb_name"] = frame["name"]
+    frame["name_source"] = frame["kind"].map(
+        {"wb_aggregate": WB_SOURCE, "itu_aggregate": ITU_SOURCE}
+    )
+    frame["aliases"] = None
+    frame["pattern"] = None
+    for column in ("name", "name_source", "wb_name", "aliases", "pattern"):
+        frame.loc[economy, column] = frame.loc[economy, "code"].map(names[column]).to_numpy()
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -349,6 +367,12 @@ def build_tables(
     history = history.astype({"fiscal_year": "int16"})
 
     entries.append(derived_entry(observations, catalogue))
+    economies = entities[entities["kind"] == "economy"]
+    names = {
+        "rule": decls.names_rule,
+        "libraries": libraries(),
+        "by_source": economies["name_source"].value_counts().sort_index().to_dict(),
+    }
     licences = sorted({(e.producer, e.licence, e.attribution) for e in entries})
     descriptor = Descriptor(
         title="WSIS+20 dashboard snapshot: digital progress since the 2005 Tunis summit",
@@ -357,6 +381,9 @@ def build_tables(
         catalogue_version=catalogue.version,
         sources=tuple(entries),
         reference=tuple(reference_entry(raw, d) for d in decls.reference),
+        names=frozen(
+            {**names, "by_source": {str(k): int(v) for k, v in names["by_source"].items()}}
+        ),
         derived=tuple(
             DerivedEntry(indicator=i.code, formula=i.derived)
             for i in catalogue.indicators

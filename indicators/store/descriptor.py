@@ -19,7 +19,7 @@ from indicators.errors import SnapshotError
 from indicators.schema import DroppedValue
 from indicators.sources.declarations import NewerEdition, NotUsed, Origin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entities carry UN names, World Bank names, aliases and search patterns
 TEXT_LIMIT = 2_000  # longest text field a descriptor may hold (longer is damage, not data)
 LIST_LIMIT = 100_000  # most entries a descriptor list may hold
 
@@ -115,6 +115,7 @@ class Descriptor:
     tables: Mapping[str, TableEntry] = field(default_factory=lambda: FrozenMap({}))
     previous_snapshot: str | None = None
     refresh_changes: tuple[Mapping[str, Any], ...] = ()
+    names: Mapping[str, Any] | None = None  # how economies are named: rule, libraries, counts
 
     def source(self, source_id: str) -> SourceEntry:
         """The entry of a source id; a SnapshotError when the snapshot has none."""
@@ -147,6 +148,7 @@ class Descriptor:
             "catalogue_version": self.catalogue_version,
             "sources": [_source_json(s) for s in self.sources],
             "reference": [_reference_json(r) for r in self.reference],
+            **({"names": thawed(self.names)} if self.names is not None else {}),
             "derived": [{"indicator": d.indicator, "formula": d.formula} for d in self.derived],
             "dropped": [d.to_json() for d in self.dropped],
             "not_used": [{"what": n.what, "why": n.why} for n in self.not_used],
@@ -228,6 +230,7 @@ class Descriptor:
                 frozen(_mapping(c, f"{where} refresh_changes"))
                 for c in _list(doc, "refresh_changes", where, required=False)
             ),
+            names=None if doc.get("names") is None else frozen(_names_from(doc["names"], where)),
         )
 
 
@@ -335,6 +338,16 @@ def _origin_from(entry: Any, where: str) -> Origin:
         if databases is None
         else frozen({str(k): str(v) for k, v in _mapping(databases, f"{where} origin").items()}),
     )
+
+
+def _names_from(entry: Any, where: str) -> Mapping[str, Any]:
+    doc = _mapping(entry, f"{where} names")
+    counts = _mapping(doc.get("by_source"), f"{where} names by_source")
+    return {
+        "rule": _text(doc, "rule", f"{where} names"),
+        "libraries": _text(doc, "libraries", f"{where} names"),
+        "by_source": {str(k): _int(counts, k, f"{where} names by_source") for k in counts},
+    }
 
 
 def _file_from(entry: Any, where: str) -> FileEntry:
