@@ -70,16 +70,20 @@ def format_change(change: float, ind: Indicator, *, decimals: int | None = None)
 def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
     """Readable names of source ids ('WDI release of 13 July 2026; ...'), '; '-joined."""
     names = []
+    notes = []
     for sid in sorted({str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")}):
         for part in sid.split("; "):
             try:
                 src = snapshot.source(part)
                 name = src.label
+                if src.newer_edition is not None:
+                    notes.append(f"newer edition not in this snapshot: {src.newer_edition.name}")
             except WsisDataError:
                 name = part
             if name not in names:
                 names.append(name)
-    return "; ".join(names) or "not stated"
+    text = "; ".join(names) or "not stated"
+    return text + "".join(f" ({n})" for n in dict.fromkeys(notes))
 
 
 def join_texts(values: Iterable[object]) -> str:

@@ -269,14 +269,19 @@ def _swapped(colour: object, swap: dict[str, str]) -> object:
 
 
 def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
-    """'Source: ...' naming each producer and release used, with licence, in a stable order."""
+    """'Source: ...' naming each producer and release used, with licence, in a stable order, and
+    any newer edition of a release that the snapshot does not hold."""
     parts: list[str] = []
-    for sid in sorted({str(s) for s in source_ids}):
+    newer: list[str] = []
+    ids = {part.strip() for s in source_ids for part in str(s).split(";") if part.strip()}
+    for sid in sorted(ids - {"nan", "None"}):
         try:
             src = snapshot.source(sid)
         except Exception:  # an id the descriptor lacks is shown as is, never dropped
             parts.append(sid)
             continue
+        if src.edition_note and src.edition_note not in newer:
+            newer.append(src.edition_note)
         try:
             dataset = catalogue.dataset(src.dataset)
             producer, licence = dataset.attribution, dataset.licence
@@ -287,7 +292,9 @@ def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[s
             part += f" ({licence})"
         if part not in parts:
             parts.append(part)
-    return "Source: " + "; ".join(parts) + "." if parts else "Source: not stated."
+    if not parts:
+        return "Source: not stated."
+    return " ".join(["Source: " + "; ".join(parts) + ".", *newer])
 
 
 def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:

@@ -97,14 +97,24 @@ def source_entry(
 ) -> SourceEntry:
     """The descriptor entry of one source: its declaration, files, series and credit."""
     dataset = catalogue.dataset(decl.dataset)
+    vintage = loaded.vintage or decl.vintage
+    declared_copy = set(loaded.files) <= set(decl.files)
+    origin = (
+        decl.origin
+        if declared_copy
+        else Origin(
+            note=f"Found in the raw folder by the pattern {decl.pattern}; not a declared copy."
+        )
+    )
+    newer = decl.newer_edition
     return SourceEntry(
         id=decl.id,
-        title=decl.title,
-        label=decl.label,
+        title=decl.named(decl.title, vintage=vintage),
+        label=decl.named(decl.label, vintage=vintage),
         dataset=decl.dataset,
-        vintage=decl.vintage,
+        vintage=vintage,
         loader=decl.loader,
-        origin=decl.origin,
+        origin=origin,
         files=file_entries(raw, loaded.files),
         series=tuple(sorted(loaded.observations["indicator"].unique().tolist())),
         rows=len(loaded.observations),
@@ -112,7 +122,7 @@ def source_entry(
         licence=dataset.licence,
         attribution=dataset.attribution,
         details=loaded.details,
-        newer_edition=decl.newer_edition,
+        newer_edition=newer if newer is not None and newer.published > vintage else None,
     )
 
 
@@ -332,6 +342,9 @@ def build_tables(
     for decl in decls.sources:
         say(f"reading {decl.id}")
         loaded = run_loader(raw, decl)
+        if len(loaded.details.get("editions_found", ())) > 1:
+            say(f"  {decl.id}: using {loaded.details['edition_used']}, the newest of "
+                + ", ".join(loaded.details["editions_found"]))  # fmt: skip
         parts.append(loaded.observations)
         entries.append(source_entry(raw, decl, loaded, catalogue))
         dropped += loaded.dropped

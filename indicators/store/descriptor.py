@@ -62,6 +62,21 @@ class SourceEntry:
     details: Mapping[str, Any] = field(default_factory=lambda: FrozenMap({}))
     newer_edition: NewerEdition | None = None
 
+    @property
+    def release(self) -> str:
+        """How a figure cites this source: its label and vintage (one rule for every citation)."""
+        return f"{self.label} (vintage {self.vintage})"
+
+    @property
+    def edition_note(self) -> str:
+        """A sentence naming a newer edition that exists but is not in the snapshot ('' if none)."""
+        if self.newer_edition is None:
+            return ""
+        return (
+            f"A newer edition, {self.newer_edition.name}, is not in this snapshot "
+            f"({self.label} is used)."
+        )
+
 
 @dataclass(frozen=True)
 class ReferenceEntry:
