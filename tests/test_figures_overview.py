@@ -124,6 +124,6 @@ def test_claims_table_has_a_row_and_a_coloured_verdict_per_claim(bundled_snapsho
     table = claims_table(checks)
     assert list(table["claim"]) == [c.id for c in checks]
     assert set(table["verdict"]) <= set(VERDICTS) and set(VERDICTS) <= set(VERDICT_COLOURS)
-    for check, evidence in zip(checks, table["evidence"], strict=True):
+    for check, figures in zip(checks, table["figures"], strict=True):
         for e in check.evidence:
-            assert e.text() in evidence
+            assert e.labelled() in figures

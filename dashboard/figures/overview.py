@@ -379,16 +379,14 @@ def claims_table(checks: Sequence[ClaimCheck]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "claim": [c.id for c in checks],
+            "part": [c.part for c in checks],
             "area": [c.area for c in checks],
+            "topic": [c.topic for c in checks],
             "briefing_note": [c.quote for c in checks],
-            "paraphrase": [c.paraphrase for c in checks],
             "verdict": [c.verdict for c in checks],
             "summary": [c.summary for c in checks],
-            "evidence": ["; ".join(f"{e.label}: {e.text()}" for e in c.evidence) for c in checks],
-            "sources": [
-                "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in c.evidence))
-                for c in checks
-            ],
+            "figures": [c.figures for c in checks],
+            "sources": ["; ".join(c.citations) for c in checks],
             "note": [c.note for c in checks],
         }
     )

@@ -17,11 +17,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -33,6 +33,7 @@ from indicators.errors import SnapshotError
 from indicators.schema import CATEGORY_COLUMNS, OBSERVATION_COLUMNS, check_observations
 from indicators.store.descriptor import SCHEMA_VERSION, Descriptor, SourceEntry, TableEntry
 
+T = TypeVar("T")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_STORE = PROJECT_ROOT / "data"
 STORE_ENV = "WSIS_STORE"
@@ -106,6 +107,18 @@ class Snapshot:
             cached.index.name, cached.columns.name = "economy", "year"
             self._wide[indicator] = cached
         return cached
+
+    @cached_property
+    def _memos(self) -> dict[tuple[str, ...], Any]:
+        return {}
+
+    def memo(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
+        """A derived table computed once per snapshot object (`build` must return a value that
+        callers never mutate: the snapshot is immutable, so is what is derived from it)."""
+        if key not in self._memos:
+            self._memos[key] = build()
+        value: T = self._memos[key]
+        return value
 
     @cached_property
     def group_index(self) -> dict[str, tuple[tuple[str, ...], str]]:
