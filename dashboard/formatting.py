@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from indicators.catalogue import Indicator
 from indicators.errors import WsisDataError
+from indicators.rules import head_count
 from indicators.store.snapshot import Snapshot
 
 
@@ -22,14 +23,11 @@ def is_number(value: object) -> bool:
 
 
 def format_people(count: float) -> str:
-    """A head count in words: '6.05 billion', '588 million', '12,345'."""
+    """A head count in words ('6.05 billion', '588.3 million', '12,345'): the project's one
+    head-count rule (`indicators.rules.head_count`), with 'no data' for a missing count."""
     if not is_number(count):
         return "no data"
-    if abs(count) >= 1e9:
-        return f"{count / 1e9:.2f} billion"
-    if abs(count) >= 1e6:
-        return f"{count / 1e6:.0f} million"
-    return f"{count:,.0f}"
+    return head_count(float(count))
 
 
 def format_value(value: float, ind: Indicator, *, decimals: int | None = None) -> str:

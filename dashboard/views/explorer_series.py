@@ -23,9 +23,10 @@ from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import resolve_group
 from indicators.analytics.progress import progress_table
 from indicators.catalogue import Catalogue, Indicator
+from indicators.rules import BASELINE_WINDOW
 from indicators.store.snapshot import PROJECT_ROOT, Snapshot
 
-WINDOW = 3  # years searched on each side of a missing baseline
+WINDOW = BASELINE_WINDOW  # years searched on each side of a missing baseline (one rule)
 TOPOJSON = PROJECT_ROOT / "static" / "topojson" / "world_110m.json"
 KIND_LABEL = {"wb_aggregate": "WB aggregate", "itu_aggregate": "ITU aggregate"}
 SERIES_COLUMNS = (
