@@ -66,11 +66,14 @@ ROLE_COLOURS = {
 }
 # Target status colours (SDG-dashboard style, colour-blind safe) and their arrows.
 STATUS_COLOURS = {
+    "met": OKABE_ITO["bluish_green"],
+    "missed": OKABE_ITO["vermillion"],
     "achieved": OKABE_ITO["bluish_green"],
     "on track": OKABE_ITO["blue"],
     "improving but off track": OKABE_ITO["orange"],
     "stagnating": "#7F7F7F",
     "moving away": OKABE_ITO["vermillion"],
+    "insufficient recent data": "#BBBBBB",
     "insufficient data": "#BBBBBB",
 }
 # Claim verdicts: dark enough to carry white text and to be read as text on white (at least

@@ -93,6 +93,11 @@ def target_lines(summary: AreaSummary) -> str:
         f":gray[{esc(b.source_text)}]"
         for b in summary.targets
     ]
+    lines += [
+        f"- {md_badge('not measured', 'gray')} **{esc(u.label)}**: {esc(u.reason)} "
+        f"Usual source: {esc(u.usual_source)}. :gray[{esc(u.source_text)}]"
+        for u in summary.unmeasured
+    ]
     return "**Targets**\n\n" + "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from dashboard.theme import STATUS_COLOURS, TARGET_COLOUR
 from dashboard.views.published import published_series
 from indicators.analytics.progress import STATUS_OK, progress_table
 from indicators.analytics.targets import target_status
-from indicators.catalogue import Area, Catalogue, Indicator, Target
+from indicators.catalogue import Area, Catalogue, Indicator, Target, UnmeasuredTarget
 from indicators.store.snapshot import Snapshot
 
 MEDIAN_MIN_SHARE = 0.5  # a median is shown for years with >= half the best year's reporters
@@ -90,6 +90,7 @@ class AreaSummary:
     indicators: tuple[IndicatorSummary, ...]
     context: tuple[str, ...]  # short names of context indicators
     targets: tuple[TargetBadge, ...]
+    unmeasured: tuple[UnmeasuredTarget, ...] = ()  # targets of the area no indicator measures
 
 
 # --- series and coverage ---------------------------------------------------------------------
@@ -313,6 +314,7 @@ def area_summaries(
                 indicators=tuple(inds),
                 context=tuple(i.short_name for i in catalogue.context(area.id)),
                 targets=tuple(badges),
+                unmeasured=tuple(u for u in catalogue.unmeasured if u.area == area.id),
             )
         )
     return out
