@@ -49,7 +49,7 @@ def test_target_lines_give_each_target_its_status_in_words(summaries):
     access = summaries["access"]
     lines = target_lines(access).splitlines()[2:]
     assert len(lines) == len(access.targets) + len(access.unmeasured)
-    for line, badge in zip(lines, access.targets, strict=True):
+    for line, badge in zip(lines[: len(access.targets)], access.targets, strict=True):
         assert badge.status.replace(" ", "") in line.replace(" ", "")
     assert access.unmeasured and all(
         "not measured" in line for line in lines[len(access.targets) :]
