@@ -34,7 +34,9 @@ SUBTITLE_LINE = 19
 HEADER_PAD = 14  # pixels between the figure's top-left corner and the title
 HEADER_HEIGHT = 96  # top margin for a one-line title, a one-line subtitle and a top legend
 LEGEND_BAND = 64  # legend row plus the room subplot titles need under it (pin_header)
-ESTIMATE_NOTE = "Hollow markers: producer's estimates."
+ESTIMATE_NOTE = (
+    "Hollow markers: estimates (the producer's, or group values that most members did not report)."
+)
 SUBSTITUTED_NOTE = "Diamonds: baseline taken from the nearest year with data (see table)."
 
 

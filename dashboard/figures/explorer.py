@@ -150,6 +150,7 @@ def slope_figure(
             f"of {baseline} and a later one; choose another baseline"
         )
     data = _slope_data(ok, ind.code)
+    ends = end_labels(ok)
     fig = go.Figure()
     colours = entity_colours(list(ok["entity"]))
     for row in ok.itertuples(index=False):
@@ -159,7 +160,7 @@ def slope_figure(
         fills = ["rgba(0,0,0,0)" if e else colour for e in pts["estimate"]]
         fig.add_trace(
             go.Scatter(
-                x=["Baseline", "Latest"],
+                x=list(ends),
                 y=pts["value"],
                 name=escape(row.entity_name),
                 mode="lines+markers",
@@ -195,9 +196,9 @@ def slope_figure(
         type="log" if log_y else "linear",
         rangemode=None if log_y else "tozero",
     )
-    fig.update_xaxes(range=[-0.3, 1.8])
-    _label_ends(fig, ok, colours, log_y=log_y)
-    notes = substitution_notes(ok, baseline) + vintage_notes(data)
+    fig.update_xaxes(type="category", range=[-0.3, 1.8])
+    _label_ends(fig, ok, colours, log_y=log_y, years=ends_differ(ok))
+    notes = substitution_notes(ok, baseline) + vintage_notes(data) + year_mismatch_notes(ok)
     notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
     skipped = prog[prog["status"] != "ok"]
     if len(skipped):
@@ -218,8 +219,45 @@ def slope_figure(
     )
 
 
-def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool) -> None:
-    """Entity names at the right end of each slope, nudged apart so they never overlap."""
+def end_labels(ok: pd.DataFrame) -> tuple[str, str]:
+    """The two ends of a slope chart, each named by its year ('2005', '2025'), or by the range
+    of years when the entities' ends differ ('2005 or nearest', '2023-2025').
+
+    >>> end_labels(pd.DataFrame({"baseline_year": [2005, 2005], "latest_year": [2024, 2025]}))
+    ('2005', 'Latest: 2024-2025')
+    """
+    out = []
+    for column, word in (("baseline_year", "Baseline"), ("latest_year", "Latest")):
+        years = sorted({int(y) for y in ok[column]})
+        out.append(str(years[0]) if len(years) == 1 else f"{word}: {years[0]}-{years[-1]}")
+    return out[0], out[1]
+
+
+def ends_differ(ok: pd.DataFrame) -> bool:
+    """True when the entities' baseline or latest years are not all the same."""
+    return bool(ok["baseline_year"].nunique() > 1 or ok["latest_year"].nunique() > 1)
+
+
+def year_mismatch_notes(ok: pd.DataFrame) -> list[str]:
+    """A warning when the compared ends are different years (each end's year is labelled)."""
+    if not ends_differ(ok):
+        return []
+    pairs = [
+        f"{n} {int(b)}-{int(y)}"
+        for n, b, y in zip(ok["entity_name"], ok["baseline_year"], ok["latest_year"], strict=True)
+    ]
+    return [
+        "The ends are not the same years for every line (each label gives its own): "
+        + names_of(pairs, {}, limit=6)
+        + "."
+    ]
+
+
+def _label_ends(
+    fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool, years: bool
+) -> None:
+    """Entity names at the right end of each slope, nudged apart so they never overlap; with
+    their own years when the ends differ between entities."""
     values = ok[["baseline_value", "latest_value"]].to_numpy(dtype=float)
     if log_y:
         values = np.log10(np.clip(values, 1e-9, None))
@@ -230,7 +268,11 @@ def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, lo
         fig.add_annotation(
             x=1,
             y=y,
-            text=escape(row.entity_name),
+            text=escape(
+                f"{row.entity_name} ({row.baseline_year}-{row.latest_year})"
+                if years
+                else row.entity_name
+            ),
             showarrow=False,
             xanchor="left",
             xshift=10,

@@ -19,6 +19,7 @@ from dashboard.theme import NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
 from dashboard.views.cards import INTERNET
 from indicators.analytics.aggregates import aggregate
 from indicators.analytics.divides import IncomeGap, income_gap
+from indicators.analytics.reporting import mark_estimates
 from indicators.catalogue import Catalogue, Target
 from indicators.errors import AnalysisError
 from indicators.narrative.claims import ClaimCheck
@@ -55,6 +56,7 @@ def published_rows(
         }
     )
     out.insert(1, "name", out["entity"].map(labels))
+    out = mark_estimates(snapshot, out, indicator=indicator)  # thinly reported group values
     order = {e: i for i, e in enumerate(entities)}
     out["_o"] = out["entity"].map(order)
     return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)

@@ -38,7 +38,9 @@ from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
 from indicators.store.snapshot import Snapshot
 
-HATCH_NOTE = "Hatched bars: producer's estimates."
+HATCH_NOTE = (
+    "Hatched bars: estimates (the producer's, or group values that most members did not report)."
+)
 OTHER_BAR = "#BBBBBB"
 
 

@@ -22,6 +22,7 @@ from dashboard.theme import ENTITY_COLOURS, SERIES_COLOURS
 from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import resolve_group
 from indicators.analytics.progress import progress_table
+from indicators.analytics.reporting import mark_estimates
 from indicators.catalogue import Catalogue, Indicator
 from indicators.rules import BASELINE_WINDOW
 from indicators.store.snapshot import PROJECT_ROOT, Snapshot
@@ -150,7 +151,19 @@ def _published(snapshot: Snapshot, code: str, entities: Sequence[str] | None) ->
         }
     )
     out["note"] = out["note"].replace({"nan": "", "None": ""})
-    return out
+    return with_reporting(snapshot, out, indicator=code)
+
+
+def with_reporting(snapshot: Snapshot, frame: pd.DataFrame, *, indicator: str) -> pd.DataFrame:
+    """Group values that most members did not report marked as estimates, the number of
+    reporting members added to their note (the project's one estimate rule)."""
+    marked = mark_estimates(snapshot, frame, indicator=indicator)
+    thin = marked["estimate"] & ~frame["estimate"].astype(bool) & (marked["reported"] != "")
+    marked["note"] = [
+        "; ".join(x for x in (n, f"estimate: {r}") if x) if t else n
+        for n, r, t in zip(marked["note"], marked["reported"], thin, strict=True)
+    ]
+    return marked.drop(columns="reported")
 
 
 def _computed(
