@@ -130,6 +130,22 @@ def contrast_ratio(foreground: str, background: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+# How a line is drawn says who made the series: a group as its publisher gives it, ITU's own
+# aggregate of the same group, or a figure computed here. Never two of these alike.
+LINE_DASHES = {"published": "solid", "itu": "dash", "computed": "dot"}
+
+
+def line_dash(*, itu: bool, computed: bool) -> str:
+    """The dash of a series line: dotted if computed here, dashed for ITU's aggregates, else solid.
+
+    >>> line_dash(itu=True, computed=False), line_dash(itu=False, computed=False)
+    ('dash', 'solid')
+    """
+    if computed:
+        return LINE_DASHES["computed"]
+    return LINE_DASHES["itu"] if itu else LINE_DASHES["published"]
+
+
 def colour_for(code: str, index: int) -> str:
     """The fixed colour of a known entity, else the index-th series colour."""
     return ENTITY_COLOURS.get(code, SERIES_COLOURS[index % len(SERIES_COLOURS)])

@@ -172,6 +172,17 @@ def test_line_figure_plots_exactly_its_data(tiny_snapshot, catalogue):
     assert "ITU" not in set(chart.data["entity_name"])  # ITU_WLD has no value of this series
 
 
+@pytest.mark.parametrize("figure", [line_figure, slope_figure])
+def test_a_group_and_itus_figure_for_it_are_drawn_differently(figure, bundled_snapshot, catalogue):
+    """High income computed here from ITU's economy values (dotted) and as ITU aggregates it
+    (dashed): same colour, as the same group, never the same line."""
+    chart = figure(bundled_snapshot, catalogue, indicator="i99H", entities=["HIC", "ITU_HIC"])
+    lines = [t for t in chart.figure.data if t.mode == "lines+markers"]
+    assert len(lines) == 2
+    assert {t.line.dash for t in lines} == {"dot", "dash"}
+    assert any(n.startswith("Dashed lines: ITU's own aggregates") for n in chart.notes)
+
+
 def test_line_figure_log_scale_and_target(tiny_snapshot, catalogue):
     lin = line_figure(tiny_snapshot, catalogue, indicator=WWW, entities=["E01"], start=2005)
     log = line_figure(

@@ -28,6 +28,7 @@ from dashboard.figures.explorer_common import (
 )
 from dashboard.figures.plotly_text import escape
 from dashboard.formatting import entity_labels
+from dashboard.theme import LINE_DASHES, line_dash
 from dashboard.views.explorer_series import (
     WINDOW,
     entity_colours,
@@ -91,8 +92,8 @@ def line_figure(
         )
     else:
         title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
-    computed = data.loc[data["value_source"] == "computed", "entity"].unique()
-    notes = [*vintage_notes(data), *([computed_note(ind)] if len(computed) else [])]
+    dashes = line_dashes(snapshot, data)
+    notes = [*vintage_notes(data), *dash_notes(dashes, ind)]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
     chart = line_chart(
         data,
@@ -108,14 +109,34 @@ def line_figure(
     )
     labels = entity_labels(snapshot)
     colours = entity_colours(list(dict.fromkeys(data["entity"])))
-    by_name = {labels.get(code, code): code for code in colours}
+    by_name = {escape(labels.get(code, code)): code for code in colours}
     for trace in chart.figure.data:
         code = by_name.get(trace.name)
         if code is not None:
             _recolour(trace, colours[code])
-        if code in set(computed):
-            trace.line.dash = "dot"
+            trace.line.dash = dashes[code]
     return chart
+
+
+def line_dashes(snapshot: Snapshot, data: pd.DataFrame) -> dict[str, str]:
+    """The dash of each entity's line (`theme.line_dash`): ITU's aggregates dashed, groups
+    computed here dotted, published series solid, so a group and ITU's figure for it differ."""
+    itu = set(snapshot.entities.loc[snapshot.entities["kind"] == "itu_aggregate", "code"])
+    computed = set(data.loc[data["value_source"] == "computed", "entity"])
+    return {
+        str(e): line_dash(itu=e in itu, computed=e in computed)
+        for e in dict.fromkeys(data["entity"])
+    }
+
+
+def dash_notes(dashes: dict[str, str], ind: Indicator) -> list[str]:
+    """Say what the dashed and dotted lines of a chart are, when it has any."""
+    notes = []
+    if LINE_DASHES["itu"] in dashes.values():
+        notes.append("Dashed lines: ITU's own aggregates (its groupings and estimates).")
+    if LINE_DASHES["computed"] in dashes.values():
+        notes.append(computed_note(ind))
+    return notes
 
 
 def _recolour(trace: go.Scatter, colour: str) -> None:
@@ -153,6 +174,7 @@ def slope_figure(
     ends = end_labels(ok)
     fig = go.Figure()
     colours = entity_colours(list(ok["entity"]))
+    dashes = line_dashes(snapshot, ok)
     for row in ok.itertuples(index=False):
         colour = colours[row.entity]
         pts = data[data["entity"] == row.entity]
@@ -164,7 +186,7 @@ def slope_figure(
                 y=pts["value"],
                 name=escape(row.entity_name),
                 mode="lines+markers",
-                line={"color": colour, "width": 2.5},
+                line={"color": colour, "width": 2.5, "dash": dashes[row.entity]},
                 marker={
                     "size": 11,
                     "symbol": symbols,
@@ -199,6 +221,7 @@ def slope_figure(
     fig.update_xaxes(type="category", range=[-0.3, 1.8])
     _label_ends(fig, ok, colours, log_y=log_y, years=ends_differ(ok))
     notes = substitution_notes(ok, baseline) + vintage_notes(data) + year_mismatch_notes(ok)
+    notes += dash_notes(dashes, ind)
     notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
     skipped = prog[prog["status"] != "ok"]
     if len(skipped):

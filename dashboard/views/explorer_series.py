@@ -29,6 +29,8 @@ from indicators.store.snapshot import PROJECT_ROOT, Snapshot
 
 WINDOW = BASELINE_WINDOW  # years searched on each side of a missing baseline (one rule)
 TOPOJSON = PROJECT_ROOT / "static" / "topojson" / "world_110m.json"
+# The finer shapes of the same package: their centres place the small states as points.
+TOPOJSON_FINE = PROJECT_ROOT / "static" / "topojson" / "world_50m.json"
 KIND_LABEL = {"wb_aggregate": "WB aggregate", "itu_aggregate": "ITU aggregate"}
 SERIES_COLUMNS = (
     "entity",
@@ -316,6 +318,25 @@ def map_codes(path: Path = TOPOJSON) -> frozenset[str]:
         return frozenset()
     geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
     return frozenset(str(g["id"]) for g in geoms if g.get("id"))
+
+
+@cache
+def map_points(path: Path = TOPOJSON_FINE) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each economy's centre, as the bundled finer shapes give it ("ct").
+
+    The coarse map drops small states; their centres from the finer file let the map draw them
+    as points. Read once; an unreadable file gives no points (the map names what it leaves out).
+    """
+    try:
+        topo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
+    return {
+        str(g["id"]): (float(g["properties"]["ct"][0]), float(g["properties"]["ct"][1]))
+        for g in geoms
+        if g.get("id") and len(g.get("properties", {}).get("ct", ())) == 2
+    }
 
 
 def map_years(snapshot: Snapshot, indicator: str) -> list[int]:
