@@ -66,7 +66,7 @@ def test_dumbbell_limit_keeps_the_widest_gaps(snap) -> None:
 
 
 def test_dumbbell_puts_the_widest_gaps_either_way_at_the_top(bundled_snapshot) -> None:
-    """"Widest at the top" holds when women lead too: a women-ahead economy with a wide gap sits
+    """The widest gaps sit at the top when women lead too: a women-ahead economy with a wide gap sits
     above men-ahead economies with narrower ones."""
     chart = gender_dumbbell(bundled_snapshot, CAT, limit=None)
     sizes = chart.data["gap_points"].abs()
