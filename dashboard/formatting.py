@@ -76,8 +76,9 @@ def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
                 name = src.label
                 if src.newer_edition is not None:
                     notes.append(f"newer edition not in this snapshot: {src.newer_edition.name}")
-            except WsisDataError:
-                name = part
+            except WsisDataError:  # a reference file (classification) or an unknown id
+                ref = snapshot.reference(part)
+                name = ref.title if ref is not None else part
             if name not in names:
                 names.append(name)
     text = "; ".join(names) or "not stated"

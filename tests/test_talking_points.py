@@ -135,6 +135,13 @@ def test_every_figure_carries_its_year_source_and_vintage(bundled_snapshot, poin
         cites = {e.edition_note for e in point.evidence if e.edition_note}
         for ev in point.evidence:
             assert str(ev.year) in point.text
+            cites.add(f"{ev.source} (vintage {ev.vintage})")
+            if ev.reported.startswith("computed"):  # a group computed here: every input cited
+                for sid in ev.source_id.split("; "):
+                    ref = bundled_snapshot.reference(sid)
+                    label = ref.title if ref else bundled_snapshot.source(sid).label
+                    assert label in ev.source, ev
+                continue
             obs = bundled_snapshot.rows(ev.indicator)
             obs = obs[obs["year"] == ev.year]
             if ev.entity in set(obs["economy"].astype(str)):
@@ -142,7 +149,6 @@ def test_every_figure_carries_its_year_source_and_vintage(bundled_snapshot, poin
             assert ev.vintage in set(obs["vintage"].astype(str)), ev
             labels = {bundled_snapshot.source(str(s)).label for s in obs["source"].unique()}
             assert ev.source in labels, ev
-            cites.add(f"{ev.source} (vintage {ev.vintage})")
         assert cites <= set(point.citations)  # and more: e.g. population behind a head count
 
 
@@ -228,3 +234,21 @@ def test_baseline_without_income_data_gives_a_sentence_not_an_error(bundled_snap
     assert point.area == "income" and f"near {early}" in point.text
     assert [e.year for e in point.evidence] == [gap.latest_year, gap.latest_year]
     assert f"In {gap.latest_year}," in point.text
+
+
+def test_the_income_divide_at_the_time_cites_weights_and_classification(
+    bundled_snapshot, points
+) -> None:
+    """The groups-of-the-time figures are computed from economy values weighted by population,
+    with members chosen by the income history: all three sources are cited."""
+    (point,) = [p for p in points if p.area == "income"]
+    computed = [e for e in point.evidence if e.reported.startswith("computed")]
+    assert {e.year for e in computed} >= {2005}
+    history = bundled_snapshot.descriptor.reference_for("wb_income_history")
+    population = bundled_snapshot.rows("SP.POP.TOTL")["source"].astype(str).unique()
+    cited = " ".join(point.citations)
+    assert history.title in cited
+    assert all(bundled_snapshot.source(s).label in cited for s in population)
+    for figure in computed:
+        assert figure.classification.endswith(figure.label.rsplit(" ", 1)[-1])  # FY06 ...
+        assert f"{figure.value:.1f}%" in point.text

@@ -271,32 +271,56 @@ def _swapped(colour: object, swap: dict[str, str]) -> object:
 
 
 def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
-    """'Source: ...' naming each producer and release used, with licence, in a stable order, and
-    any newer edition of a release that the snapshot does not hold."""
-    parts: list[str] = []
+    """'Source: ...' naming each producer once with the releases and reference files used from
+    it and its licence, in a stable order, and any newer edition the snapshot does not hold."""
+    by_producer: dict[str, list[str]] = {}
+    licences: dict[str, set[str]] = {}
     newer: list[str] = []
     ids = {part.strip() for s in source_ids for part in str(s).split(";") if part.strip()}
     for sid in sorted(ids - {"nan", "None"}):
-        try:
-            src = snapshot.source(sid)
-        except Exception:  # an id the descriptor lacks is shown as is, never dropped
-            parts.append(sid)
-            continue
-        if src.edition_note and src.edition_note not in newer:
-            newer.append(src.edition_note)
-        try:
-            dataset = catalogue.dataset(src.dataset)
-            producer, licence = dataset.attribution, dataset.licence
-        except Exception:
-            producer, licence = src.attribution, src.licence
-        part = f"{producer}, {src.label}"
+        producer, label, licence = cited_as(snapshot, catalogue, sid)
+        edition = _edition_note(snapshot, sid)
+        if edition and edition not in newer:
+            newer.append(edition)
+        if label not in by_producer.setdefault(producer, []):
+            by_producer[producer].append(label)
         if licence.startswith("CC"):
-            part += f" ({licence})"
-        if part not in parts:
-            parts.append(part)
-    if not parts:
+            licences.setdefault(producer, set()).add(licence)
+    if not by_producer:
         return "Source: not stated."
+    parts = []
+    for producer, labels in by_producer.items():
+        text = f"{producer}, {'; '.join(labels)}" if producer else "; ".join(labels)
+        parts.append(text + "".join(f" ({lic})" for lic in sorted(licences.get(producer, ()))))
     return " ".join(["Source: " + "; ".join(parts) + ".", *newer])
+
+
+def _edition_note(snapshot: Snapshot, sid: str) -> str:
+    try:
+        return snapshot.source(sid).edition_note
+    except Exception:
+        return ""
+
+
+def cited_as(snapshot: Snapshot, catalogue: Catalogue, sid: str) -> tuple[str, str, str]:
+    """(producer, label, licence) of a source id or a reference file id; an id the snapshot
+    does not hold is cited as it is, never dropped."""
+    try:
+        src = snapshot.source(sid)
+    except Exception:
+        ref = snapshot.reference(sid)
+        if ref is None:
+            return "", sid, ""
+        try:
+            dataset = catalogue.dataset(ref.dataset)
+        except Exception:
+            return "", ref.title, ""
+        return dataset.attribution, ref.title, dataset.licence
+    try:
+        dataset = catalogue.dataset(src.dataset)
+        return dataset.attribution, src.label, dataset.licence
+    except Exception:
+        return src.attribution, src.label, src.licence
 
 
 def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import Group, fiscal_years, group_codes, resolve_group
 from indicators.analytics.provenance import (
+    computed_provenance,
     entity_name,
     provenance,
     resolve_for_year,
@@ -118,7 +119,13 @@ def _income_table(
             "low_coverage": lo["coverage"],
         }
     )
-    src, vin = provenance(snapshot, indicator, gh.members + gl.members)
+    src, vin = computed_provenance(
+        snapshot,
+        indicator=indicator,
+        weight=catalogue.indicator(indicator).weight,
+        groups=[gh, gl],
+        fiscal_year=fiscal_year,
+    )
     text = (
         f"aggregates computed from economy values by the World Bank rule (no value below "
         f"two-thirds coverage); {high}: {gh.basis}; {low}: {gl.basis}"
@@ -381,6 +388,7 @@ class ClassifiedGap:
     low: float
     high_coverage: float
     low_coverage: float
+    source: str = ""  # the indicator's, the weights' and the classification's sources
 
     @property
     def gap(self) -> float:
@@ -431,6 +439,13 @@ def income_gap_at_the_time(
         )
         ok = agg[(agg["status"] == "ok") & (agg["year"] == year)].set_index("group")
         if high in ok.index and low in ok.index:
+            src, _ = computed_provenance(
+                snapshot,
+                indicator=indicator,
+                weight=catalogue.indicator(indicator).weight,
+                groups=groups,
+                fiscal_year=fy,
+            )
             out.append(
                 ClassifiedGap(
                     year=year,
@@ -439,6 +454,7 @@ def income_gap_at_the_time(
                     low=float(ok.at[low, "value"]),
                     high_coverage=float(ok.at[high, "coverage"]),
                     low_coverage=float(ok.at[low, "coverage"]),
+                    source=src,
                 )
             )
     return out

@@ -24,7 +24,7 @@ from indicators.analytics.groups import HISTORY_CODES
 from indicators.analytics.reporting import reporting
 from indicators.catalogue import Catalogue
 from indicators.declared import DeclarationError, FrozenMap, frozen, read_yaml, text, thawed
-from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.errors import AnalysisError, UnknownCodeError, WsisDataError
 from indicators.rules import baseline_search_order
 from indicators.store.snapshot import Snapshot
 
@@ -219,6 +219,51 @@ def observation(
         reported=behind.text if behind is not None else "",
         classification=classification_of(snapshot, entity),
         edition_note=src.edition_note,
+    )
+
+
+def computed_evidence(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entity: str,
+    value: float,
+    year: int,
+    source_ids: str,
+    coverage: float,
+    classification: str,
+    label: str,
+) -> Evidence:
+    """A group figure computed here from economy values (not a published row), cited with every
+    release and reference file behind it: the indicator's, the weights' and the classification's.
+    """
+    labels, vintages = [], []
+    for sid in (part for part in source_ids.split("; ") if part):
+        try:
+            src = snapshot.source(sid)
+            labels.append(src.label)
+            vintages.append(src.vintage)
+        except WsisDataError:
+            ref = snapshot.reference(sid)
+            labels.append(ref.title if ref is not None else sid)
+            vintages.append(ref.vintage if ref is not None else "")
+    return Evidence(
+        label=label,
+        entity=entity,
+        indicator=indicator,
+        value=float(value),
+        year=int(year),
+        unit=catalogue.indicator(indicator).short_unit,
+        source="; ".join(dict.fromkeys(labels)),
+        vintage="; ".join(dict.fromkeys(v for v in vintages if v)),
+        estimate=False,
+        source_id=source_ids,
+        reported=(
+            f"computed from reported economy values covering {coverage:.0%} of the group's "
+            "population"
+        ),
+        classification=classification,
     )
 
 

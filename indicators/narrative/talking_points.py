@@ -20,7 +20,12 @@ from indicators.analytics.gaps import PARITY_BAND, latest_gender_summary, parity
 from indicators.analytics.reporting import reporting
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
-from indicators.narrative.claims import Evidence, classification_of, observation
+from indicators.narrative.claims import (
+    Evidence,
+    classification_of,
+    computed_evidence,
+    observation,
+)
 from indicators.rules import baseline_search_order, head_count
 from indicators.store.snapshot import Snapshot
 
@@ -345,16 +350,30 @@ def income(snapshot: Snapshot, catalogue: Catalogue, *, baseline: int = 2005) ->
     )
     usable = [g for g in at_time if g.year == gap.baseline_year]
     later = [g for g in at_time if g.year > gap.baseline_year]
+    at_time_figures: list[Evidence] = []
     if usable and later:
         a, b = usable[0], later[-1]
         moved = "widened" if b.gap > a.gap else "narrowed"
+        at_time_figures = [
+            computed_evidence(
+                snapshot, catalogue, indicator=gap.indicator, entity=code, value=value,
+                year=g.year, source_ids=g.source, coverage=coverage,
+                classification=f"World Bank income groups as classified in {g.classification}",
+                label=f"{word}-income economies, groups of {g.classification}",
+            )
+            for g in (a, b)
+            for code, word, value, coverage in (
+                (gap.high, "high", g.high, g.high_coverage),
+                (gap.low, "low", g.low, g.low_coverage),
+            )
+        ]  # fmt: skip
         text += (
             f" With the groups as classified at the time ({a.classification} for {a.year}, "
             f"{b.classification} for {b.year}; computed from economy values), it {moved} from "
-            f"{a.gap:.1f} to {b.gap:.1f} points, low-income use going from {a.low:.1f}% to "
-            f"{b.low:.1f}%."
+            f"{a.gap:.1f} points ({a.high:.1f}% against {a.low:.1f}%) to {b.gap:.1f} "
+            f"({b.high:.1f}% against {b.low:.1f}%)."
         )
-    return [_point("income", text, [then_high, then_low, high, low])]
+    return [_point("income", text, [then_high, then_low, high, low, *at_time_figures])]
 
 
 def trust(snapshot: Snapshot, catalogue: Catalogue, **_: object) -> list[TalkingPoint]:

@@ -31,7 +31,13 @@ from indicators import __version__
 from indicators.declared import FrozenMap
 from indicators.errors import SnapshotError
 from indicators.schema import CATEGORY_COLUMNS, OBSERVATION_COLUMNS, check_observations
-from indicators.store.descriptor import SCHEMA_VERSION, Descriptor, SourceEntry, TableEntry
+from indicators.store.descriptor import (
+    SCHEMA_VERSION,
+    Descriptor,
+    ReferenceEntry,
+    SourceEntry,
+    TableEntry,
+)
 
 T = TypeVar("T")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -145,6 +151,10 @@ class Snapshot:
     def source(self, source_id: str) -> SourceEntry:
         """The descriptor entry of a source id (vintage, licence, origin)."""
         return self.descriptor.source(source_id)
+
+    def reference(self, reference_id: str) -> ReferenceEntry | None:
+        """The descriptor entry of a reference file (classification, metadata), if held."""
+        return next((r for r in self.descriptor.reference if r.id == reference_id), None)
 
 
 def store_path(store: str | Path | None = None) -> Path:
