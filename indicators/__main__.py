@@ -3,6 +3,7 @@
 python -m indicators build --raw ../shared/data/raw     # raw files -> new current snapshot
 python -m indicators refresh                            # live World Bank API -> new snapshot
 python -m indicators info | verify | list | use <id>
+python -m indicators brief [--baseline YEAR] [--format md|json] [--economy CODE]
 """
 
 from __future__ import annotations
@@ -91,6 +92,17 @@ def _cmd_use(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from indicators.catalogue import load_catalogue
+    from indicators.narrative.brief import make_brief
+    from indicators.store.snapshot import load_snapshot
+
+    snap = load_snapshot(store=args.store)
+    brief = make_brief(snap, load_catalogue(), baseline=args.baseline, economy=args.economy)
+    sys.stdout.write(brief.to_text(args.format))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line's parser (also read by the README test)."""
     parser = argparse.ArgumentParser(
@@ -123,6 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     _store_arg(p)
     p.set_defaults(func=_cmd_use)
+    p = sub.add_parser(
+        "brief", help="print the claim checks and talking points (speaking notes, or JSON)"
+    )
+    p.add_argument(
+        "--baseline", type=int, default=2005, help="year to measure change from (default 2005)"
+    )
+    p.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    p.add_argument("--economy", default=None, help="add one economy's figures (e.g. KEN)")
+    _store_arg(p)
+    p.set_defaults(func=_cmd_brief)
     return parser
 
 

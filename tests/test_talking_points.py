@@ -135,7 +135,7 @@ def test_every_figure_carries_its_year_source_and_vintage(bundled_snapshot, poin
         cites = {e.edition_note for e in point.evidence if e.edition_note}
         for ev in point.evidence:
             assert str(ev.year) in point.text
-            cites.add(f"{ev.source} (vintage {ev.vintage})")
+            cites.update(ev.citations)
             if ev.reported.startswith("computed"):  # a group computed here: every input cited
                 for sid in ev.source_id.split("; "):
                     ref = bundled_snapshot.reference(sid)

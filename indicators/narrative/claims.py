@@ -60,6 +60,7 @@ class Evidence:
     )
     classification: str = ""  # for income groups: which classification
     edition_note: str = ""  # a newer edition not in the snapshot
+    inputs: tuple[tuple[str, str], ...] = ()  # (label, vintage) of each input of a computed figure
 
     def text(self, decimals: int = 1) -> str:
         """The value with its unit and year: '73.6% (2025)'."""
@@ -75,6 +76,14 @@ class Evidence:
     def citation(self) -> str:
         """'WDI release of 13 July 2026 (vintage 2026-07-13)'."""
         return f"{self.source} (vintage {self.vintage})"
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """One citation per release or reference file behind the figure (several for a figure
+        computed here from economy values, weights and a classification)."""
+        if self.inputs:
+            return tuple(f"{label} (vintage {vintage})" for label, vintage in self.inputs)
+        return (self.citation,)
 
     def to_json(self) -> dict[str, Any]:
         """The figure as the brief's JSON gives it."""
@@ -150,7 +159,7 @@ class ClaimCheck:
     @property
     def citations(self) -> tuple[str, ...]:
         """Every release behind the figures, with its vintage, and any newer edition."""
-        found = [e.citation for e in self.evidence]
+        found = [c for e in self.evidence for c in e.citations]
         found += [e.edition_note for e in self.evidence if e.edition_note]
         return tuple(dict.fromkeys(found))
 
@@ -238,16 +247,16 @@ def computed_evidence(
     """A group figure computed here from economy values (not a published row), cited with every
     release and reference file behind it: the indicator's, the weights' and the classification's.
     """
-    labels, vintages = [], []
+    inputs: list[tuple[str, str]] = []
     for sid in (part for part in source_ids.split("; ") if part):
         try:
             src = snapshot.source(sid)
-            labels.append(src.label)
-            vintages.append(src.vintage)
+            inputs.append((src.label, src.vintage))
         except WsisDataError:
             ref = snapshot.reference(sid)
-            labels.append(ref.title if ref is not None else sid)
-            vintages.append(ref.vintage if ref is not None else "")
+            inputs.append((ref.title, ref.vintage) if ref is not None else (sid, ""))
+    labels = [label for label, _ in inputs]
+    vintages = [vintage for _, vintage in inputs]
     return Evidence(
         label=label,
         entity=entity,
@@ -264,6 +273,7 @@ def computed_evidence(
             "population"
         ),
         classification=classification,
+        inputs=tuple(inputs),
     )
 
 
@@ -309,7 +319,7 @@ def _words(fraction: Sequence[int]) -> str:
 
 
 def _sources_sentence(evidence: Sequence[Evidence]) -> str:
-    cites = list(dict.fromkeys(e.citation for e in evidence))
+    cites = list(dict.fromkeys(c for e in evidence for c in e.citations))
     return f" Sources: {'; '.join(cites)}." if cites else ""
 
 

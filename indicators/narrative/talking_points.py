@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 
 from indicators.analytics.affordability import affordability_by_group
 from indicators.analytics.divides import income_gap, income_gap_at_the_time, online_offline
-from indicators.analytics.gaps import PARITY_BAND, latest_gender_summary, parity_status
+from indicators.analytics.gaps import (
+    PARITY_BAND,
+    latest_gender_summary,
+    parity_status,
+    sex_codes,
+)
 from indicators.analytics.reporting import reporting
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
@@ -58,7 +63,7 @@ class TalkingPoint:
 
 def cite(evidence: Sequence[Evidence], *extra: str) -> tuple[str, ...]:
     """The citations of some figures: each release with its vintage, then any newer edition."""
-    found = [e.citation for e in evidence] + list(extra)
+    found = [c for e in evidence for c in e.citations] + list(extra)
     found += [e.edition_note for e in evidence if e.edition_note]
     return tuple(dict.fromkeys(found))
 
@@ -397,6 +402,74 @@ def _gap_point(catalogue: Catalogue, area_id: str) -> list[TalkingPoint]:
             text=f"{area.name}: {area.gap_statement} The usual source is {area.gap_source}.",
         )
     ]
+
+
+def economy_points(
+    snapshot: Snapshot, catalogue: Catalogue, *, economy: str, baseline: int = 2005
+) -> list[TalkingPoint]:
+    """One sentence per measured challenge area for one economy: the area's first indicator with
+    a value, its latest value and the value nearest the baseline (rules.baseline_search_order).
+
+    The first sentence names the economy's income group and the classification it comes from.
+    """
+    names = snapshot.entity_index["name"]
+    name = str(names.get(economy, economy))
+    out: list[TalkingPoint] = []
+    used: set[str] = set()
+    for area in catalogue.areas:
+        if area.id == "gender":
+            out += _economy_sexes(snapshot, catalogue, economy=economy, name=name)
+            continue
+        for ind in catalogue.measures(area.id):
+            if ind.code in used:
+                break
+            try:
+                now = _obs(snapshot, catalogue, ind.code, economy, label=name)
+            except AnalysisError:
+                continue
+            figures = [now]
+            text = f"{ind.short_name} in {name}: {_value(now, ind.decimals)} in {now.year}"
+            try:
+                then = _near(snapshot, catalogue, ind.code, economy, baseline)
+            except AnalysisError:
+                then = None
+            if then is not None and then.year < now.year:
+                figures.insert(0, then)
+                text += f", from {_value(then, ind.decimals)} in {then.year}"
+            out.append(_point(area.id, text + _estimate(now) + ".", figures))
+            used.add(ind.code)
+            break
+    group = snapshot.entity_index["income_group"].get(economy)
+    ref = snapshot.descriptor.reference_for("wb_country_metadata")
+    if out and isinstance(group, str) and group and ref is not None:
+        first = out[0]
+        group_name = str(names.get(group, group)).lower()
+        text = f"{first.text} {name} is in the {group_name} group ({ref.title})."
+        out[0] = _point(first.area, text, first.evidence, f"{ref.title} (vintage {ref.vintage})")
+    return out
+
+
+def _economy_sexes(
+    snapshot: Snapshot, catalogue: Catalogue, *, economy: str, name: str
+) -> list[TalkingPoint]:
+    """Women's and men's Internet use in one economy, in the latest year with both."""
+    try:
+        female, male = sex_codes(catalogue, INTERNET)
+        women = _obs(snapshot, catalogue, female, economy, label="women")
+        men = _obs(snapshot, catalogue, male, economy, year=women.year, label="men")
+    except AnalysisError:
+        return []
+    decimals = catalogue.indicator(female).decimals
+    text = (
+        f"Internet use in {name} in {women.year}: women {_value(women, decimals)}, men "
+        f"{_value(men, decimals)}{_estimate(women)}."
+    )
+    return [_point("gender", text, [women, men])]
+
+
+def _value(figure: Evidence, decimals: int) -> str:
+    """'35.0%' or '1,234.5 per 100' (the figure's value and unit, no year)."""
+    return figure.text(decimals).rsplit(" (", 1)[0]
 
 
 AREA_POINTS: dict[str, Callable[..., list[TalkingPoint]]] = {
