@@ -129,7 +129,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     """The kept snapshots, the current one starred; a damaged CURRENT is reported after the
     list (exit 2), since the list is what the operator needs to repair it with `use`."""
-    from indicators.store.snapshot import current_id, list_snapshots
+    from indicators.store.snapshot import current_id, list_snapshots, load_snapshot
 
     kept = list_snapshots(args.store)
     cur: str | None = None
@@ -138,12 +138,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
         cur = current_id(args.store)
     except SnapshotError as exc:
         problem = exc
+    if cur is not None and cur not in kept:  # say why: missing, unreadable, incomplete...
+        try:
+            load_snapshot(store=args.store, snapshot_id=cur, verify=False)
+        except SnapshotError as exc:
+            problem = exc
+        else:
+            problem = SnapshotError(f"CURRENT names snapshot {cur}, which is not listed")
     for snap_id in kept:
         print(("* " if snap_id == cur else "  ") + snap_id)
-    if not kept:
-        print("(no complete snapshot in this store)", file=sys.stderr)
     if problem is not None:
         raise problem
+    if not kept:
+        print("(no complete snapshot in this store)", file=sys.stderr)
     return 0
 
 

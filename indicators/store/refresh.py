@@ -30,7 +30,13 @@ from indicators.sources.declarations import Origin
 from indicators.sources.wb_api import ApiFetch, ApiSeriesRequest, fetch_series
 from indicators.store.build import derive_sex_population
 from indicators.store.descriptor import Descriptor, SourceEntry
-from indicators.store.snapshot import load_snapshot, store_lock, store_path, write_snapshot
+from indicators.store.snapshot import (
+    current_id,
+    load_snapshot,
+    store_lock,
+    store_path,
+    write_snapshot,
+)
 
 Fetcher = Callable[..., ApiFetch]
 Progress = Callable[[int, int, str], None]
@@ -230,6 +236,7 @@ def refresh_snapshot(
     started = time.monotonic()
     catalogue = catalogue or load_catalogue()
     root = store_path(store)
+    current_id(root)  # a store without a usable CURRENT is refused before anything is created
     # One refresh at a time: the lock is held from reading the current snapshot to switching to
     # the new one; a second refresh is told at once instead of waiting behind the first.
     try:

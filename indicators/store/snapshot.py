@@ -179,6 +179,10 @@ def parse_snapshot_id(text: object) -> str:
 
 def _reason(exc: OSError) -> str:
     """What an OS error means for the person reading the message, in a few words."""
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder"
+    if isinstance(exc, NotADirectoryError):
+        return "a folder on its path is a file"
     if isinstance(exc, PermissionError):
         return "permission denied (the program's user may not read it; fix its permissions)"
     if exc.errno == errno.ENAMETOOLONG:
@@ -653,6 +657,7 @@ def load_snapshot(
         else:
             root = _store_root(store)
             snap_id = current_id(root) if snapshot_id is None else parse_snapshot_id(snapshot_id)
+            _snapshots_folder(root, snap_id)
             path = _inside(
                 root / "snapshots" / snap_id, root / "snapshots", what=f"snapshot {snap_id}"
             )
@@ -666,6 +671,29 @@ def load_snapshot(
         raise SnapshotError(
             f"the snapshot could not be read ({type(exc).__name__}); {RESTORE}"
         ) from exc
+
+
+def _snapshots_folder(root: Path, snap_id: str) -> None:
+    """Refuse a store whose snapshots/ folder is missing or not a folder, saying so."""
+    folder = root / "snapshots"
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError as exc:
+        raise SnapshotError(
+            f"snapshot {snap_id} does not exist: the store {shown(root)} has no snapshots "
+            f"folder; {RESTORE}"
+        ) from exc
+    except OSError as exc:
+        raise SnapshotError(
+            f"cannot open the snapshots folder of the store {shown(root)}: {_reason(exc)}"
+        ) from exc
+    if stat.S_ISLNK(info.st_mode):
+        return  # a link is resolved and confined by the caller
+    if not stat.S_ISDIR(info.st_mode):
+        raise SnapshotError(
+            f"the snapshots folder of the store {shown(root)} is {_kind(info.st_mode)}, "
+            f"not a folder, so snapshot {snap_id} cannot be read; {RESTORE}"
+        )
 
 
 def _load_folder(path: Path, *, boundary: Path, verify: bool) -> Snapshot:
