@@ -235,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         if isinstance(exc, SnapshotIdError | RefreshError):
             return _fail(exc)
-        if isinstance(exc, SnapshotError):
-            return _fail(exc, advice=STORE_HELP)
+        if isinstance(exc, SnapshotError):  # what to do, unless the message says it already
+            said = "python -m indicators" in str(exc)
+            return _fail(exc, advice="" if said else STORE_HELP)
         if isinstance(exc, WsisDataError):
             return _fail(exc)
         if isinstance(exc, OSError):

@@ -575,15 +575,11 @@ def store_lock(root: Path, *, blocking: bool = True, create: bool = True) -> Ite
         os.close(fd)
 
 
-def read_descriptor(folder: Path, *, boundary: Path | None = None) -> Descriptor:
-    """The checked descriptor of a snapshot folder (SnapshotError naming what is wrong).
-
-    The file must be a regular file inside `boundary` (default: the folder itself).
-    """
+def read_descriptor(folder: Path) -> Descriptor:
+    """The checked descriptor of a snapshot folder (SnapshotError naming what is wrong); it
+    must be a regular file inside the folder."""
     what = f"snapshot {bounded(folder.name, 40)}: {DESCRIPTOR}"
-    data = read_regular(
-        folder / DESCRIPTOR, boundary=boundary or folder, what=what, limit=DESCRIPTOR_LIMIT
-    )
+    data = read_regular(folder / DESCRIPTOR, boundary=folder, what=what, limit=DESCRIPTOR_LIMIT)
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -653,16 +649,12 @@ def load_snapshot(
     try:
         if folder is not None:
             path = _real(Path(folder))
-            boundary = path
         else:
             root = _store_root(store)
             snap_id = current_id(root) if snapshot_id is None else parse_snapshot_id(snapshot_id)
             _snapshots_folder(root, snap_id)
-            path = _inside(
-                root / "snapshots" / snap_id, root / "snapshots", what=f"snapshot {snap_id}"
-            )
-            boundary = _real(root / "snapshots")
-        return _load_folder(path, boundary=boundary, verify=verify)
+            path = _inside(root / "snapshots" / snap_id, root, what=f"snapshot {snap_id}")
+        return _load_folder(path, verify=verify)
     except WsisDataError:
         raise
     except OSError as exc:
@@ -691,12 +683,13 @@ def _snapshots_folder(root: Path, snap_id: str) -> None:
         return  # a link is resolved and confined by the caller
     if not stat.S_ISDIR(info.st_mode):
         raise SnapshotError(
-            f"the snapshots folder of the store {shown(root)} is {_kind(info.st_mode)}, "
+            f"the snapshots folder of the store {shown(root)} is {_kind(info.st_mode) or 'a file'}, "
             f"not a folder, so snapshot {snap_id} cannot be read; {RESTORE}"
         )
 
 
-def _load_folder(path: Path, *, boundary: Path, verify: bool) -> Snapshot:
+def _load_folder(path: Path, *, verify: bool) -> Snapshot:
+    """Load the snapshot in `path` (resolved): every file it reads must resolve inside it."""
     name = bounded(path.name, 40)
     try:
         info = os.stat(path)
@@ -707,8 +700,10 @@ def _load_folder(path: Path, *, boundary: Path, verify: bool) -> Snapshot:
     except OSError as exc:
         raise SnapshotError(f"cannot open snapshot {name}: {_reason(exc)}") from exc
     if not stat.S_ISDIR(info.st_mode):
-        raise SnapshotError(f"snapshot {name} is {_kind(info.st_mode)}, not a folder; refused")
-    descriptor = read_descriptor(path, boundary=boundary)
+        raise SnapshotError(
+            f"snapshot {name} is {_kind(info.st_mode) or 'a file'}, not a folder; {RESTORE}"
+        )
+    descriptor = read_descriptor(path)
     if descriptor.snapshot_id != path.name:
         raise SnapshotError(
             f"snapshot {name}: its descriptor names another snapshot "
