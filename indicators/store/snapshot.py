@@ -619,11 +619,14 @@ def _read_table(folder: Path, name: str, entry: TableEntry | None, *, verify: bo
             f"(the file was changed or truncated); {RESTORE}"
         )
     try:
-        dictionary = [c for c in CATEGORY_COLUMNS if name == "observations"]
         # ParquetFile avoids importing pyarrow.dataset, which read_table pulls in on first use
-        parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=dictionary or None)
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        names = parquet.schema_arrow.names
+        dictionary = [c for c in CATEGORY_COLUMNS if name == "observations" and c in names]
+        if dictionary:  # the text columns of observations as categories (read again: cheap)
+            parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=dictionary)
         table = parquet.read()
-    except (pa.ArrowException, OSError, ValueError) as exc:
+    except (pa.ArrowException, OSError, ValueError, KeyError) as exc:
         raise SnapshotError(
             f"{where}: cannot read {expected} ({bounded(exc, 120)}); {RESTORE}"
         ) from exc

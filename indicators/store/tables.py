@@ -23,7 +23,13 @@ from indicators.errors import SnapshotError, bounded
 from indicators.schema import FIRST_YEAR, LAST_YEAR
 
 ENTITY_KINDS = ("economy", "wb_aggregate", "itu_aggregate")
-KINDS = {"text": "text", "int": "whole numbers", "float": "numbers", "bool": "true/false"}
+KINDS = {
+    "text": "text",
+    "int": "whole numbers",
+    "float": "numbers",
+    "bool": "true/false values",
+    "null": "no values",
+}
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ def check_schema(name: str, table: pa.Table, *, where: str) -> None:
             f"{where}: table {name} has columns {bounded(', '.join(schema.names), 160)}; "
             f"expected {', '.join(c.name for c in columns)}"
         )
+    if table.num_rows == 0:
+        raise SnapshotError(f"{where}: table {name} is empty; rebuild the snapshot")
     for col in columns:
         found = _arrow_kind(schema.field(col.name).type)
         fits = found == col.kind or (col.kind == "float" and found == "int")
@@ -124,8 +132,8 @@ def check_schema(name: str, table: pa.Table, *, where: str) -> None:
             missing = pc.is_null(table.column(col.name), nan_is_null=True)
             first = pc.index(missing, True).as_py() if found != "null" else 0
             raise SnapshotError(
-                f"{where}: table {name}, column {col.name} holds {what} where "
-                f"{KINDS[col.kind]} are expected (first bad row: {max(first, 0) + 1:,}"
+                f"{where}: table {name}, column {col.name} holds {what}, not "
+                f"{KINDS[col.kind]} (first bad row: {max(first, 0) + 1:,}"
                 f"{', a missing value' if first >= 0 and found != 'null' else ''}); "
                 "rebuild the snapshot"
             )
