@@ -75,7 +75,13 @@ class SnapshotIdError(SnapshotError):
 
 
 class RefreshError(WsisDataError):
-    """A live refresh failed; the existing snapshot was left untouched."""
+    """A live refresh failed; the existing snapshot was left untouched.
+
+    The message is bounded (MESSAGE_LIMIT characters, its start and end kept).
+    """
+
+    def __init__(self, message: object) -> None:
+        super().__init__(bounded(message, MESSAGE_LIMIT))
 
 
 class RefreshBusy(RefreshError):

@@ -91,9 +91,7 @@ REFUSED_IDS: dict[str, tuple[str, str]] = {
 
 
 def _arg(template: str, root: Path, kept: str) -> str:
-    return template.format(
-        root=root, kept=kept, kept_short=kept[:-1], kept_upper=kept.upper()
-    )
+    return template.format(root=root, kept=kept, kept_short=kept[:-1], kept_upper=kept.upper())
 
 
 @pytest.mark.parametrize("case", list(REFUSED_IDS))

@@ -97,6 +97,10 @@ class _OutOfTime(Exception):
     """The fetch's deadline passed; no further request is sent."""
 
 
+class DeadlineReached(RefreshError):
+    """The fetch stopped because its deadline left no time for the next request or retry."""
+
+
 class Budget:
     """The time a fetch may take: each request's timeout is the smaller of the per-request
     timeout and the time left, and no request or back-off starts once it is spent."""
@@ -113,7 +117,7 @@ class Budget:
         """The timeout for the next request (raises _OutOfTime when nothing is left)."""
         left = self.left()
         if left <= 0:
-            raise _OutOfTime(f"no time left within its deadline of {self.seconds:.0f} s")
+            raise _OutOfTime("no time left before the deadline")
         return min(self.timeout, left)
 
 
@@ -296,19 +300,20 @@ def _with_retries(action: Callable[[], T], *, what: str, policy: _RetryPolicy) -
             policy.options["timeout"] = policy.budget.request_timeout()
             return action()
         except _OutOfTime as exc:
-            raise RefreshError(
-                f"{API_ORIGIN}: {what}: stopped, the refresh ran out of time ({exc})"
-            ) from exc
+            raise DeadlineReached(f"{API_ORIGIN}: {what}: stopped ({exc})") from exc
         except (requests.exceptions.RequestException, wbgapi.APIError, _BadResponse) as exc:
             transient, problem = _describe_failure(exc)
             if not transient:
                 raise RefreshError(f"{API_ORIGIN}: {what}: {problem}") from exc
             pause = policy.backoff * 2**attempt
-            if attempt == policy.retries or pause >= policy.budget.left():
-                gave_up = f"gave up after {attempt + 1} attempts"
-                if attempt < policy.retries:
-                    gave_up += f" (no time left for another within {policy.budget.seconds:.0f} s)"
-                raise RefreshError(f"{API_ORIGIN}: {what}: {problem}; {gave_up}") from exc
+            if attempt == policy.retries:
+                raise RefreshError(
+                    f"{API_ORIGIN}: {what}: {problem}; gave up after {attempt + 1} attempts"
+                ) from exc
+            if pause >= policy.budget.left():
+                raise DeadlineReached(
+                    f"{API_ORIGIN}: {what}: {problem}; no time left for attempt {attempt + 2}"
+                ) from exc
             policy.sleep(pause)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -27,7 +27,7 @@ from indicators.declared import FrozenMap, frozen
 from indicators.errors import RefreshBusy, RefreshError, StoreBusyError, bounded
 from indicators.schema import concat_observations
 from indicators.sources.declarations import Origin
-from indicators.sources.wb_api import ApiFetch, ApiSeriesRequest, fetch_series
+from indicators.sources.wb_api import ApiFetch, ApiSeriesRequest, DeadlineReached, fetch_series
 from indicators.store.build import derive_sex_population
 from indicators.store.descriptor import Descriptor, SourceEntry
 from indicators.store.snapshot import (
@@ -78,7 +78,7 @@ class Setting:
 TIMEOUT = Setting("timeout", 30.0, 0.0, 600.0)
 RETRIES = Setting("retries", 3, 0, 10, whole=True)
 DEADLINE = Setting("deadline", 60.0, 0.0, 3600.0)
-GRACE = 2.0  # seconds the fetch may overrun its deadline to stop by itself before it is left
+GRACE = 1.0  # seconds the fetch may overrun its deadline to stop by itself before it is left
 
 
 def deadline_setting(environ: Mapping[str, str] | None = None) -> float:
@@ -252,20 +252,22 @@ def refresh_snapshot(
         requests_ = list(requests_) if requests_ is not None else api_requests(catalogue)
         codes = [r.code for r in requests_]
         source_id = "wb_api_live"
-        fetched = within_deadline(
-            lambda report, seconds: fetch(
-                requests_,
-                source=source_id,
-                first_year=first_year,
-                timeout=timeout,
-                retries=retries,
-                progress=report,
-                deadline=seconds,
-            ),
-            seconds=deadline - (time.monotonic() - started),
-            deadline=deadline,
-            progress=progress,
-        )
+        try:
+            fetched = within_deadline(
+                lambda report, seconds: fetch(
+                    requests_,
+                    source=source_id,
+                    first_year=first_year,
+                    timeout=timeout,
+                    retries=retries,
+                    progress=report,
+                    deadline=seconds,
+                ),
+                seconds=deadline - (time.monotonic() - started),
+                progress=progress,
+            )
+        except DeadlineReached as exc:
+            raise out_of_time(deadline, exc) from exc
         empty = [c for c in codes if fetched.counts.get(c, 0) == 0]
         if empty:
             raise RefreshError(
@@ -326,17 +328,26 @@ def with_new_entities(
     return both.sort_values("code", ignore_index=True).where(both.notna(), None)
 
 
+def out_of_time(deadline: float, cause: object = None) -> RefreshError:
+    """The one message of a refresh stopped by its deadline (what happened, what to do)."""
+    last = f" Last problem: {bounded(cause, 160)}." if cause else ""
+    return RefreshError(
+        f"the refresh did not finish within its deadline of {deadline:g} s; the current "
+        f"snapshot is unchanged.{last} Try again later, or allow more time (--deadline, or "
+        f"{DEADLINE_ENV} for the app)"
+    )
+
+
 def within_deadline(
     call: Callable[[Progress, float], T],
     *,
     seconds: float,
-    deadline: float,
     progress: Progress | None = None,
 ) -> T:
     """`call(report, seconds)` in a worker thread, given at most `seconds` (plus GRACE to stop by
     itself); its progress reports are passed on from this thread (Streamlit draws only from the
-    script's thread). Past the deadline a RefreshError is raised and the worker is left to end
-    on its own: it writes nothing, its result is dropped."""
+    script's thread). Past that, DeadlineReached is raised and the worker is left to end on its
+    own: it writes nothing and its result is dropped."""
     events: queue.Queue[tuple[str, object]] = queue.Queue()
 
     def report(done: int, total: int, code: str) -> None:
@@ -354,11 +365,7 @@ def within_deadline(
     while True:
         left = until - time.monotonic()
         if left <= 0:
-            raise RefreshError(
-                f"the refresh did not finish within its deadline of {deadline:g} s; the current "
-                "snapshot is unchanged. Try again later, or allow more time (--deadline, or "
-                f"{DEADLINE_ENV} for the app)"
-            )
+            raise DeadlineReached("the fetch was still waiting on the network")
         try:
             kind, payload = events.get(timeout=left)
         except queue.Empty:
