@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard.app.cache import get_data, refresh_allowed, unusable_snapshot
 from dashboard.app.safe_text import md_code
 from dashboard.app.safe_text import md_escape as esc
+from dashboard.app.ui import sentence
 from indicators.errors import MESSAGE_LIMIT, RefreshBusy, RefreshError, WsisDataError
 from indicators.store.descriptor import Descriptor
 
@@ -55,7 +56,7 @@ def render_sidebar(*, data_page: Any = None) -> None:
             if refresh_allowed():
                 _refresh_controls()
         except WsisDataError as exc:
-            st.error(esc(exc, limit=MESSAGE_LIMIT), icon=":material/error:")
+            st.error(sentence(exc), icon=":material/error:")
         except Exception:
             log.exception("sidebar failed")
             st.error("The sidebar could not be drawn; reload the page.", icon=":material/error:")
@@ -117,8 +118,10 @@ def _refresh_controls() -> None:
         return
     except WsisDataError as exc:
         bar.empty()
+        said = "unchanged" in str(exc)
         st.error(
-            f"Refresh failed; the current snapshot is unchanged. {esc(exc, limit=MESSAGE_LIMIT)}"
+            ("Refresh failed. " if said else "Refresh failed; the current snapshot is unchanged. ")
+            + sentence(exc)
         )
         return
     except Exception:

@@ -53,11 +53,11 @@ def page_guard() -> Iterator[None]:
         yield
     except SnapshotError as exc:
         log.warning("snapshot unusable: %s", exc)
-        st.error(md_escape(exc, limit=MESSAGE_LIMIT), icon=":material/error:")
+        st.error(sentence(exc), icon=":material/error:")
         st.info(SNAPSHOT_ADVICE, icon=":material/build:")
     except WsisDataError as exc:
         # may quote a link or a file: escaped and bounded
-        st.error(md_escape(exc, limit=MESSAGE_LIMIT), icon=":material/error:")
+        st.error(sentence(exc), icon=":material/error:")
         st.caption("Check the link or choose other options; the data itself is unchanged.")
     except Exception:
         log.exception("page failed")
@@ -66,6 +66,13 @@ def page_guard() -> Iterator[None]:
             "open the Data and sources page to check the snapshot and report the link you used.",
             icon=":material/error:",
         )
+
+
+def sentence(message: object) -> str:
+    """An error's message as the app shows it: bounded (MESSAGE_LIMIT characters), escaped for
+    markdown, starting with a capital letter."""
+    text = md_escape(message, limit=MESSAGE_LIMIT)
+    return text[:1].upper() + text[1:]
 
 
 def display_mode() -> str:
