@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import requests
+import urllib3
 import wbgapi
 from tqdm import tqdm
 
@@ -298,6 +299,7 @@ def _with_retries(action: Callable[[], T], *, what: str, policy: _RetryPolicy) -
     for attempt in range(policy.retries + 1):
         try:
             policy.options["timeout"] = policy.budget.request_timeout()
+            capped = policy.options["timeout"] < policy.budget.timeout  # cut short by the deadline
             return action()
         except _OutOfTime as exc:
             raise DeadlineReached(f"{API_ORIGIN}: {what}: stopped ({exc})") from exc
@@ -310,17 +312,29 @@ def _with_retries(action: Callable[[], T], *, what: str, policy: _RetryPolicy) -
                 raise RefreshError(
                     f"{API_ORIGIN}: {what}: {problem}; gave up after {attempt + 1} attempts"
                 ) from exc
+            if capped and _timed_out(exc):
+                raise DeadlineReached(f"{API_ORIGIN}: {what}: {problem}") from exc
             if pause >= policy.budget.left():
-                raise DeadlineReached(
-                    f"{API_ORIGIN}: {what}: {problem}; no time left for attempt {attempt + 2}"
+                raise RefreshError(
+                    f"{API_ORIGIN}: {what}: {problem}; gave up after {attempt + 1} attempts "
+                    "(the refresh's deadline leaves no time for another)"
                 ) from exc
             policy.sleep(pause)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _timed_out(exc: Exception) -> bool:
+    """Whether a request failed by waiting too long: a connect or read timeout, including one
+    while the body was read (which requests reports as a ConnectionError)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return True
+    inner = exc.args[0] if exc.args else None
+    return isinstance(inner, urllib3.exceptions.TimeoutError | TimeoutError)
+
+
 def _describe_failure(exc: Exception) -> tuple[bool, str]:
     """Whether a failure is worth retrying, and what went wrong in words."""
-    if isinstance(exc, requests.exceptions.Timeout):
+    if _timed_out(exc):
         return True, f"request timed out ({exc})"
     if isinstance(
         exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
