@@ -353,6 +353,9 @@ def _file_from(entry: Any, where: str) -> FileEntry:
 
 def _dropped_from(entry: Any, where: str) -> DroppedValue:
     doc = _mapping(entry, where)
+    for key in ("source", "indicator", "economy", "reason"):
+        if isinstance(doc.get(key), str):
+            _text_value(doc[key], f"{where} {key}")  # bounded like every text field
     try:
         return DroppedValue.from_json(doc)
     except (KeyError, TypeError, ValueError) as exc:
