@@ -227,6 +227,30 @@ print(json.dumps(app_result(at).__dict__))
 """
 
 
+CHILD_CLI = r"""
+import contextlib, io, json, sys
+from indicators.__main__ import main
+out = {}
+for command in sys.argv[1:]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main([command])
+        except SystemExit as exc:
+            code = exc.code
+    out[command] = [code, err.getvalue()]
+print(json.dumps(out))
+"""
+
+
+def cli_as_other_user(commands: list[str], *, home: Path, store: Path) -> dict[str, CliRun]:
+    """`python -m indicators <command>` for each command, run as nobody in one process."""
+    done = as_other_user(["-c", CHILD_CLI, *commands], home=home, store=store)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {c: CliRun(code=code, out="", err=err) for c, (code, err) in result.items()}
+
+
 def as_other_user(args: list[str], *, home: Path, store: Path) -> subprocess.CompletedProcess[str]:
     """Run `python <args>` as nobody (when root) with WSIS_STORE=store, from the project."""
     prefix = (
@@ -252,6 +276,49 @@ def as_other_user(args: list[str], *, home: Path, store: Path) -> subprocess.Com
         timeout=180,
         check=False,
     )
+
+
+def emulate_denied(monkeypatch: pytest.MonkeyPatch, target: Path, mode: str) -> None:
+    """Make the store module meet a permission problem at `target` as another user would, when
+    the tests cannot act as another user: mode "000" on a folder denies everything below it and
+    its listing, on a file its opening; "311" on a folder denies only its listing."""
+    from types import SimpleNamespace
+
+    from indicators.store import snapshot
+
+    target = Path(os.path.realpath(target))
+    folder = target.is_dir()
+
+    def refuse(path: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    def below(path: object) -> bool:
+        real = Path(os.path.realpath(os.fspath(path)))  # type: ignore[arg-type]
+        return folder and mode == "000" and real != target and real.is_relative_to(target)
+
+    def checked(real_call):  # type: ignore[no-untyped-def]
+        def call(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if below(path):
+                refuse(path)
+            return real_call(path, *args, **kwargs)
+
+        return call
+
+    def open_(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real = Path(os.path.realpath(os.fspath(path)))
+        if below(path) or (not folder and real == target):
+            refuse(path)
+        return os.open(path, *args, **kwargs)
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if below(path) or (folder and Path(os.path.realpath(path)) == target):
+            refuse(path)
+        return os.scandir(path)
+
+    fake = SimpleNamespace(**{k: getattr(os, k) for k in dir(os) if not k.startswith("__")})
+    fake.open, fake.scandir = open_, scandir
+    fake.lstat, fake.stat = checked(os.lstat), checked(os.stat)
+    monkeypatch.setattr(snapshot, "os", fake)
 
 
 def app_as_other_user(*, home: Path, store: Path) -> AppRun:
