@@ -418,9 +418,10 @@ def write_snapshot(
         "memberships": memberships,
         "income_history": income_history,
     }
-    for name, frame in frames.items():
-        check_schema(name, _to_arrow(name, frame), where="new snapshot")
-    check_rows(frames, where="new snapshot")
+    arrow = {name: _to_arrow(name, frame) for name, frame in frames.items()}
+    for name, table in arrow.items():
+        check_schema(name, table, where="new snapshot")
+    check_rows(arrow, where="new snapshot", frames=frames)
     root = store_path(store)
     (root / "snapshots").mkdir(parents=True, exist_ok=True)
     with contextlib.nullcontext() if locked else store_lock(root):
@@ -724,5 +725,5 @@ def _load_folder(path: Path, *, verify: bool) -> Snapshot:
         for table in TABLE_COLUMNS
     }
     frames = {table: data.to_pandas() for table, data in arrow.items()}
-    check_rows(frames, where=f"snapshot {name}")
+    check_rows(arrow, where=f"snapshot {name}", frames=frames)
     return Snapshot(descriptor=descriptor, path=path, **frames)
