@@ -5,6 +5,12 @@ catalogue (economies and aggregates), replaces those series in a copy of the cur
 recomputes the derived series and writes a new snapshot atomically; the previous one is kept and
 stays loadable. Any failure (network down, timeout, HTTP error, malformed page) raises
 RefreshError before anything is written.
+
+A refresh has one overall deadline (default 60 s): the fetch runs in a worker thread that gives
+each request at most the time left, and the caller stops waiting at the deadline whatever the
+network does. Only one refresh (or write) holds a store at a time: a second one is refused at
+once with RefreshBusy instead of queueing behind the first. Its settings (timeout, retries,
+deadline) are checked with one-line messages.
 """
 
 from __future__ import annotations

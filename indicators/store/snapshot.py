@@ -5,7 +5,16 @@ folders. Each snapshot folder has the tidy observation table, the reference tabl
 group memberships, income-group history) and ``descriptor.json`` (sources, vintages, licences,
 build time, builder version, row counts and the sha256 of every table). Writing a snapshot goes
 to a temporary folder first and is renamed into place; ``CURRENT`` is replaced atomically, so a
-reader never sees half a snapshot and an interrupted write leaves the previous one in use.
+reader never sees half a snapshot and an interrupted write leaves the previous one in use; the
+next writer removes what an interrupted one left behind.
+
+Reading defends itself: every path opened (CURRENT, the snapshot folder, the descriptor, each
+table file) must resolve inside the store, only regular files are read (a FIFO or a device is
+refused without being opened for reading, so nothing blocks), sizes are bounded, the tables'
+contents are checked (`tables.py`), and any failure is a SnapshotError with a short message
+that names the snapshot, says what is wrong and what to do, and never quotes a file's content.
+Snapshot ids are content addresses; one typed by a person is normalised or refused
+(`parse_snapshot_id`).
 """
 
 from __future__ import annotations
@@ -60,7 +69,10 @@ DESCRIPTOR_LIMIT = 16 * 2**20
 TABLE_LIMIT = 1 * 2**30
 PATH_LIMIT = 160
 ROLL_BACK = "roll back with `python -m indicators list` then `python -m indicators use <id>`"
-RESTORE = "rebuild or restore the snapshot, or roll back to a kept one with `python -m indicators use <id>`"
+RESTORE = (
+    "rebuild or restore the snapshot, or roll back to a kept one with "
+    "`python -m indicators use <id>`"
+)
 
 
 @dataclass(frozen=True)
