@@ -21,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,12 +94,15 @@ def no_hang(seconds: int = 60) -> Iterator[None]:
         raise TimeoutError(f"blocked for more than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
+    outer = signal.alarm(seconds)  # an enclosing no_hang's time left, restored after
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.alarm(max(1, outer - int(time.monotonic() - started)))
 
 
 def outside_dir() -> Path:
