@@ -106,3 +106,17 @@ def test_download_tab_offers_the_snapshot(bundled_snapshot):
     labels = [b.label for b in at.get("download_button")]
     assert any(f"{bundled_snapshot.descriptor.row_count:,}" in label for label in labels)
     assert any("descriptor" in label for label in labels)
+
+
+def test_how_to_read_tab_gives_every_note_of_the_reading_guide(bundled_snapshot):
+    from indicators.narrative.reading import reading_notes
+
+    at = run("How to read")
+    text = " ".join(m.value for m in at.markdown)
+    notes = reading_notes(bundled_snapshot)
+    assert notes
+    for note in notes:
+        assert note.heading in text
+    newer = [s.newer_edition for s in bundled_snapshot.descriptor.sources if s.newer_edition]
+    for edition in newer:
+        assert edition.name in text

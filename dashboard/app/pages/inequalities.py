@@ -33,9 +33,10 @@ def page() -> None:
 
         st.title("Inequalities")
         st.caption(
-            "Who is still left behind: women, rural dwellers, older people and people in "
-            "poorer economies. Breakdowns by area and age exist only as ITU world, "
-            "income-group and regional estimates."
+            "Who is still left behind: women, rural dwellers, people outside the 15–24 age "
+            "group (ITU's 'rest of the population', children included) and people in poorer "
+            "economies. Breakdowns by area and age exist only as ITU world, income-group and "
+            "regional estimates."
         )
 
         # --- gender -----------------------------------------------------------------------

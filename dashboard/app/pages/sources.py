@@ -1,4 +1,4 @@
-"""Data and sources: the catalogue, every source with licence and vintage, the snapshot's
+"""Data and sources: the catalogue, how to read the figures, every source with licence and vintage, the snapshot's
 descriptor, coverage, computed vs published aggregates and the full snapshot download.
 
 Inputs: the open tab and the catalogue search. Compute (through the cache seam): the tables and
@@ -23,8 +23,9 @@ from dashboard.figures.sources import (
     coverage_heatmap,
     sources_tables,
 )
+from dashboard.views.reading import reading_guide
 
-TABS = ["Catalogue", "Sources", "Snapshot", "Coverage", "Aggregates", "Download"]
+TABS = ["Catalogue", "How to read", "Sources", "Snapshot", "Coverage", "Aggregates", "Download"]
 CHECKED_INDICATOR = "IT.NET.USER.ZS"
 
 
@@ -48,6 +49,12 @@ def page() -> None:
                 table = compute(catalogue_rows, query=query)
                 st.caption(f"{len(table)} of {len(cat.indicators)} indicators.")
                 st.dataframe(table, hide_index=True, height=560, key="catalogue-table")
+
+        with tabs["How to read"]:
+            if tabs["How to read"].open:
+                st.subheader("How to read these figures")
+                for note in compute(reading_guide):
+                    st.markdown(f"**{esc(note.heading)}.** {esc(note.text)}")
 
         with tabs["Sources"]:
             if tabs["Sources"].open:
