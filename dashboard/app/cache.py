@@ -1,4 +1,5 @@
-"""The page-facing data seam: the one place the app caches (st.cache_data).
+"""The page-facing data seam: the one place the app caches (the snapshot once per process,
+computed results per call with st.cache_data).
 
 Pages get a `DashboardData` (snapshot + catalogue + the URL vocabulary) from `get_data()`, and
 call pure analytics and figure functions through `compute(func, **options)`, which memoises each
@@ -33,13 +34,17 @@ class DashboardData:
     vocabulary: Vocabulary
 
 
-@st.cache_data(show_spinner="Loading the data snapshot...", max_entries=4)
+@st.cache_resource(show_spinner="Loading the data snapshot...", max_entries=4)
 def _load(store: str, snapshot_id: str) -> DashboardData:
-    """Load and prepare one snapshot (keyed by its id, so a refresh invalidates the cache)."""
+    """Load and prepare one snapshot (keyed by its id, so a refresh invalidates the cache).
+
+    One object serves every session: a snapshot is read-only (nothing in the project writes
+    into its tables; tests/test_cache.py checks that every page leaves it unchanged), and its
+    memoised derived tables (`Snapshot.memo`) then serve every session too. Computed results
+    stay in st.cache_data, which hands each caller its own copy.
+    """
     snapshot = load_snapshot(store=store, snapshot_id=snapshot_id)
     catalogue = load_catalogue()
-    # No pivots are prepared here: st.cache_data hands every caller a copy, and copying the
-    # pivot tables costs more than building the few a rerun needs (computations are memoised).
     obs_years = snapshot.observations["year"]
     vocabulary = Vocabulary(
         indicators=frozenset(catalogue.codes),
