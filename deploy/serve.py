@@ -437,7 +437,7 @@ def run_cluster(args: argparse.Namespace) -> int:
         print(f"serve: the dashboard is on {cluster.url} (nginx on {where}, port {args.port}; "
               f"replicas on 127.0.0.1 ports {', '.join(str(r.port) for r in cluster.members)})\n"
               f"serve: logs and state in {cluster.folder}; Ctrl-C stops everything", flush=True)  # fmt: skip
-        while not stop.wait(CHECK_EVERY):
+        while not stop.wait(args.check_every):
             for event in cluster.check():
                 print(f"serve: {event}", flush=True)
     except ServeError as exc:
@@ -486,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--bind", default="0.0.0.0", help="nginx's address (0.0.0.0: all)")
     cluster.add_argument("--run-dir", type=Path, default=None,
                          help="kept folder for the config, logs and state (default: temporary)")  # fmt: skip
+    cluster.add_argument("--check-every", type=float, default=CHECK_EVERY,
+                         help="seconds between two health checks of the replicas")  # fmt: skip
     cluster.set_defaults(func=run_cluster)
     proxy = sub.add_parser("proxy", help="nginx in front of --upstream (container)")
     proxy.add_argument("--upstream", action="append", required=True, help="host:port (repeat)")
