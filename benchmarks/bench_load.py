@@ -533,8 +533,13 @@ def rows_of(
                                note=f"goal: {goal_ratio:g}x single session" if goal else ""))  # fmt: skip
         n = len(lv.results)
         rate = round(lv.sessions_per_second, 2)  # two decimals: below 1 at N = 1
+        busy = (
+            f"; {server} CPU {lv.server_cpu / lv.seconds:.2f} cores"
+            if measured and lv.seconds
+            else ""
+        )
         out.append(row(f"{label}: sessions per second", rate, unit="sessions/s",
-                       note=f"{lv.seconds:.1f} s wall") | {"value": rate, "better": "higher"})  # fmt: skip
+                       note=f"{lv.seconds:.1f} s wall{busy}") | {"value": rate, "better": "higher"})  # fmt: skip
         if measured:
             note = f"{client_cpu}: {lv.client_cpu / n:.2f} s per session"
             note += f"; nginx: {lv.proxy_cpu / n:.3f} s" if "nginx" in target else ""

@@ -460,6 +460,14 @@ def run_proxy(args: argparse.Namespace) -> int:
                     encoding="utf-8")  # fmt: skip
     check_config(conf, run_dir)
     command = nginx_command(conf, run_dir, error_log="stderr")
+    # nginx opens /dev/stdout by name, which an unprivileged user may not do when the standard
+    # output is a pipe made by root (the container runtime's): give it a pipe of its own user,
+    # copied to the real standard output by `cat` (which ends when nginx closes it).
+    read_end, write_end = os.pipe()
+    subprocess.Popen(["cat"], stdin=read_end, close_fds=True)
+    os.close(read_end)
+    os.dup2(write_end, 1)
+    os.close(write_end)
     os.execv(command[0], command)
     return 1  # not reached
 

@@ -346,7 +346,7 @@ def test_the_container_commands_health_and_proxy_work(cluster, tmp_path: Path) -
     upstreams = [a for r in state["replicas"] for a in ("--upstream", f"127.0.0.1:{r['port']}")]
     proxy = subprocess.Popen([*python, "proxy", *upstreams, "--listen", f"127.0.0.1:{listen}",
                               "--run-dir", str(tmp_path)], cwd=ROOT, start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         deadline = time.monotonic() + 20
         while not serve.healthy(f"http://127.0.0.1:{listen}") and time.monotonic() < deadline:
@@ -355,8 +355,14 @@ def test_the_container_commands_health_and_proxy_work(cluster, tmp_path: Path) -
         status, headers, _ = fetch(f"http://127.0.0.1:{listen}/")
         assert status == 200 and headers.get("X-Frame-Options") == "SAMEORIGIN"
         assert fetch(f"http://127.0.0.1:{listen}/_stcore/metrics")[0] == 404
+        time.sleep(0.5)  # the log line's way through `cat`
     finally:
         serve.stop_process(proxy)
+    # the access log goes to the standard output (docker logs), through the relay
+    assert proxy.stdout is not None
+    logged = proxy.stdout.read().decode()
+    assert re.search(r'"GET /_stcore/metrics HTTP/1.1" 404 .* upstream=- ', logged), logged
+    assert re.search(r'"GET / HTTP/1.1" 200 .* upstream=127\.0\.0\.1:\d+ ', logged), logged
 
 
 @pytest.mark.nginx
