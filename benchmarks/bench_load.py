@@ -42,11 +42,13 @@ import concurrent.futures
 import contextlib
 import math
 import os
+import re
 import statistics
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +103,7 @@ class Level:
     server_cpu: float = 0.0  # CPU seconds used by the server's process tree during the level
     client_cpu: float = 0.0  # CPU seconds used by chromium and the Playwright driver
     proxy_cpu: float = 0.0  # CPU seconds used by nginx (behind the proxy only)
+    split: tuple[int, ...] = ()  # sessions (websockets) per replica, from nginx's access log
 
     @property
     def errors(self) -> list[str]:
@@ -127,6 +130,14 @@ class Target:
     replica_urls: tuple[str, ...] = ()
     replicas: int = 0  # 0: one server without the proxy
     label: str = ""
+    access_log: Path | None = None  # nginx's, naming the replica of each request
+
+    def websockets_per_replica(self) -> Counter[str]:
+        """Websocket sessions each replica has had so far (nginx logs them when they close)."""
+        if self.access_log is None or not self.access_log.exists():
+            return Counter()
+        text = self.access_log.read_text(encoding="utf-8", errors="replace")
+        return Counter(re.findall(r'"GET /_stcore/stream [^"]*" 101 \d+ upstream=(\S+)', text))
 
     @property
     def sticky(self) -> bool:
@@ -337,11 +348,16 @@ async def run_level(session: Session, target: Target, *, sessions: int, offset: 
     sampler = asyncio.create_task(sample_peak(app, stop))
     server_before, proxy_before = cpu_seconds(trees(app)), cpu_seconds(trees(proxy))
     client_before = cpu_seconds(client_pids((*app, *proxy)))
+    split_before = target.websockets_per_replica()
     start = time.perf_counter()
     results = await asyncio.gather(*(session(offset + i) for i in range(sessions)))
     seconds = time.perf_counter() - start
     stop.set()
     level = Level(sessions, list(results), await sampler, seconds)
+    if target.replicas:
+        await asyncio.sleep(0.2)  # nginx writes a websocket's line when it has closed
+        split = target.websockets_per_replica() - split_before
+        level.split = tuple(sorted(split.values(), reverse=True))
     level.server_cpu = cpu_seconds(trees(app)) - server_before
     level.proxy_cpu = cpu_seconds(trees(proxy)) - proxy_before
     level.client_cpu = cpu_seconds(client_pids((*app, *proxy))) - client_before
@@ -407,6 +423,7 @@ async def serve_target(replicas: int = 0, *, url: str = "") -> AsyncIterator[Tar
                 tuple(r.url for r in cluster.members),
                 replicas,
                 f"{replicas} replica{'s' if replicas > 1 else ''} behind nginx",
+                cluster.access_log,
             )
         finally:
             await asyncio.to_thread(cluster.stop)
@@ -538,6 +555,8 @@ def rows_of(
             if measured and lv.seconds
             else ""
         )
+        if len(lv.split) > 1:
+            busy += f"; sessions per replica {'/'.join(map(str, lv.split))}"
         out.append(row(f"{label}: sessions per second", rate, unit="sessions/s",
                        note=f"{lv.seconds:.1f} s wall{busy}") | {"value": rate, "better": "higher"})  # fmt: skip
         if measured:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import ipaddress
 import json
 import os
 import re
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX_ENV = "WSIS_NGINX"
-AFFINITY_COOKIE = "wsis_replica"  # the cookie that keeps a viewer on one replica
+AFFINITY_COOKIE = "wsis_replica"  # the number of the replica that keeps a viewer
 HEALTH_PATH = "/_stcore/health"
 HEALTH_TIMEOUT = 90.0  # seconds for a replica to start answering its health check
 CHECK_EVERY = 5.0  # seconds between two health rounds of `cluster`
@@ -67,6 +68,48 @@ def _quoted_path(path: Path) -> str:
     return f'"{text}"'
 
 
+def upstream_address(upstream: str) -> str:
+    """ "ip:port" (IPv4) or "[ip]:port" (IPv6) as nginx writes it in $upstream_addr, else
+    ServeError (a host name must be resolved first: `resolve_upstreams`).
+
+    >>> upstream_address("127.0.0.1:8601"), upstream_address("[::1]:8601")
+    ('127.0.0.1:8601', '[::1]:8601')
+    """
+    host, _, port = upstream.rpartition(":")
+    bracketed = host.startswith("[") and host.endswith("]")
+    try:
+        ip = ipaddress.ip_address(host[1:-1] if bracketed else host)
+        number = int(port)
+    except ValueError:
+        raise ServeError(f"not an ip:port: {upstream!r}") from None
+    if not 0 < number < 65536 or (ip.version == 6) != bracketed:
+        raise ServeError(f"not an ip:port: {upstream!r}")
+    return f"[{ip}]:{number}" if ip.version == 6 else f"{ip}:{number}"
+
+
+def resolve_upstreams(upstreams: Sequence[str]) -> list[str]:
+    """Every address of each "host:port" (a compose service name gives one per replica), in a
+    stable order; ServeError when a name does not resolve."""
+    out: list[str] = []
+    for upstream in upstreams:
+        host, _, port = upstream.rpartition(":")
+        if not UPSTREAM.match(upstream):
+            raise ServeError(f"not host:port: {upstream!r}")
+        try:
+            infos = socket.getaddrinfo(host.strip("[]"), int(port), type=socket.SOCK_STREAM)
+        except (OSError, ValueError) as exc:
+            raise ServeError(f"cannot resolve {upstream!r}: {exc}") from None
+        found = set()
+        for family, *_, sockaddr in infos:
+            ip = str(sockaddr[0])
+            found.add(f"[{ip}]:{port}" if family == socket.AF_INET6 else f"{ip}:{port}")
+        out += sorted(
+            found - set(out),
+            key=lambda a: ipaddress.ip_address(a.rsplit(":", 1)[0].strip("[]")).packed,
+        )
+    return out
+
+
 def render_config(
     *,
     upstreams: Sequence[str],
@@ -76,30 +119,45 @@ def render_config(
     access_log: str | None = None,
     template: str | None = None,
 ) -> str:
-    """The nginx configuration for `upstreams` ("host:port" of each replica) listening on
+    """The nginx configuration for the replicas at `upstreams` ("ip:port" each) listening on
     `listen` ("port" or "address:port"), with its pid, temporary files and logs in `run_dir`
     (logs: `error_log` "stderr" and `access_log` "/dev/stdout" send them to the console).
+    Replica i (from 1) gets the group `wsis_replica_<i>`, where the others are its backups.
 
     >>> conf = render_config(upstreams=["127.0.0.1:8601", "127.0.0.1:8602"],
     ...                      listen="127.0.0.1:8501", run_dir=Path("/tmp/run"))
-    >>> conf.count("server 127.0.0.1:86"), "listen 127.0.0.1:8501;" in conf, "${" in conf
+    >>> conf.count("upstream wsis_replica_"), "listen 127.0.0.1:8501;" in conf, "${" in conf
     (2, True, False)
     """
     if not upstreams:
         raise ServeError("nginx needs at least one replica")
-    bad = [u for u in upstreams if not UPSTREAM.match(u)]
-    if bad:
-        raise ServeError(f"not host:port: {', '.join(map(repr, bad))}")
+    addresses = [upstream_address(u) for u in upstreams]
+    if len(set(addresses)) != len(addresses):
+        raise ServeError(f"a replica is listed twice: {', '.join(upstreams)}")
     if not LISTEN.match(listen):
         raise ServeError(f"not a port or address:port to listen on: {listen!r}")
+    health = "max_fails=1 fail_timeout=10s"
+    blocks = ["    upstream wsis_new {", "        zone wsis_new 64k;"]
+    blocks += [f"        server {a} {health};" for a in addresses]
+    blocks += ["        keepalive 16;", "    }"]
+    for i, address in enumerate(addresses):
+        backups = addresses[i + 1 :] + addresses[:i]
+        blocks += [f"    upstream wsis_replica_{i + 1} {{", f"        zone wsis_replica_{i + 1} 64k;",
+                   f"        server {address} {health};"]  # fmt: skip
+        blocks += [f"        server {b} {health} backup;" for b in backups]
+        blocks += ["        keepalive 16;", "    }"]
     logs = {"stderr": "stderr", "/dev/stdout": "/dev/stdout", "/dev/stderr": "/dev/stderr"}
     values = {
         "WSIS_RUN_DIR": _quoted_path(run_dir).strip('"'),
         "WSIS_LISTEN": listen,
         "WSIS_ERROR_LOG": logs.get(error_log or "") or _quoted_path(run_dir / "error.log"),
         "WSIS_ACCESS_LOG": logs.get(access_log or "") or _quoted_path(run_dir / "access.log"),
-        "WSIS_UPSTREAM_SERVERS": "\n".join(
-            f"        server {u} max_fails=1 fail_timeout=10s;" for u in upstreams
+        "WSIS_UPSTREAMS": "\n".join(blocks),
+        "WSIS_COOKIE_ROUTES": "\n".join(
+            f'        "{i}" wsis_replica_{i};' for i in range(1, len(addresses) + 1)
+        ),
+        "WSIS_SERVED_BY": "\n".join(
+            f'        "~(?:^|, ){re.escape(a)}$" {i};' for i, a in enumerate(addresses, start=1)
         ),
     }
     for name, value in (("error_log", error_log), ("access_log", access_log)):
@@ -455,7 +513,9 @@ def run_proxy(args: argparse.Namespace) -> int:
     run_dir = args.run_dir or Path(tempfile.gettempdir()) / "wsis-nginx"
     run_dir.mkdir(parents=True, exist_ok=True)
     conf = run_dir / "nginx.conf"
-    conf.write_text(render_config(upstreams=args.upstream, listen=args.listen, run_dir=run_dir,
+    upstreams = resolve_upstreams(args.upstream)  # a service name: one address per replica
+    print(f"serve: nginx in front of {', '.join(upstreams)}", file=sys.stderr, flush=True)
+    conf.write_text(render_config(upstreams=upstreams, listen=args.listen, run_dir=run_dir,
                                   error_log="stderr", access_log="/dev/stdout"),
                     encoding="utf-8")  # fmt: skip
     check_config(conf, run_dir)

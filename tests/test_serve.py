@@ -58,12 +58,24 @@ def render(replicas: int, run_dir: Path, **kwargs: Any) -> str:
 @pytest.mark.parametrize("replicas", [1, 2, 5])
 def test_the_config_renders_for_n_replicas(replicas: int, tmp_path: Path) -> None:
     conf = render(replicas, tmp_path)
-    upstream = re.search(r"upstream wsis_app \{(.*?)\n    \}", conf, flags=re.S)
-    assert upstream, conf
-    servers = re.findall(r"^\s+server (\S+) max_fails=1 fail_timeout=10s;$", upstream.group(1),
-                         flags=re.M)  # fmt: skip
-    assert servers == [f"127.0.0.1:{8601 + i}" for i in range(replicas)]
-    assert "hash $wsis_affinity consistent;" in upstream.group(1)
+    addresses = [f"127.0.0.1:{8601 + i}" for i in range(replicas)]
+    health = "max_fails=1 fail_timeout=10s"
+
+    def servers(group: str) -> list[str]:
+        block = re.search(rf"upstream {group} \{{(.*?)\n    \}}", conf, flags=re.S)
+        assert block, group
+        return re.findall(rf"^\s+server (\S+ {health}(?: backup)?);$", block.group(1), flags=re.M)
+
+    # new viewers: every replica in turn; replica i: itself, then the others as backups
+    assert servers("wsis_new") == [f"{a} {health}" for a in addresses]
+    for i, address in enumerate(addresses):
+        others = addresses[i + 1 :] + addresses[:i]
+        assert servers(f"wsis_replica_{i + 1}") == [f"{address} {health}"] + [
+            f"{a} {health} backup" for a in others
+        ]
+        assert re.search(rf'^\s+"{i + 1}" wsis_replica_{i + 1};$', conf, flags=re.M)
+        assert f'"~(?:^|, ){re.escape(address)}$" {i + 1};' in conf
+    assert conf.count("upstream wsis_replica_") == replicas
     assert "${" not in conf and "listen 127.0.0.1:8501;" in conf
     # everything nginx writes stays in the run folder
     for directive in ("pid", "client_body_temp_path", "proxy_temp_path", "scgi_temp_path"):
@@ -71,6 +83,18 @@ def test_the_config_renders_for_n_replicas(replicas: int, tmp_path: Path) -> Non
     assert f'error_log "{tmp_path}/error.log"' in conf
     assert f'access_log "{tmp_path}/access.log" wsis;' in conf
     assert not re.search(r"^\s*user\s", conf, flags=re.M)  # runs as whoever starts it
+
+
+def test_upstreams_are_addresses_and_names_resolve_to_each_replica() -> None:
+    assert serve.upstream_address("[::1]:8501") == "[::1]:8501"
+    for bad in ("app:8501", "::1:8501", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1"):
+        with pytest.raises(serve.ServeError):
+            serve.upstream_address(bad)
+    resolved = serve.resolve_upstreams(["localhost:8501", "127.0.0.2:8502"])
+    assert "127.0.0.1:8501" in resolved and resolved[-1] == "127.0.0.2:8502"
+    assert all(serve.upstream_address(a) == a for a in resolved)
+    with pytest.raises(serve.ServeError, match="cannot resolve"):
+        serve.resolve_upstreams(["no-such-host.invalid:8501"])
 
 
 def test_the_config_sets_the_frame_headers_blocks_metrics_and_upgrades_websockets(
@@ -107,6 +131,8 @@ def test_the_containers_log_to_the_console(tmp_path: Path) -> None:
         ("upstreams", []),
         ("upstreams", ["127.0.0.1:86 01"]),
         ("upstreams", ["127.0.0.1:8601; } server { listen 80"]),
+        ("upstreams", ["app:8501"]),
+        ("upstreams", ["127.0.0.1:8601", "127.0.0.1:8601"]),
         ("listen", "8501; include /etc/passwd"),
         ("listen", ""),
         ("run_dir", Path("relative/run")),
@@ -147,8 +173,9 @@ def test_nginx_accepts_the_containers_config(tmp_path: Path) -> None:
     localhost stands in for it)."""
     nginx_or_skip()
     conf = tmp_path / "nginx.conf"
+    upstreams = serve.resolve_upstreams(["localhost:8501"])
     conf.write_text(
-        serve.render_config(upstreams=["localhost:8501"], listen="8080", run_dir=tmp_path,
+        serve.render_config(upstreams=upstreams, listen="8080", run_dir=tmp_path,
                             error_log="stderr", access_log="/dev/stdout"),
         encoding="utf-8",
     )  # fmt: skip
@@ -180,9 +207,10 @@ def fetch(url: str, *, cookie: str = "", gzip: bool = False) -> tuple[int, Any, 
 
 
 def log_lines(state: dict[str, Any]) -> list[dict[str, str]]:
-    """The proxy's access log: request, status, upstream and affinity key of each line."""
-    pattern = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ upstream=(?P<upstream>\S+) '
-                         r"affinity=(?P<affinity>\S+)")  # fmt: skip
+    """The proxy's access log: request, status, upstream (every replica tried), the replica
+    that answered and the viewer's cookie, of each line."""
+    pattern = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) \d+ upstream=(?P<upstream>.*?) '
+                         r"replica=(?P<replica>\S*) cookie=(?P<cookie>\S+) ")  # fmt: skip
     text = Path(state["nginx"]["access_log"]).read_text(encoding="utf-8")
     return [m.groupdict() for m in pattern.finditer(text)]
 
@@ -251,8 +279,7 @@ def test_the_page_loads_through_the_proxy_with_frame_headers_and_an_affinity_coo
     for name, value in FRAME_HEADERS.items():
         assert headers.get_all(name) == [value], name
     cookie = headers.get("Set-Cookie", "")
-    assert re.match(rf"{serve.AFFINITY_COOKIE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax$",
-                    cookie), cookie  # fmt: skip
+    assert re.match(rf"{serve.AFFINITY_COOKIE}=[12]; Path=/; HttpOnly; SameSite=Lax$", cookie)
     # a viewer who has the cookie is not given another one
     _, again, _ = fetch(state["url"] + "/", cookie=cookie.split(";")[0])
     assert again.get("Set-Cookie") is None
@@ -300,34 +327,43 @@ def test_javascript_and_css_come_compressed(cluster) -> None:
     assert compressed >= len(assets) // 2
 
 
+def address_of(state: dict[str, Any], replica: str) -> str:
+    """The address of replica number `replica` ("1", "2": the cookie's values)."""
+    return f"127.0.0.1:{state['replicas'][int(replica) - 1]['port']}"
+
+
 @pytest.mark.nginx
 @pytest.mark.xdist_group("browser")
-def test_a_session_runs_over_the_websocket_and_stays_on_one_replica(cluster) -> None:
+def test_new_viewers_take_turns_and_each_stays_on_its_replica(cluster) -> None:
     from benchmarks.bench_load import affinity_cookie, run_async, run_ws_session
 
     _, run_dir = cluster
     state = read_state(run_dir)
     url = state["url"]
-    cookie = affinity_cookie(url, timeout=30)
-    key = cookie.split("=", 1)[1]
-    for path in ("/", "/_stcore/health", "/_stcore/host-config", "/", "/_stcore/health"):
-        assert fetch(url + path, cookie=cookie)[0] == 200
-    result = run_async(run_ws_session(url, economy="KEN", timeout=90, cookie=cookie))
-    assert result.error == "" and result.first_chart is not None and result.interaction
-    mine = [line for line in log_lines(state) if line["affinity"] == key]
-    assert any(line["request"].startswith("GET /_stcore/stream") and line["status"] == "101"
-               for line in mine)  # fmt: skip
-    assert len(mine) >= 7 and len({line["upstream"] for line in mine}) == 1, mine
-    # other viewers spread over both replicas: keys are fixed, so this is deterministic
-    served = {}
-    for i in range(32):
-        fetch(url + "/_stcore/health", cookie=f"{serve.AFFINITY_COOKIE}={i:032x}")
-    for line in log_lines(state):
-        served.setdefault(line["affinity"], set()).add(line["upstream"])
-    forged = [served[f"{i:032x}"] for i in range(32)]
-    assert all(len(s) == 1 for s in forged)
-    counts = Counter(next(iter(s)) for s in forged)
-    assert len(counts) == 2, counts
+    cookies = [affinity_cookie(url, timeout=30) for _ in range(6)]
+    given = Counter(c.split("=", 1)[1] for c in cookies)
+    assert given == Counter({"1": 3, "2": 3}), given  # in turn, whatever the address
+    for cookie in cookies[:2]:
+        replica = cookie.split("=", 1)[1]
+        for path in ("/", "/_stcore/health", "/_stcore/host-config", "/_stcore/health"):
+            assert fetch(url + path, cookie=cookie)[0] == 200
+        result = run_async(run_ws_session(url, economy="KEN", timeout=90, cookie=cookie))
+        assert result.error == "" and result.first_chart is not None and result.interaction
+        mine = [line for line in log_lines(state) if line["cookie"] == replica]
+        assert any(line["request"].startswith("GET /_stcore/stream") and line["status"] == "101"
+                   for line in mine)  # fmt: skip
+        assert len(mine) >= 5
+        assert {(line["upstream"], line["replica"]) for line in mine} == {
+            (address_of(state, replica), replica)
+        }
+    # the cookie names the replica that served the page that set it
+    first = [line for line in log_lines(state) if line["cookie"] == "-" and line["replica"]]
+    assert {line["replica"] for line in first} == {"1", "2"}
+    for line in first:
+        assert line["upstream"] == address_of(state, line["replica"])
+    # a cookie that names no replica is a new viewer's
+    _, headers, _ = fetch(url + "/", cookie=f"{serve.AFFINITY_COOKIE}=3")
+    assert re.match(rf"{serve.AFFINITY_COOKIE}=[12];", headers.get("Set-Cookie", ""))
 
 
 @pytest.mark.nginx
@@ -373,9 +409,10 @@ def test_a_killed_replica_is_passed_over_and_restarted(cluster) -> None:
     victim = state["replicas"][0]
     os.killpg(victim["pid"], signal.SIGKILL)
     # every viewer still gets answers: nginx passes the dead replica over
-    for i in range(8):
-        cookie = f"{serve.AFFINITY_COOKIE}={i:032x}"
+    for cookie in ("", f"{serve.AFFINITY_COOKIE}=1", f"{serve.AFFINITY_COOKIE}=2") * 3:
         assert fetch(state["url"] + "/_stcore/health", cookie=cookie)[:1] == (200,)
+    lines = log_lines(state)[-9:]
+    assert {line["replica"] for line in lines} == {"2"}, lines  # the backup of replica 1
     deadline = time.monotonic() + serve.HEALTH_TIMEOUT
     while time.monotonic() < deadline:
         now = read_state(run_dir)["replicas"][0]
