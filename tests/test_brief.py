@@ -114,12 +114,15 @@ def test_an_unknown_baseline_is_one_line_naming_the_valid_years(capsys) -> None:
     assert err.count("\n") == 1 and f"{years[0]}-{years[-1]}" in err and "1900" in err
 
 
-def test_an_unknown_economy_is_one_line_with_close_matches_and_every_code(capsys) -> None:
+def test_an_unknown_economy_is_one_line_with_close_matches_and_where_to_find_all(capsys) -> None:
     codes = economy_codes(load_snapshot(store=BUNDLED_STORE))
     code, out, err = run(capsys, "--economy", "KENY")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "did you mean KEN (Kenya)" in err
-    assert all(c in err for c in codes)
+    assert f"`python -m indicators economies` lists the {len(codes)} valid codes" in err
+    assert main(["economies", "--store", str(BUNDLED_STORE)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed == [f"{c}  {n}" for c, n in codes.items()]
 
 
 def test_economy_names_find_their_codes_too(bundled_snapshot) -> None:

@@ -326,3 +326,17 @@ def test_vintage_caveat_reads_both_world_values_from_the_snapshot(bundled_snapsh
 def test_vintage_caveat_on_the_fixture(tiny_snapshot):
     cav = fs.vintage_caveat(tiny_snapshot)
     assert cav is not None and cav.year == 2023  # the last year of the fixture's ITU world row
+
+
+@pytest.mark.parametrize("figure", ["line", "slope", "ranking"])
+def test_charts_of_income_groups_name_their_classification(figure, bundled_snapshot, catalogue):
+    from dashboard.figures.ranking import ranking_figure
+
+    build = {"line": line_figure, "slope": slope_figure, "ranking": ranking_figure}[figure]
+    groups = build(bundled_snapshot, catalogue, indicator=WWW, entities=["WLD", "HIC", "LIC"])
+    assert any(
+        n.startswith("Income groups: World Bank income groups as classified in")
+        for n in groups.notes
+    )
+    economies = build(bundled_snapshot, catalogue, indicator=WWW, entities=["KEN", "BRA"])
+    assert not any(n.startswith("Income groups:") for n in economies.notes)

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
+    classification_notes,
     frame_figure,
     pin_header,
     slug,
@@ -350,6 +351,7 @@ def area_small_multiples(
         notes.append("Dashed grey lines: targets for the world.")
     if "estimate" in notes_needed:
         notes.append(ESTIMATE_NOTE)
+    notes += classification_notes(snapshot, groups or ())
     source = source_line(
         snapshot, catalogue, sorted({i for x in data["source"] for i in x.split("; ")})
     )

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from dashboard.figures.plotly_text import escape
 from dashboard.theme import LIGHT, NEUTRAL_INK, TARGET_COLOUR, Mode, colour_for, mode
 from indicators.catalogue import Catalogue, Target
+from indicators.narrative.claims import classification_of
 from indicators.store.snapshot import Snapshot
 
 FOOTER_WRAP = 120  # characters per footer line (fits a 16:9 slide and a wide screen)
@@ -321,6 +322,16 @@ def cited_as(snapshot: Snapshot, catalogue: Catalogue, sid: str) -> tuple[str, s
         return dataset.attribution, src.label, dataset.licence
     except Exception:
         return src.attribution, src.label, src.licence
+
+
+def classification_notes(snapshot: Snapshot, codes: Iterable[object]) -> list[str]:
+    """One note per income classification the drawn income groups use (none without groups).
+
+    Every statement about income groups names its classification: today's groups applied to
+    every year (World Bank aggregates) or the groups ITU used for its edition.
+    """
+    found = dict.fromkeys(classification_of(snapshot, str(c)) for c in dict.fromkeys(codes))
+    return [f"Income groups: {text}." for text in found if text]
 
 
 def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import ESTIMATE_NOTE, Chart, frame_figure, line_chart, slug
+from dashboard.figures.chart import (
+    ESTIMATE_NOTE,
+    Chart,
+    classification_notes,
+    frame_figure,
+    line_chart,
+    slug,
+)
 from dashboard.figures.explorer_common import (
     fit_title,
     most_words,
@@ -93,7 +100,11 @@ def line_figure(
     else:
         title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
     dashes = line_dashes(snapshot, data)
-    notes = [*vintage_notes(data), *dash_notes(dashes, ind)]
+    notes = [
+        *vintage_notes(data),
+        *dash_notes(dashes, ind),
+        *classification_notes(snapshot, data["entity"]),
+    ]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
     chart = line_chart(
         data,
@@ -221,7 +232,7 @@ def slope_figure(
     fig.update_xaxes(type="category", range=[-0.3, 1.8])
     _label_ends(fig, ok, colours, log_y=log_y, years=ends_differ(ok))
     notes = substitution_notes(ok, baseline) + vintage_notes(data) + year_mismatch_notes(ok)
-    notes += dash_notes(dashes, ind)
+    notes += dash_notes(dashes, ind) + classification_notes(snapshot, ok["entity"])
     notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
     skipped = prog[prog["status"] != "ok"]
     if len(skipped):

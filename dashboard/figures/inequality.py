@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
+    classification_notes,
     frame_figure,
     legend_on_top,
     slug,
@@ -277,6 +278,8 @@ def parity_over_time(
         notes.append(
             "ITU estimates use ITU's current grouping, not the fiscal-year classification."
         )
+    itu_groups = [f"ITU_{g}" for g in groups] if not published.empty else []
+    notes += classification_notes(snapshot, [*itu_groups, *([] if fiscal_year else groups)])
     fig.update_yaxes(title_text="women ÷ men")
     fig.update_xaxes(dtick=2)
     fig.update_layout(height=540)
@@ -347,6 +350,7 @@ def breakdown_levels(
         )
     subtitle = f"{ind.name.split(' (')[0]}, % of each population group, {year}; ITU estimates"
     notes = [ESTIMATE_NOTE + " All values here are ITU estimates."]
+    notes += classification_notes(snapshot, rows["entity"])
     fig.update_xaxes(title_text="%", range=[0, 102])
     fig.update_yaxes(automargin=True)
     fig.update_layout(height=max(420, 56 * len(rows) + 240))

@@ -12,7 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.chart import Chart, frame_figure, line_chart, slug, source_line
+from dashboard.figures.chart import (
+    Chart,
+    classification_notes,
+    frame_figure,
+    line_chart,
+    slug,
+    source_line,
+)
 from dashboard.figures.plotly_text import escape
 from dashboard.formatting import entity_labels, format_value, join_texts
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
@@ -117,7 +124,7 @@ def internet_use_since_tunis(
     subtitle = f"{ind.name}, {y0}-{y1}; World Bank income groups"
     if target is not None:
         subtitle += f". Dashed line: target '{target.label}'"
-    notes = ["Income groups as published by the World Bank: today's classification for every year."]
+    notes = classification_notes(snapshot, groups)
     thin = _reporting_note(snapshot, catalogue, indicator, int(y1))
     if thin:
         notes.append(thin)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import Chart, frame_figure, slug
+from dashboard.figures.chart import Chart, classification_notes, frame_figure, slug
 from dashboard.figures.explorer_common import (
     fit_title,
     most_words,
@@ -119,6 +119,8 @@ def ranking_figure(
     if ranked["value_source"].eq("computed").any():
         notes.append("Computed aggregates: see the table for their coverage.")
     notes += year_notes(ranked, measure=measure)
+    if entities is not None:
+        notes += classification_notes(snapshot, ranked["entity"])
     scope = "all economies" if entities is None else "chosen economies and groups"
     subtitle = f"{ind.name}; {ind.unit}; {scope}, {len(ranked)} with a value"
     source = series_source(snapshot, catalogue, ranked)

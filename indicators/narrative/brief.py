@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indicators.catalogue import Catalogue
-from indicators.errors import WsisDataError
+from indicators.errors import WsisDataError, bounded
 from indicators.narrative.claims import ClaimCheck, check_claims
 from indicators.narrative.reading import ReadingNote, reading_notes
 from indicators.narrative.talking_points import TalkingPoint, economy_points, talking_points
@@ -179,7 +179,8 @@ def check_economy(snapshot: Snapshot, code: str) -> str:
     if close:
         hint = "did you mean " + ", ".join(f"{c} ({codes[c]})" for c in dict.fromkeys(close)) + "? "
     raise BriefInputError(
-        f"unknown economy code {code!r}: {hint}valid codes ({len(codes)}): {', '.join(codes)}"
+        f"unknown economy code {bounded(code, 40)!r}: {hint}`python -m indicators economies` "
+        f"lists the {len(codes)} valid codes with their names"
     )
 
 

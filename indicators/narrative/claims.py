@@ -180,8 +180,8 @@ def classification_of(snapshot: Snapshot, entity: str) -> str:
             "today's",
         )
         return (
-            f"World Bank income groups as classified in {today} (the published aggregate "
-            "applies today's groups to every year)"
+            f"World Bank income groups as classified in {today} (today's groups, applied to "
+            "every year)"
         )
     if entity in idx.index and idx.at[entity, "wb_equivalent"] in HISTORY_CODES:
         return "the World Bank income groups ITU used for its edition"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indicators.declared import FrozenMap, frozen, thawed
-from indicators.errors import SnapshotError
+from indicators.errors import SnapshotError, bounded
 from indicators.schema import DroppedValue
 from indicators.sources.declarations import NewerEdition, NotUsed, Origin
 
@@ -351,7 +351,12 @@ def _origin_from(entry: Any, where: str) -> Origin:
         },
         databases=None
         if databases is None
-        else frozen({str(k): str(v) for k, v in _mapping(databases, f"{where} origin").items()}),
+        else frozen(
+            {
+                _text_value(str(k), f"{where} origin"): _text_value(str(v), f"{where} origin")
+                for k, v in _mapping(databases, f"{where} origin").items()
+            }
+        ),
     )
 
 
@@ -376,6 +381,9 @@ def _file_from(entry: Any, where: str) -> FileEntry:
 
 def _dropped_from(entry: Any, where: str) -> DroppedValue:
     doc = _mapping(entry, where)
+    for key in ("source", "indicator", "economy", "reason"):
+        if isinstance(doc.get(key), str):
+            _text_value(doc[key], f"{where} {key}")  # bounded like every text field
     try:
         return DroppedValue.from_json(doc)
     except (KeyError, TypeError, ValueError) as exc:
@@ -386,11 +394,12 @@ def _tables_from(doc: Mapping[str, Any], where: str) -> dict[str, TableEntry]:
     tables = _mapping(doc.get("tables"), f"{where} tables")
     out = {}
     for name, entry in tables.items():
-        t = _mapping(entry, f"{where} tables.{str(name)[:40]}")
+        here = f"{where} tables.{bounded(name, 40)}"
+        t = _mapping(entry, here)
         out[str(name)] = TableEntry(
-            file=_text(t, "file", f"{where} tables.{name}"),
-            rows=_int(t, "rows", f"{where} tables.{name}"),
-            sha256=_text(t, "sha256", f"{where} tables.{name}"),
+            file=_text(t, "file", here),
+            rows=_int(t, "rows", here),
+            sha256=_text(t, "sha256", here),
         )
     return out
 
