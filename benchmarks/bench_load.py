@@ -104,6 +104,9 @@ class Level:
     client_cpu: float = 0.0  # CPU seconds used by chromium and the Playwright driver
     proxy_cpu: float = 0.0  # CPU seconds used by nginx (behind the proxy only)
     split: tuple[int, ...] = ()  # sessions (websockets) per replica, from nginx's access log
+    # the machine's 1-minute load average when the level began and ended (/proc/loadavg): other
+    # work on the same cores inflates the times, and this says how much of it there was
+    load: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def errors(self) -> list[str]:
@@ -191,6 +194,14 @@ def cpu_seconds(pids: Sequence[int]) -> float:
         except (OSError, ValueError, IndexError):
             continue
     return total / tick
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average (NaN where /proc/loadavg cannot be read)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return math.nan
 
 
 def client_pids(servers: Sequence[int]) -> list[int]:
@@ -349,11 +360,13 @@ async def run_level(session: Session, target: Target, *, sessions: int, offset: 
     server_before, proxy_before = cpu_seconds(trees(app)), cpu_seconds(trees(proxy))
     client_before = cpu_seconds(client_pids((*app, *proxy)))
     split_before = target.websockets_per_replica()
+    load_before = load_average()
     start = time.perf_counter()
     results = await asyncio.gather(*(session(offset + i) for i in range(sessions)))
     seconds = time.perf_counter() - start
     stop.set()
     level = Level(sessions, list(results), await sampler, seconds)
+    level.load = (load_before, load_average())
     if target.replicas:
         await asyncio.sleep(0.2)  # nginx writes a websocket's line when it has closed
         split = target.websockets_per_replica() - split_before
@@ -378,6 +391,7 @@ async def run_levels(
             level.server_cpu = sum(lv.server_cpu for lv in runs)
             level.client_cpu = sum(lv.client_cpu for lv in runs)
             level.proxy_cpu = sum(lv.proxy_cpu for lv in runs)
+            level.load = (runs[0].load[0], runs[-1].load[1])
         else:
             level = await run_level(session, target, sessions=n)
         out.append(level)
@@ -504,7 +518,7 @@ def summary_line(level: Level) -> str:
         f"peak RSS {level.peak_rss_mb:.0f} MB; CPU per session: server "
         f"{level.server_cpu / n:.2f} s, clients {level.client_cpu / n:.2f} s{proxy}; "
         f"wall {level.seconds:.1f} s ({level.sessions_per_second:.2f} sessions/s); "
-        f"errors {len(level.errors)}"
+        f"load average {level.load[0]:.2f} -> {level.load[1]:.2f}; errors {len(level.errors)}"
         + (f" ({'; '.join(sorted(set(level.errors)))[:200]})" if level.errors else "")
     )
 
@@ -557,6 +571,7 @@ def rows_of(
         )
         if len(lv.split) > 1:
             busy += f"; sessions per replica {'/'.join(map(str, lv.split))}"
+        busy += f"; load average {lv.load[0]:.2f} -> {lv.load[1]:.2f}"
         out.append(row(f"{label}: sessions per second", rate, unit="sessions/s",
                        note=f"{lv.seconds:.1f} s wall{busy}") | {"value": rate, "better": "higher"})  # fmt: skip
         if measured:

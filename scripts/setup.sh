@@ -4,6 +4,7 @@
 #   scripts/setup.sh run   -> Python venv + packages, chromium and fonts (image export)
 #   scripts/setup.sh serve -> the same, plus nginx (`make serve`: replicas behind a proxy)
 #   scripts/setup.sh test  -> the same as serve, plus LibreOffice and poppler (deck-render test)
+#                             and Debian's docker-compose (only its `config` check of deploy/)
 set -euo pipefail
 mode="${1:-run}"
 case "$mode" in
@@ -21,7 +22,7 @@ if [ "$mode" = "serve" ] || [ "$mode" = "test" ]; then
   debs+=(nginx)
 fi
 if [ "$mode" = "test" ]; then
-  debs+=(poppler-utils libreoffice-impress-nogui)
+  debs+=(poppler-utils libreoffice-impress-nogui docker-compose)
 fi
 
 missing=()
