@@ -2,11 +2,13 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= $(shell nproc 2>/dev/null || echo 2)
+BIND ?= 0.0.0.0
 RAW ?= ../shared/data/raw
 FUZZ_EXAMPLES ?= 500
 FUZZ_REPORT := .hypothesis/fuzz-report.jsonl
 
-.PHONY: run test setup setup-test lint typecheck format snapshot refresh bench load audit fuzz clean
+.PHONY: run serve test setup setup-test lint typecheck format snapshot refresh bench load audit fuzz clean
 
 setup:
 	@bash scripts/setup.sh run
@@ -16,6 +18,12 @@ setup-test:
 
 run: setup
 	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# REPLICAS Streamlit processes behind nginx on $(BIND):$(PORT), each viewer kept on one replica
+# (deploy/serve.py, deploy/nginx.conf.template); Ctrl-C stops nginx and every replica
+serve:
+	@bash scripts/setup.sh serve
+	$(PY) -m deploy.serve cluster --replicas $(REPLICAS) --port $(PORT) --bind $(BIND)
 
 test: setup-test
 	$(PY) -m ruff check .

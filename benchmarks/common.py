@@ -36,9 +36,13 @@ def row(
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
     for r in rows:
-        goal = "" if r["goal"] is None else f"  (goal < {r['goal']:g} {r['unit']})"
+        higher = r.get("better") == "higher"  # the goal is a floor (throughput, speed-up)
+        sign = ">=" if higher else "<"
+        goal = "" if r["goal"] is None else f"  (goal {sign} {r['goal']:g} {r['unit']})"
         status = ""
-        if r["goal"] is not None:
+        if r["goal"] is not None and higher:
+            status = "  OK" if r["value"] >= r["goal"] else "  UNDER GOAL"
+        elif r["goal"] is not None:
             status = "  OK" if r["value"] < r["goal"] else "  OVER GOAL"
         note = f"  [{r['note']}]" if r["note"] else ""
         print(f"{r['benchmark']:<60} {r['value']:>10.1f} {r['unit']}{goal}{status}{note}")

@@ -40,6 +40,7 @@ def test_two_concurrent_sessions_complete_without_error(two_sessions) -> None:
         # the allocator returns memory between samples, so the two are checked separately.
         assert 0 < idle_mb < 4096 and 0 < level.peak_rss_mb < 4096
         assert level.server_cpu > 0
+        assert all(x >= 0 for x in level.load)  # the machine's load average, read from /proc
         assert level.client_cpu > 0 or clients == "websocket"  # chromium's CPU is counted
 
 
@@ -60,3 +61,20 @@ def test_percentile_and_memory_helpers() -> None:
     assert bench_load.percentile([7.0], 95) == 7.0 and math.isnan(bench_load.percentile([], 50))
     assert bench_load.rss_mb(os.getpid()) > 0 and bench_load.cpu_seconds([os.getpid()]) > 0
     assert os.getpid() in bench_load.process_tree(os.getpid())
+    assert bench_load.load_average() >= 0
+
+
+def test_sessions_per_second_and_the_scaling_rows() -> None:
+    ok, bad = bench_load.SessionResult(0.1, 0.2), bench_load.SessionResult(0.1, None, "timeout")
+    one = bench_load.Level(50, [ok] * 50, seconds=25.0)
+    two = bench_load.Level(50, [ok] * 49 + [bad], seconds=14.0)  # an error does not count
+    assert one.sessions_per_second == 2.0 and two.sessions_per_second == 3.5
+    single = bench_load.Level(1, [ok], seconds=0.5)
+    rows = bench_load.scaling_rows({1: [single, one], 2: [single, two]}, clients="websocket")
+    assert [r["benchmark"] for r in rows] == [
+        "load (websocket) N=50: sessions per second, 2 replicas over 1"
+    ]
+    (ratio,) = rows
+    assert ratio["value"] == 1.75 and ratio["goal"] == bench_load.SCALE_GOAL
+    assert ratio["better"] == "higher"
+    assert bench_load.scaling_rows({2: [two]}, clients="websocket") == []
