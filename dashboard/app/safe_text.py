@@ -15,7 +15,6 @@ escapes are resolved, so an invisible word joiner (U+2060) is put inside each of
 from __future__ import annotations
 
 import re
-import unicodedata
 
 CLIP = 40  # characters of a link value echoed back in a notice
 # Inline markup: emphasis, code, links and images ([...]), HTML and autolinks (<...>), tables
@@ -27,6 +26,8 @@ _BLOCK_START = re.compile(r"^(?:[#>]|[+\-](?=\s|$)|-{3,}|={3,}|\d{1,9}(?=[.)](?:
 # Where GitHub-flavoured markdown would start an automatic link: "://", "www." and "@".
 _AUTOLINK = re.compile(r"(:)(//)|(www)(\.)|(@)", re.IGNORECASE)
 JOINER = "\u2060"
+# Control characters (Unicode category Cc: C0, DEL and C1), matched at once rather than one by one.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Bidirectional overrides and isolates: they would let a value display reversed or reordered.
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), " ")
 
@@ -34,8 +35,7 @@ _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 def plain(text: object) -> str:
     """One line of visible text: control characters, line breaks and bidi overrides become
     spaces, runs of whitespace one space (NUL included)."""
-    chars = (" " if unicodedata.category(c) == "Cc" else c for c in str(text).translate(_BIDI))
-    return " ".join("".join(chars).split())
+    return " ".join(_CONTROL.sub(" ", str(text).translate(_BIDI)).split())
 
 
 def clip(text: object, limit: int = CLIP) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,22 @@ class Chart:
         """A copy of the figure coloured for a display mode ('light' or 'dark')."""
         fig = go.Figure(self.figure)
         return apply_mode(fig, mode(mode_name))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle (as the app's cache keeps results) with the figure as its plain dictionary,
+        rebuilt without plotly's validation: it was validated when first built, and validating
+        again was most of the cost of handing a cached chart to a page (benchmarks/RESULTS.md,
+        server CPU per visit)."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["figure"] = self.figure.to_dict()
+        return (rebuilt_chart, (state,))
+
+
+def rebuilt_chart(state: dict[str, Any]) -> Chart:
+    """A Chart from its pickled state (`Chart.__reduce__`); copies made from its figure
+    (`figure_for`, exports) are validated as usual."""
+    figure = go.Figure(state["figure"], _validate=False)
+    return Chart(**{**state, "figure": figure})
 
 
 ALT_SERIES = 6  # series named one by one in a generic text alternative

@@ -49,12 +49,12 @@ def page() -> None:
         st.subheader("Checking the briefing note's claims", anchor="claims")
         for check in checks:
             headline, summary, caption = claim_lines(check)
-            st.markdown(headline)
-            st.markdown(summary)
+            st.markdown(f"{headline}\n\n{summary}")
             st.caption(caption)
         st.download_button(
             "Claim checks (CSV)",
-            data=csv_bytes(claims_table(checks)),
+            data=lambda: csv_bytes(claims_table(checks)),  # made when clicked, not every run
+            on_click="ignore",
             file_name="claim-checks.csv",
             mime="text/csv",
             icon=":material/download:",
