@@ -16,10 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, start_app, stop_app
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app, stop_app
 from dashboard.app.registry import PAGE_NAMES
 
-SIZES = {"desktop": DESKTOP, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+FULL_HEIGHT = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  return Math.max(window.innerHeight, main ? main.scrollHeight : 0);
+}"""
 
 
 def settle(page, *, timeout: float = 60.0) -> None:
@@ -41,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", default="light")
     parser.add_argument("--pages", default=",".join(PAGE_NAMES))
     parser.add_argument("--query", default="", help="query string added to every page's URL")
+    parser.add_argument("--tab", default="", help="a tab to open on each page first")
+    parser.add_argument("--suffix", default="", help="added to each file name")
     parser.add_argument("--full", action="store_true", help="the whole page, not the first screen")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -58,8 +64,17 @@ def main(argv: list[str] | None = None) -> int:
                         target = f"{url}/{name}" + (f"?{args.query}" if args.query else "")
                         page.goto(target)
                         settle(page)
-                        path = args.out / f"{name}-{size}-{theme}.png"
-                        page.screenshot(path=str(path), full_page=args.full)
+                        if args.tab:
+                            page.get_by_role("tab", name=args.tab).click()
+                            settle(page)
+                        path = args.out / f"{name}{args.suffix}-{size}-{theme}.png"
+                        if args.full:  # Streamlit scrolls inside its main block: grow the
+                            # window to the page's length (same width, so the same layout)
+                            tall = page.evaluate(FULL_HEIGHT)
+                            page.set_viewport_size({**SIZES[size], "height": min(tall, 16000)})
+                            time.sleep(1.5)
+                        page.screenshot(path=str(path))
+                        page.set_viewport_size(SIZES[size])
                         print(path, file=sys.stderr)
                     context.close()
             browser.close()

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.app.safe_text import md_badge, md_code
+from dashboard.app.safe_text import md_badge, md_code, plain
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.deck.story import DEFAULT_DECK, Slide, StoryOptions
+from dashboard.figures.chart import Chart
 from dashboard.theme import STATUS_COLOURS, streamlit_colour, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
 from indicators.narrative.claims import ClaimCheck
@@ -188,3 +189,31 @@ def credit_line(descriptor: Descriptor) -> str:
     return "Credit: " + "; ".join(
         esc(f"{x.attribution} ({x.licence})") for x in descriptor.licences
     )
+
+
+# --- charts (every page) ----------------------------------------------------------------------
+
+
+def chart_heading(chart: Chart) -> str:
+    """The chart's title (its takeaway) in bold, as the page writes it above the plot."""
+    return f"**{esc(chart.title)}**"
+
+
+def chart_footer(chart: Chart) -> str:
+    """The chart's source line and notes as one caption under the plot (it wraps on phones)."""
+    return "  \n".join(esc(line) for line in (chart.source, *chart.notes) if line)
+
+
+def chart_words(chart: Chart) -> str:
+    """The chart's text alternative (`Chart.alt_text`: what it shows and its key numbers)."""
+    return esc(chart.alt_text)
+
+
+def slide_alt(number: int, title: str, slides: Sequence[Slide]) -> str:
+    """Alternative text of a slide thumbnail: its number and title and, for a chart slide, the
+    chart's text alternative with its key numbers."""
+    words = f"Slide {number}: {plain(title)}"
+    chart = next((s.chart for s in slides if s.headline == title or s.label == title), None)
+    if chart is not None:
+        words += f". {plain(chart.alt_text)}"
+    return words

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.app.cache import DashboardData
+from dashboard.app.page_text import chart_footer, chart_heading, chart_words
 from dashboard.app.safe_text import md_escape
+from dashboard.app.screen_figures import screen_figure
 from dashboard.app.state import View, parse_view, view_to_params
 from dashboard.figures.chart import Chart
 from dashboard.views.cards import Card
@@ -149,19 +150,43 @@ def show_cards(cards: Sequence[Card], *, per_row: int = 4) -> None:
                 st.caption(md_escape(card.caption))
 
 
-def screen_figure(chart: Chart) -> go.Figure:
-    """The figure to draw for this viewer: the chart's own (light) figure, read only by the
-    renderer, or a dark-mode copy. Copying a figure costs several ms, so light mode skips it."""
-    mode = display_mode()
-    return chart.figure if mode == "light" else chart.figure_for(mode)
-
-
 def show_chart(chart: Chart, *, key: str) -> None:
-    """Draw a chart in the viewer's display mode, with its downloads below it."""
-    st.plotly_chart(
-        screen_figure(chart), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch"
-    )
-    chart_downloads(chart, key=key)
+    """Draw a chart for this viewer: its title and subtitle as text, the plot (a copy of the
+    figure for the display mode, each panel of a grid on its own so that grids become one
+    column on a phone), the source line as a caption that wraps, then the chart in words, its
+    downloads and its data as a table on request."""
+    with st.container(key=f"chart-{key}"):
+        st.markdown(chart_heading(chart))
+        if chart.subtitle:
+            st.caption(md_escape(chart.subtitle))
+        screen = screen_figure(chart, mode=display_mode())
+        if len(screen.figures) == 1:
+            _plot(st, screen.figures[0], key=key)
+        else:
+            for start in range(0, len(screen.figures), screen.columns):
+                row = screen.figures[start : start + screen.columns]
+                for i, (col, figure) in enumerate(zip(st.columns(screen.columns), row, strict=False)):
+                    _plot(col, figure, key=f"{key}-{start + i + 1}")
+        footer = chart_footer(chart)
+        if footer:
+            st.caption(footer)
+        chart_extras(chart, key=key)
+
+
+def _plot(where: Any, figure: dict[str, Any], *, key: str) -> None:
+    where.plotly_chart(figure, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch")
+
+
+def chart_extras(chart: Chart, *, key: str) -> None:
+    """Under a chart: its text alternative (folded), the downloads, and a switch that shows
+    the plotted data as a table (drawn only when asked: a data grid costs the browser time)."""
+    with st.expander("The chart in words", icon=":material/description:"):
+        st.markdown(chart_words(chart))
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        chart_downloads(chart, key=key)
+        table = st.toggle("Show the data as a table", key=f"{key}-table")
+    if table:
+        st.dataframe(chart.data, hide_index=True, width="stretch", key=f"{key}-data")
 
 
 def chart_downloads(chart: Chart, *, key: str) -> None:
