@@ -7,7 +7,7 @@ the navigation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -217,3 +217,23 @@ def slide_alt(number: int, title: str, slides: Sequence[Slide]) -> str:
     if chart is not None:
         words += f". {plain(chart.alt_text)}"
     return words
+
+
+# --- explorer ---------------------------------------------------------------------------------
+
+
+def _names(codes: Sequence[str], names: Mapping[str, str], limit: int = 3) -> str:
+    shown = ", ".join(esc(names.get(c, c)) for c in codes[:limit])
+    return shown + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def group_only_line(
+    short_name: str, groups: Sequence[str], *, missing: Sequence[str], names: Mapping[str, str]
+) -> str:
+    """One line for an indicator estimated for groups only: which groups have it, and which of
+    the chosen economies and groups have no value of it."""
+    verb = "has" if len(missing) == 1 else "have"
+    return (
+        f"{esc(short_name)} exists for groups only ({_names(groups, names)}): "
+        f"{_names(missing, names)} {verb} no value of it."
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
@@ -32,6 +32,7 @@ PLOTLY_CONFIG = {
     "topojsonURL": "app/static/topojson/",
 }
 SHELL_NOTICES = "_wsis_link_notices_shown_for"  # session key: query whose notices were shown
+URL_SEEN = "_wsis_url_seen"  # session key: the query as the page last left it
 MAX_NOTICES = 8  # notices listed one by one; the rest are counted
 
 
@@ -109,6 +110,21 @@ def current_view(data: DashboardData) -> View:
     return view
 
 
+def follow_url(values: Mapping[str, Any]) -> None:
+    """Before drawing a page's widgets: give each widget (by key) the value the URL view says,
+    when the widget has no value yet or when the URL changed since the page last wrote it
+    (Back and Forward, an edited or pasted link). Otherwise the widget keeps what the person
+    just chose, and `sync_view` writes it to the URL.
+
+    Widgets bound this way take no `index`, `default` or `value` argument: their session state
+    is their value (Streamlit warns when both are given).
+    """
+    moved = st.session_state.get(URL_SEEN) != _query_key()
+    for key, value in values.items():
+        if moved or key not in st.session_state:
+            st.session_state[key] = value
+
+
 def sync_view(view: View, *, keys: Iterable[str]) -> None:
     """Write the view's page-relevant keys to the URL (only when they changed).
 
@@ -119,13 +135,13 @@ def sync_view(view: View, *, keys: Iterable[str]) -> None:
     managed = keys | ({"years", "start", "end"} if keys & {"start", "end"} else set())
     wanted = view_to_params(view, keys=keys)
     current = st.query_params.to_dict()
-    if {k: v for k, v in current.items() if k in managed} == wanted:
-        return
-    known = {f.name for f in fields(View)} | {"years"}
-    for key in list(current):
-        if (key in managed and key not in wanted) or key not in known:
-            del st.query_params[key]
-    st.query_params.update(wanted)
+    if {k: v for k, v in current.items() if k in managed} != wanted:
+        known = {f.name for f in fields(View)} | {"years"}
+        for key in list(current):
+            if (key in managed and key not in wanted) or key not in known:
+                del st.query_params[key]
+        st.query_params.update(wanted)
+    st.session_state[URL_SEEN] = _query_key()
 
 
 def with_changes(view: View, **changes: Any) -> View:

@@ -18,7 +18,14 @@ from dashboard.app.page_text import (
     indicator_table,
     target_lines,
 )
-from dashboard.app.ui import current_view, page_guard, show_chart, sync_view, with_changes
+from dashboard.app.ui import (
+    current_view,
+    follow_url,
+    page_guard,
+    show_chart,
+    sync_view,
+    with_changes,
+)
 from dashboard.figures.areas import area_grid, area_small_multiples
 from dashboard.figures.chart import Chart
 from dashboard.views.area_summary import AreaSummary, area_summaries
@@ -59,10 +66,10 @@ def page() -> None:
         )
         show_chart(grid, key="areas-grid")
         options = [ALL, *names]
+        follow_url({"areas-filter": view.area or ALL})
         picked = st.selectbox(
             "Show",
             options,
-            index=options.index(view.area or ALL),
             format_func=lambda a: f"All {len(names)} areas" if a == ALL else names[a],
             key="areas-filter",
         )
