@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from dashboard.app.safe_text import md_badge, md_code, plain
+from dashboard.app.safe_text import md_badge, plain
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.deck.story import DEFAULT_DECK, Slide, StoryOptions
 from dashboard.figures.chart import Chart
@@ -177,9 +177,10 @@ AGGREGATION_RULE = (
 
 
 def snapshot_caption(descriptor: Descriptor) -> str:
-    """The snapshot's identity in one line: id, build time, builder, size."""
+    """The snapshot's identity in one line: id, build time, builder, size (a caption: the id is
+    plain text, since code spans in faded captions fall under 4.5:1 contrast)."""
     return (
-        f"Snapshot {md_code(descriptor.snapshot_id)}, built {esc(descriptor.built_at)} with "
+        f"Snapshot {esc(descriptor.snapshot_id)}, built {esc(descriptor.built_at)} with "
         f"{esc(descriptor.builder)}: {descriptor.row_count:,} observations."
     )
 

@@ -17,7 +17,7 @@ from dashboard.app.cache import get_data
 from dashboard.app.registry import DEFAULT_PAGE, PAGES
 from dashboard.app.sidebar import render_sidebar
 from dashboard.app.style import apply_stylesheet
-from dashboard.app.ui import page_guard, shell_link_notices
+from dashboard.app.ui import display_mode, page_guard, shell_link_notices
 
 APP_TITLE = "WSIS+20: digital progress since Tunis"
 ROOT_PATH = "home"  # the first page's reserved name at `/` (Streamlit serves it at the root)
@@ -59,7 +59,7 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="auto",
     )
-    apply_stylesheet()
+    apply_stylesheet(mode=display_mode())
     pages, alias = navigation_pages()
     nav = st.navigation([*pages.values(), alias], position="top")
 

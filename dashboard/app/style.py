@@ -15,6 +15,12 @@ STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "app.css"
 CSS = STYLESHEET.read_text(encoding="utf-8")
 
 
-def apply_stylesheet() -> None:
-    """Inject the constant stylesheet (style only: it takes no room on the page)."""
+DARK_MARKER = "wsis-theme-dark"  # key of an empty container present in the dark theme only
+
+
+def apply_stylesheet(*, mode: str = "light") -> None:
+    """Inject the constant stylesheet (style only: it takes no room on the page), and in the
+    dark theme an empty sidebar container the stylesheet recognises (`.st-key-...`)."""
     st.html(f"<style>{CSS}</style>")
+    if mode == "dark":  # an empty container is not drawn at all: it holds a word, hidden
+        st.sidebar.container(key=DARK_MARKER).caption("Dark theme")
