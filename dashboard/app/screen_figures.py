@@ -50,7 +50,8 @@ def screen_figure(chart: Chart, *, mode: str = "light") -> ScreenFigure:
         screen = ScreenFigure(figures=(spec,), columns=1)
     for number, figure in enumerate(screen.figures, start=1):
         # which chart a figure draws (read by tests and the browser journey, never shown)
-        meta = {"chart": chart.name, "title": chart.title, "panel": number}
+        meta = {"chart": chart.name, "title": chart.title, "subtitle": chart.subtitle}
+        meta["panel"] = number
         figure["layout"]["meta"] = meta
     return screen
 

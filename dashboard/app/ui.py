@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.app.cache import DashboardData
@@ -190,7 +191,10 @@ def show_chart(chart: Chart, *, key: str) -> None:
 
 
 def _plot(where: Any, figure: dict[str, Any], *, key: str) -> None:
-    where.plotly_chart(figure, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch")
+    """Draw plotly JSON (Streamlit validates it once; a figure of shapes only, which Streamlit
+    refuses as a dict, is passed as a Figure)."""
+    drawn: Any = figure if figure.get("data") else go.Figure(figure)
+    where.plotly_chart(drawn, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch")
 
 
 def chart_extras(chart: Chart, *, key: str) -> None:
