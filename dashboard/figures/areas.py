@@ -26,7 +26,14 @@ from dashboard.figures.chart import (
 )
 from dashboard.figures.plotly_text import escape, escape_template
 from dashboard.formatting import entity_labels, format_value
-from dashboard.theme import NEUTRAL_INK, ROLE_COLOURS, STATUS_COLOURS, TARGET_COLOUR, colour_for
+from dashboard.theme import (
+    NEUTRAL_INK,
+    ROLE_COLOURS,
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    TARGET_COLOUR,
+    colour_for,
+)
 from dashboard.views.area_summary import (
     MEASUREMENT,
     AreaSummary,
@@ -61,12 +68,16 @@ def _tile_text(s: AreaSummary) -> str:
         value = escape(head.latest_text.replace(" GNI p.c.", ""))
         lines.append(f"<b>{value}</b> ({head.latest_year}) {head.arrow}")
     if s.targets:
-        lines.append(
-            " ".join(f"<span style='color:{b.colour};font-size:18px'>●</span>" for b in s.targets)
-        )
+        lines.append(" ".join(_status_mark(b.status, b.colour, size=18) for b in s.targets))
     else:
         lines.append("<span style='font-size:12px'>no target</span>")
     return "<br>".join(lines)
+
+
+def _status_mark(status: str, colour: str, *, size: int) -> str:
+    """A target status as its own shape in its own colour (never colour alone)."""
+    symbol = STATUS_SYMBOLS.get(status, "●")
+    return f"<span style='color:{colour};font-size:{size}px'>{symbol}</span>"
 
 
 def area_grid(
@@ -110,8 +121,7 @@ def area_grid(
         f"{met} of {len(unique)} targets achieved"
     )
     legend = "   ".join(
-        f"<span style='color:{c};font-size:16px'>●</span> {escape(k)}"
-        for k, c in STATUS_COLOURS.items()
+        f"{_status_mark(k, c, size=16)} {escape(k)}" for k, c in STATUS_COLOURS.items()
     )
     fig.add_annotation(
         xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
@@ -126,8 +136,8 @@ def area_grid(
     notes = [
         "Each tile: how well this snapshot measures the area (dotted frame: partly; grey: no "
         "indicator), its first indicator's world value (or median of economies), the five-year "
-        "trend arrow, and one dot per target, coloured by its status for the world or the "
-        "target's group."
+        "trend arrow, and one mark per target, shaped and coloured by its status for the world "
+        "or the target's group."
     ]
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     pin_header(fig, height=150 * nrows + 280, top=124)
