@@ -26,6 +26,7 @@ LEGEND_GAP = 44  # pixels between the plot's bottom and the legend
 LEGEND_ROW = 26  # pixels per row of legend entries (assumed for the figure's height)
 MIN_HEIGHT = 260
 PANEL_HEIGHT = 300  # plot and panel title of one panel of a grid
+PRINT_WIDTH = 680  # pixels: the printable width of A4 and US Letter pages at 96 dpi, or less
 AXIS = re.compile(r"^([xy])axis(\d*)$")
 
 

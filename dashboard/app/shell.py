@@ -17,7 +17,8 @@ from dashboard.app.cache import get_data
 from dashboard.app.registry import DEFAULT_PAGE, PAGES
 from dashboard.app.sidebar import render_sidebar
 from dashboard.app.style import apply_stylesheet
-from dashboard.app.ui import display_mode, page_guard, shell_link_notices
+from dashboard.app.state import PRINT
+from dashboard.app.ui import display_mode, page_guard, print_view, shell_link_notices
 
 APP_TITLE = "WSIS+20: digital progress since Tunis"
 ROOT_PATH = "home"  # the first page's reserved name at `/` (Streamlit serves it at the root)
@@ -73,6 +74,33 @@ def main() -> None:
             st.switch_page(pages[wanted], query_params=rest)
 
     render_sidebar(data_page=pages["sources"])
+    print_links(nav)
     with page_guard():  # a broken snapshot is reported here once, and no page is drawn
         shell_link_notices(get_data())
         nav.run()
+
+
+def print_links(nav: Any) -> None:
+    """The way into the page's print view (sidebar) and, in it, a note and the way back; both
+    are screen-only (the stylesheet leaves them out of the printed page)."""
+    params = st.query_params.to_dict()
+    if not print_view():
+        st.sidebar.page_link(
+            nav,
+            label="Print view of this page",
+            icon=":material/print:",
+            query_params={**params, PRINT: "1"},
+        )
+        return
+    with st.container(key="screen-only-print-note"):
+        st.info(
+            "Print view: charts fit the width of a printed page and the controls are left "
+            "out. Press Ctrl+P (Cmd+P on a Mac) to print this page or save it as a PDF.",
+            icon=":material/print:",
+        )
+        st.page_link(
+            nav,
+            label="Back to the normal view",
+            icon=":material/arrow_back:",
+            query_params={k: v for k, v in params.items() if k != PRINT},
+        )

@@ -22,6 +22,7 @@ RANKINGS = ("chosen", "economies")
 DEFAULT_ECONOMIES = ("WLD", "HIC", "UMC", "LMC", "LIC")
 MAX_ECONOMIES = 40
 MAX_DIGITS = 6  # a longer run of digits is no year (and int() of a huge one is slow or fails)
+PRINT = "print"  # `print=1`: the page's print view (charts at a width that fits the paper)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def parse_view(
     """
     view = View()
     notices: list[str] = []
-    known = {f.name for f in fields(View)} | {"years", "page"}
+    known = {f.name for f in fields(View)} | {"years", "page", PRINT}
     changes: dict[str, object] = {}
     for key in sorted(params):
         raw = _first(params[key])
@@ -94,6 +95,10 @@ def parse_view(
         if key == "page":
             if raw not in PAGE_NAMES:
                 notices.append(f"Ignored page '{_clip(raw)}': not a page of this dashboard.")
+            continue
+        if key == PRINT:
+            if raw != "1":
+                notices.append(f"Ignored {PRINT}='{_clip(raw)}': expected {PRINT}=1.")
             continue
         value, problem = _parse_one(key, raw, vocab)
         if problem and value is not None:  # part of the value was used: the problem says which

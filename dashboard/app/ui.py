@@ -18,8 +18,8 @@ import streamlit as st
 from dashboard.app.cache import DashboardData
 from dashboard.app.page_text import chart_footer, chart_heading, chart_words
 from dashboard.app.safe_text import md_escape
-from dashboard.app.screen_figures import screen_figure
-from dashboard.app.state import View, parse_view, view_to_params
+from dashboard.app.screen_figures import PRINT_WIDTH, screen_figure
+from dashboard.app.state import PRINT, View, parse_view, view_to_params
 from dashboard.figures.chart import Chart
 from dashboard.views.cards import Card
 from indicators.errors import SnapshotError, WsisDataError
@@ -137,7 +137,7 @@ def sync_view(view: View, *, keys: Iterable[str]) -> None:
     wanted = view_to_params(view, keys=keys)
     current = st.query_params.to_dict()
     if {k: v for k, v in current.items() if k in managed} != wanted:
-        known = {f.name for f in fields(View)} | {"years"}
+        known = {f.name for f in fields(View)} | {"years", PRINT}
         for key in list(current):
             if (key in managed and key not in wanted) or key not in known:
                 del st.query_params[key]
@@ -167,17 +167,36 @@ def show_cards(cards: Sequence[Card], *, per_row: int = 4) -> None:
                 st.caption(md_escape(card.caption))
 
 
+def print_view() -> bool:
+    """Whether the link asks for the page's print view (`print=1`)."""
+    return st.query_params.get(PRINT) == "1"
+
+
 def show_chart(chart: Chart, *, key: str) -> None:
     """Draw a chart for this viewer: its title and subtitle as text, the plot (a copy of the
     figure for the display mode, each panel of a grid on its own so that grids become one
     column on a phone), the source line as a caption that wraps, then the chart in words, its
-    downloads and its data as a table on request."""
+    downloads and its data as a table on request.
+
+    In the print view the figures are drawn light, one under the other, at a fixed width that
+    fits a printed page, without the controls."""
+    printing = print_view()
     with st.container(key=f"chart-{key}"):
         st.markdown(chart_heading(chart))
         if chart.subtitle:
             st.caption(md_escape(chart.subtitle))
-        screen = screen_figure(chart, mode=display_mode())
-        if len(screen.figures) == 1:
+        screen = screen_figure(chart, mode="light" if printing else display_mode())
+        if printing:
+            for number, figure in enumerate(screen.figures, start=1):
+                figure["layout"]["width"] = PRINT_WIDTH
+                st.plotly_chart(
+                    figure if figure.get("data") else go.Figure(figure),
+                    key=f"{key}-print-{number}",
+                    theme=None,
+                    config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
+                    width="content",
+                )
+        elif len(screen.figures) == 1:
             _plot(st, screen.figures[0], key=key)
         else:
             for start in range(0, len(screen.figures), screen.columns):
@@ -187,7 +206,10 @@ def show_chart(chart: Chart, *, key: str) -> None:
         footer = chart_footer(chart)
         if footer:
             st.caption(footer)
-        chart_extras(chart, key=key)
+        if printing:
+            st.caption(chart_words(chart))  # the chart in words, for the printed page too
+        else:
+            chart_extras(chart, key=key)
 
 
 def _plot(where: Any, figure: dict[str, Any], *, key: str) -> None:
