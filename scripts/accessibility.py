@@ -58,6 +58,7 @@ class PageAudit:
     size: str
     theme: str
     violations: list[dict[str, Any]] = field(default_factory=list)
+    engine: str = ""  # the axe-core version that ran
 
     @property
     def count(self) -> int:
@@ -86,7 +87,8 @@ def audit(page: Any, *, name: str, size: str, theme: str) -> PageAudit:
         for v in result.response["violations"]
         if v.get("impact") in SERIOUS
     ]
-    return PageAudit(page=name, size=size, theme=theme, violations=found)
+    engine = str(result.response.get("testEngine", {}).get("version", ""))
+    return PageAudit(page=name, size=size, theme=theme, violations=found, engine=engine)
 
 
 def open_page(context: Any, url: str) -> Any:

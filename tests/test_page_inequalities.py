@@ -3,7 +3,6 @@ classification toggle and its `fy` URL parameter."""
 
 from __future__ import annotations
 
-
 from apptest import chart_spec, chart_titles, charts, run_page
 from streamlit.testing.v1 import AppTest
 

@@ -24,7 +24,7 @@ def line(bundled_snapshot, catalogue):
 @pytest.fixture(scope="module")
 def grid(bundled_snapshot, catalogue):
     sections = profile_sections(bundled_snapshot, catalogue, entity="KEN", start=2005)
-    label, codes = max(sections, key=lambda s: len(s[1]))
+    _label, codes = max(sections, key=lambda s: len(s[1]))
     return profile_small_multiples(
         bundled_snapshot, catalogue, entity="KEN", start=2005, codes=codes
     )
@@ -59,9 +59,13 @@ def test_a_fixed_height_shrinks_by_the_header_and_footer_it_lost(bundled_snapsho
     chart = target_chart(bundled_snapshot, catalogue, entity="KEN")
     spec = screen_figure(chart).figures[0]
     assert MIN_HEIGHT <= spec["layout"]["height"] < chart.figure.layout.height
-    assert spec["layout"]["height"] >= chart.figure.layout.height - (
-        chart.figure.layout.margin.t + chart.figure.layout.margin.b
-    ) + TOP + LEGEND_GAP
+    assert (
+        spec["layout"]["height"]
+        >= chart.figure.layout.height
+        - (chart.figure.layout.margin.t + chart.figure.layout.margin.b)
+        + TOP
+        + LEGEND_GAP
+    )
 
 
 def test_a_grid_becomes_one_figure_per_panel_with_its_own_title(grid) -> None:

@@ -97,7 +97,7 @@ def test_the_style_module_injects_only_the_constant_stylesheet(monkeypatch) -> N
     assert len(re.findall(r"\bCSS\b", source)) == 2  # assigned once, used once
     assert style.STYLESHEET == ROOT / "static" / "app.css"
     shipped = style.STYLESHEET.read_text(encoding="utf-8")
-    assert style.CSS == shipped
+    assert shipped == style.CSS
     assert "<" not in shipped and "url(" not in shipped and "@import" not in shipped
     calls: list[str] = []
     monkeypatch.setattr(st, "html", lambda body, **_: calls.append(str(body)))

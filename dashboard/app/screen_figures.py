@@ -51,8 +51,8 @@ def screen_figure(chart: Chart, *, mode: str = "light") -> ScreenFigure:
         screen = ScreenFigure(figures=(spec,), columns=1)
     for number, figure in enumerate(screen.figures, start=1):
         # which chart a figure draws (read by tests and the browser journey, never shown)
-        meta = {"chart": chart.name, "title": chart.title, "subtitle": chart.subtitle}
-        meta["panel"] = number
+        meta: dict[str, Any] = {"chart": chart.name, "title": chart.title}
+        meta |= {"subtitle": chart.subtitle, "panel": number}
         figure["layout"]["meta"] = meta
     return screen
 
@@ -154,7 +154,9 @@ def split_panels(spec: dict[str, Any], suffixes: list[str]) -> ScreenFigure:
             for a in annotations
             if _belongs(a, x_key, y_key) or _is_title_of(a, x_dom, y_dom)
         ]
-        panel_layout["shapes"] = [_moved(s, x_key, y_key) for s in shapes if _belongs(s, x_key, y_key)]
+        panel_layout["shapes"] = [
+            _moved(s, x_key, y_key) for s in shapes if _belongs(s, x_key, y_key)
+        ]
         has_title = any(_is_title_of(a, x_dom, y_dom) for a in annotations)
         panel = {"data": traces, "layout": panel_layout}
         rows = legend_rows(panel)

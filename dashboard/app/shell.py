@@ -16,8 +16,8 @@ import streamlit as st
 from dashboard.app.cache import get_data
 from dashboard.app.registry import DEFAULT_PAGE, PAGES
 from dashboard.app.sidebar import render_sidebar
-from dashboard.app.style import apply_stylesheet
 from dashboard.app.state import PRINT
+from dashboard.app.style import apply_stylesheet
 from dashboard.app.ui import display_mode, page_guard, print_view, shell_link_notices
 
 APP_TITLE = "WSIS+20: digital progress since Tunis"

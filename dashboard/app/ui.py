@@ -201,7 +201,9 @@ def show_chart(chart: Chart, *, key: str) -> None:
         else:
             for start in range(0, len(screen.figures), screen.columns):
                 row = screen.figures[start : start + screen.columns]
-                for i, (col, figure) in enumerate(zip(st.columns(screen.columns), row, strict=False)):
+                for i, (col, figure) in enumerate(
+                    zip(st.columns(screen.columns), row, strict=False)
+                ):
                     _plot(col, figure, key=f"{key}-{start + i + 1}")
         footer = chart_footer(chart)
         if footer:

@@ -8,15 +8,15 @@ write every change back to the URL (a copied link reopens the same view).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
 from dashboard.app.cache import compute, get_data
+from dashboard.app.page_text import group_only_line
 from dashboard.app.registry import page_spec
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES, View
-from dashboard.app.page_text import group_only_line
 from dashboard.app.ui import current_view, follow_url, page_guard, show_chart, sync_view
 from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
@@ -86,9 +86,9 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
         placeholder="Type a name: Kenya, World, Low income...",
     )
     row = st.columns([3, 1, 1])
-    start, end = row[0].slider(
-        "Years", min_value=first_year, max_value=last_year, key="years"
-    )
+    # a range slider: its value is the (start, end) pair follow_url put in its state
+    years_chosen = row[0].slider("Years", min_value=first_year, max_value=last_year, key="years")
+    start, end = cast(tuple[int, int], years_chosen)
     years = list(range(first_year, last_year + 1))
     baseline = row[1].selectbox("Baseline year", options=years, key="baseline")
     scale = choose(row[2], "Scale", SCALES, SCALE_LABELS, key="scale")
