@@ -24,6 +24,7 @@ PANEL_TOP = 64  # ... and for a panel's title under it
 BOTTOM = 48  # pixels under the plot for tick labels (the legend adds its own room)
 LEGEND_GAP = 44  # pixels between the plot's bottom and the legend
 LEGEND_ROW = 26  # pixels per row of legend entries (assumed for the figure's height)
+ABOVE_LINE = 22  # pixels per line of a note written above the plot
 MIN_HEIGHT = 260
 PANEL_HEIGHT = 300  # plot and panel title of one panel of a grid
 PRINT_WIDTH = 680  # pixels: the printable width of A4 and US Letter pages at 96 dpi, or less
@@ -67,6 +68,12 @@ def strip_frame(spec: dict[str, Any], *, top: int = TOP) -> None:
     layout["annotations"] = [
         a for a in layout.get("annotations", []) or [] if a.get("name") != "footer"
     ]
+    above = [  # lines of text the figure writes just above its plot (e.g. a colour key)
+        str(a.get("text", "")).count("<br>") + 1
+        for a in layout["annotations"]
+        if a.get("yref") == "paper" and float(a.get("y", 0)) >= 1 and a.get("yanchor") == "bottom"
+    ]
+    top += ABOVE_LINE * max(above, default=0)
     margin.update(t=top, b=BOTTOM)
     layout["margin"] = margin
     height = layout.get("height")

@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard.app.cache import DashboardData
 from dashboard.app.page_text import chart_footer, chart_heading, chart_words
 from dashboard.app.safe_text import md_escape
-from dashboard.app.screen_figures import PRINT_WIDTH, screen_figure
+from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
 from dashboard.app.state import PRINT, View, parse_view, view_to_params
 from dashboard.figures.chart import Chart
 from dashboard.views.cards import Card
@@ -172,11 +172,14 @@ def print_view() -> bool:
     return st.query_params.get(PRINT) == "1"
 
 
-def show_chart(chart: Chart, *, key: str) -> None:
+def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
     """Draw a chart for this viewer: its title and subtitle as text, the plot (a copy of the
     figure for the display mode, each panel of a grid on its own so that grids become one
     column on a phone), the source line as a caption that wraps, then the chart in words, its
     downloads and its data as a table on request.
+
+    `narrow` is another layout of the same chart for phones and narrow windows (e.g. a grid of
+    tiles in fewer columns): both are drawn and the stylesheet shows the one that fits.
 
     In the print view the figures are drawn light, one under the other, at a fixed width that
     fits a printed page, without the controls."""
@@ -196,15 +199,13 @@ def show_chart(chart: Chart, *, key: str) -> None:
                     config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
                     width="content",
                 )
-        elif len(screen.figures) == 1:
-            _plot(st, screen.figures[0], key=key)
+        elif narrow is None:
+            _plot_screen(screen, key=key)
         else:
-            for start in range(0, len(screen.figures), screen.columns):
-                row = screen.figures[start : start + screen.columns]
-                for i, (col, figure) in enumerate(
-                    zip(st.columns(screen.columns), row, strict=False)
-                ):
-                    _plot(col, figure, key=f"{key}-{start + i + 1}")
+            with st.container(key=f"wide-only-{key}"):
+                _plot_screen(screen, key=key)
+            with st.container(key=f"narrow-only-{key}"):
+                _plot_screen(screen_figure(narrow, mode=display_mode()), key=f"{key}-narrow")
         footer = chart_footer(chart)
         if footer:
             st.caption(footer)
@@ -212,6 +213,17 @@ def show_chart(chart: Chart, *, key: str) -> None:
             st.caption(chart_words(chart))  # the chart in words, for the printed page too
         else:
             chart_extras(chart, key=key)
+
+
+def _plot_screen(screen: ScreenFigure, *, key: str) -> None:
+    """One figure, or the panels of a grid in rows (Streamlit stacks columns on a phone)."""
+    if len(screen.figures) == 1:
+        _plot(st, screen.figures[0], key=key)
+        return
+    for start in range(0, len(screen.figures), screen.columns):
+        row = screen.figures[start : start + screen.columns]
+        for i, (col, figure) in enumerate(zip(st.columns(screen.columns), row, strict=False)):
+            _plot(col, figure, key=f"{key}-{start + i + 1}")
 
 
 def _plot(where: Any, figure: dict[str, Any], *, key: str) -> None:

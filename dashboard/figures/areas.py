@@ -120,8 +120,10 @@ def area_grid(
         f"{counts.get('partial', 0)} partly, {counts.get('gap', 0)} without an indicator; "
         f"{met} of {len(unique)} targets achieved"
     )
-    legend = "   ".join(
-        f"{_status_mark(k, c, size=16)} {escape(k)}" for k, c in STATUS_COLOURS.items()
+    marks = [f"{_status_mark(k, c, size=16)} {escape(k)}" for k, c in STATUS_COLOURS.items()]
+    per_line = len(marks) if columns >= 4 else 2  # a narrow grid wraps its key
+    legend = "<br>".join(
+        "   ".join(marks[i : i + per_line]) for i in range(0, len(marks), per_line)
     )
     fig.add_annotation(
         xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",

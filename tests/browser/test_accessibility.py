@@ -29,7 +29,9 @@ LAYOUT = """() => {
     .filter(c => !c.parentElement.closest('[class*="st-key-chart-"]'))
     .map(c => ({
       key: [...c.classList].find(k => k.startsWith('st-key-chart-')),
-      figures: [...c.querySelectorAll('.js-plotly-plot')].map(p => ({
+      figures: [...c.querySelectorAll('.js-plotly-plot')]
+        .filter(p => p.getBoundingClientRect().width > 0)  // the layout for other screens
+        .map(p => ({
         plot: box(p),
         area: p.querySelector('.nsewdrag') ? box(p.querySelector('.nsewdrag')) : null,
         legend: p.querySelector('.legend') ? box(p.querySelector('.legend')) : null,

@@ -31,6 +31,7 @@ from dashboard.figures.chart import Chart
 from dashboard.views.area_summary import AreaSummary, area_summaries
 
 ALL = "all"  # the filter's "every area" choice (the link then has no `area`)
+NARROW_COLUMNS = 2  # tiles per row of the area grid on a phone
 
 
 def render_area(summary: AreaSummary, chart: Chart | None, *, baseline: int) -> None:
@@ -57,6 +58,7 @@ def page() -> None:
 
         summaries = compute(area_summaries, baseline=view.baseline)
         grid = compute(area_grid, baseline=view.baseline)
+        narrow_grid = compute(area_grid, baseline=view.baseline, columns=NARROW_COLUMNS)
         names = {s.area.id: f"{s.area.number}. {s.area.name}" for s in summaries}
 
         st.title("Challenge areas")
@@ -64,7 +66,7 @@ def page() -> None:
             f"The {len(names)} areas of the briefing note, in its order: what the data say "
             "about each, how far the targets are, and where no indicator exists."
         )
-        show_chart(grid, key="areas-grid")
+        show_chart(grid, key="areas-grid", narrow=narrow_grid)
         options = [ALL, *names]
         follow_url({"areas-filter": view.area or ALL})
         picked = st.selectbox(
