@@ -1,14 +1,19 @@
 """Any screen, any person: axe-core on every page at desktop and phone sizes in both themes,
 the phone layout, visible keyboard focus and the print view, in a real browser.
 
-Each page is opened once per size and theme: axe runs on it, the phone layout is checked, and
-a screenshot of the whole page is saved in screenshots/<page>-<size>-<theme>.png for people to
-look at (with the axe results in screenshots/axe-<size>-<theme>.json).
+Each page is opened once per size and theme: axe runs on it and the phone layout is checked;
+the axe results are saved in screenshots/axe-<size>-<theme>.json. With WSIS_SCREENSHOTS=1 a
+screenshot of each whole page is saved too, in screenshots/<page>-<size>-<theme>.png, for
+people to look at (left out by default: photographing 28 long pages takes minutes).
+
+The audits run in their own xdist group (their own app server), beside the other browser
+tests, so that `make test` uses both cores for the browser.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 
 import pytest
@@ -17,6 +22,7 @@ from dashboard.app.registry import PAGE_NAMES
 from scripts.accessibility import SIZES, audit, open_page, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+SAVE_SCREENSHOTS = os.environ.get("WSIS_SCREENSHOTS") == "1"
 FULL_HEIGHT = """() => {
   const main = document.querySelector('[data-testid=stMain]');
   return Math.max(window.innerHeight, main ? main.scrollHeight : 0);
@@ -78,6 +84,7 @@ def check_phone_layout(page, name: str) -> None:
             assert caption["right"] <= width + 1, f"{name} {chart['key']}: caption cut off"
 
 
+@pytest.mark.xdist_group("browser-axe")
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_every_page_passes_axe_and_fits_the_screen(browser, app_url, screenshots, size, theme):
@@ -94,7 +101,8 @@ def test_every_page_passes_axe_and_fits_the_screen(browser, app_url, screenshots
             results.append(result)
             if size == "phone":
                 check_phone_layout(page, name)
-            save_screenshot(page, size, screenshots / f"{name}-{size}-{theme}.png")
+            if SAVE_SCREENSHOTS:
+                save_screenshot(page, size, screenshots / f"{name}-{size}-{theme}.png")
             page.close()
     finally:
         context.close()
