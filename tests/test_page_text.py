@@ -18,6 +18,7 @@ from dashboard.app.page_text import (
     claim_lines,
     credit_line,
     deck_file_stem,
+    figure_alts,
     fy_label,
     group_only_line,
     indicator_table,
@@ -143,3 +144,11 @@ def test_group_only_line_is_one_line_naming_groups_and_the_missing():
     assert "Group one, Group two" in line and "Economy one has no value" in line
     many = group_only_line("Use", [f"G{i}" for i in range(1, 6)], missing=["E1", "E2"], names={})
     assert "and 2 more" in many and "E1, E2 have no value" in many
+
+
+def test_figure_alts_name_each_panel_and_give_the_first_the_key_numbers(bundled_snapshot):
+    chart, hostile = hostile_chart(bundled_snapshot)
+    alts = figure_alts(hostile, 3)
+    assert alts[0] == " ".join(hostile.alt_text.split())  # plain text: an attribute
+    assert alts[1:] == [f"{hostile.title}: panel 2 of 3", f"{hostile.title}: panel 3 of 3"]
+    assert figure_alts(chart, 1) == [" ".join(chart.alt_text.split())]

@@ -238,3 +238,11 @@ def group_only_line(
         f"{esc(short_name)} exists for groups only ({_names(groups, names)}): "
         f"{_names(missing, names)} {verb} no value of it."
     )
+
+
+def figure_alts(chart: Chart, count: int) -> list[str]:
+    """The accessible name of each figure a chart is drawn as: the chart's text alternative for
+    the first, and for each further panel of a grid its place in the chart (plain text: it
+    is an attribute, not markdown)."""
+    words = plain(chart.alt_text)
+    return [words] + [f"{plain(chart.title)}: panel {k} of {count}" for k in range(2, count + 1)]

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.app.cache import DashboardData
-from dashboard.app.page_text import chart_footer, chart_heading, chart_words
+from dashboard.app.page_text import chart_footer, chart_heading, chart_words, figure_alts
 from dashboard.app.safe_text import md_escape
 from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
 from dashboard.app.state import PRINT, View, parse_view, view_to_params
@@ -189,8 +189,9 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
         if chart.subtitle:
             st.caption(md_escape(chart.subtitle))
         screen = screen_figure(chart, mode="light" if printing else display_mode())
+        alts = figure_alts(chart, len(screen.figures))
         if printing:
-            for number, figure in enumerate(screen.figures, start=1):
+            for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
                 figure["layout"]["width"] = PRINT_WIDTH
                 st.plotly_chart(
                     figure if figure.get("data") else go.Figure(figure),
@@ -198,14 +199,16 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
                     theme=None,
                     config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
                     width="content",
+                    alt=alt,
                 )
         elif narrow is None:
-            _plot_screen(screen, key=key)
+            _plot_screen(screen, alts, key=key)
         else:
             with st.container(key=f"wide-only-{key}"):
-                _plot_screen(screen, key=key)
+                _plot_screen(screen, alts, key=key)
             with st.container(key=f"narrow-only-{key}"):
-                _plot_screen(screen_figure(narrow, mode=display_mode()), key=f"{key}-narrow")
+                other = screen_figure(narrow, mode=display_mode())
+                _plot_screen(other, figure_alts(narrow, len(other.figures)), key=f"{key}-narrow")
         footer = chart_footer(chart)
         if footer:
             st.caption(footer)
@@ -215,22 +218,24 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             chart_extras(chart, key=key)
 
 
-def _plot_screen(screen: ScreenFigure, *, key: str) -> None:
+def _plot_screen(screen: ScreenFigure, alts: Sequence[str], *, key: str) -> None:
     """One figure, or the panels of a grid in rows (Streamlit stacks columns on a phone)."""
     if len(screen.figures) == 1:
-        _plot(st, screen.figures[0], key=key)
+        _plot(st, screen.figures[0], alt=alts[0], key=key)
         return
     for start in range(0, len(screen.figures), screen.columns):
-        row = screen.figures[start : start + screen.columns]
-        for i, (col, figure) in enumerate(zip(st.columns(screen.columns), row, strict=False)):
-            _plot(col, figure, key=f"{key}-{start + i + 1}")
+        row = list(zip(screen.figures, alts, strict=True))[start : start + screen.columns]
+        for i, (col, (figure, alt)) in enumerate(
+            zip(st.columns(screen.columns), row, strict=False)
+        ):
+            _plot(col, figure, alt=alt, key=f"{key}-{start + i + 1}")
 
 
-def _plot(where: Any, figure: dict[str, Any], *, key: str) -> None:
-    """Draw plotly JSON (Streamlit validates it once; a figure of shapes only, which Streamlit
-    refuses as a dict, is passed as a Figure)."""
+def _plot(where: Any, figure: dict[str, Any], *, alt: str, key: str) -> None:
+    """Draw plotly JSON with its accessible name (Streamlit validates the JSON once; a figure
+    of shapes only, which Streamlit refuses as a dict, is passed as a Figure)."""
     drawn: Any = figure if figure.get("data") else go.Figure(figure)
-    where.plotly_chart(drawn, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch")
+    where.plotly_chart(drawn, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt)
 
 
 def chart_extras(chart: Chart, *, key: str) -> None:
