@@ -23,3 +23,26 @@ def head_count(count: float) -> str:
     if count >= 1e6:
         return f"{count / 1e6:.1f} million"
     return f"{count:,.0f}"
+
+
+# --- baseline substitution ----------------------------------------------------------------------
+BASELINE_WINDOW = 3  # years searched on each side of a missing baseline year
+
+
+def baseline_search_order(window: int = BASELINE_WINDOW) -> list[int]:
+    """Year offsets tried for a missing baseline, in order: the year itself, then one year
+    earlier, one later, two earlier ... (the earlier year wins a tie).
+
+    >>> baseline_search_order(2)
+    [0, -1, 1, -2, 2]
+    """
+    if int(window) != window or window < 0:
+        raise ValueError(f"window must be a whole number of years >= 0, not {window!r}")
+    out = [0]
+    for k in range(1, int(window) + 1):
+        out += [-k, k]
+    return out
+
+
+# --- target status --------------------------------------------------------------------------
+RECENCY_YEARS = 4  # a status needs a value from at most this many years before the latest data year
