@@ -82,6 +82,27 @@ def _status_mark(status: str, colour: str, *, size: int) -> str:
     return f"<span style='color:{colour};font-size:{size}px'>{symbol}</span>"
 
 
+def status_key(statuses: Sequence[str], *, per_line: int | None = None) -> str:
+    """The key of the grid's target marks: each status drawn in it, in the order of
+    STATUS_COLOURS, as its mark and name; `per_line` marks a line (None: all on one line, after
+    the heading; else the heading on its own line). Empty when no status is drawn.
+
+    >>> status_key(["met"])
+    "Target status: <span style='color:#009E73;font-size:16px'>●</span> met"
+    """
+    marks = [
+        f"{_status_mark(k, c, size=16)} {escape(k)}"
+        for k, c in STATUS_COLOURS.items()
+        if k in set(statuses)
+    ]
+    if not marks:
+        return ""
+    if per_line is None:
+        return "Target status: " + "   ".join(marks)
+    lines = ["   ".join(marks[i : i + per_line]) for i in range(0, len(marks), per_line)]
+    return "<br>".join(["Target status:", *lines])
+
+
 def area_grid(
     snapshot: Snapshot,
     catalogue: Catalogue,
@@ -122,15 +143,12 @@ def area_grid(
         f"{counts.get('partial', 0)} partly, {counts.get('gap', 0)} without an indicator; "
         f"{met} of {len(unique)} targets met"
     )
-    marks = [f"{_status_mark(k, c, size=16)} {escape(k)}" for k, c in STATUS_COLOURS.items()]
-    per_line = len(marks) if columns >= 4 else 2  # a narrow grid wraps its key
-    legend = "<br>".join(
-        "   ".join(marks[i : i + per_line]) for i in range(0, len(marks), per_line)
-    )
-    fig.add_annotation(
-        xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
-        showarrow=False, text="Target status: " + legend, font={"size": 13},
-    )  # fmt: skip
+    legend = status_key(sorted(set(unique.values())), per_line=None if columns >= 4 else 2)
+    if legend:
+        fig.add_annotation(
+            xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+            align="left", showarrow=False, text=legend, font={"size": 13},
+        )  # fmt: skip
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     fig.update_layout(height=150 * nrows + 280, showlegend=False)
