@@ -11,31 +11,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app, stop_app
 from dashboard.app.registry import PAGE_NAMES
+from scripts.accessibility import SIZES, settle  # settle: idle, nothing loading, charts drawn
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 FULL_HEIGHT = """() => {
   const main = document.querySelector('[data-testid=stMain]');
   return Math.max(window.innerHeight, main ? main.scrollHeight : 0);
 }"""
-
-
-def settle(page, *, timeout: float = 60.0) -> None:
-    """Wait until Streamlit is idle and the plotly charts in view have drawn."""
-    deadline = time.monotonic() + timeout
-    page.wait_for_selector("h1", timeout=timeout * 1000)
-    while time.monotonic() < deadline:
-        running = page.locator("[data-testid=stStatusWidget]").count()
-        if not running:
-            break
-        time.sleep(0.3)
-    time.sleep(1.5)  # plotly draws after the last message
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                             # window to the page's length (same width, so the same layout)
                             tall = page.evaluate(FULL_HEIGHT)
                             page.set_viewport_size({**SIZES[size], "height": min(tall, 16000)})
-                            time.sleep(1.5)
+                            page.wait_for_timeout(1500)
                         page.screenshot(path=str(path))
                         page.set_viewport_size(SIZES[size])
                         print(path, file=sys.stderr)

@@ -104,3 +104,21 @@ def test_two_panels_side_by_side_become_two_figures(bundled_snapshot, catalogue)
     right = screen.figures[1]["layout"]["yaxis"]
     assert right.get("type") == "log"  # each panel keeps its own axes
     assert screen.figures[0]["layout"]["paper_bgcolor"] != chart.figure.layout.paper_bgcolor
+
+
+def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
+    """A phone's narrow plot must not turn year labels on their side into the legend (#14)."""
+    from dashboard.app.screen_figures import X_TICKS, few_ticks
+
+    years = list(range(2008, 2025))
+    spec = {
+        "data": [
+            {"type": "scatter", "x": years, "y": years},
+            {"type": "bar", "x": [f"FY{y}" for y in years], "y": years, "xaxis": "x2"},
+        ],
+        "layout": {"xaxis": {}, "xaxis2": {}, "xaxis3": {"dtick": 1}},
+    }
+    few_ticks(spec)
+    assert spec["layout"]["xaxis"]["nticks"] == X_TICKS
+    assert "nticks" not in spec["layout"]["xaxis2"]  # categories: every label is wanted
+    assert spec["layout"]["xaxis3"] == {"dtick": 1}  # the chart chose its ticks

@@ -26,6 +26,7 @@ LEGEND_ROW = 26  # pixels per row of legend entries (assumed for the figure's he
 ABOVE_LINE = 22  # pixels per line of a note written above the plot
 MIN_HEIGHT = 260
 PANEL_HEIGHT = 300  # plot and panel title of one panel of a grid
+X_TICKS = 7  # labels on a numeric x axis at most (plotly rounds the step up: 2010, 2015, ...)
 PRINT_WIDTH = 680  # pixels: the printable width of A4 and US Letter pages at 96 dpi, or less
 AXIS = re.compile(r"^([xy])axis(\d*)$")
 
@@ -50,6 +51,7 @@ def screen_figure(chart: Chart, *, mode: str = "light") -> ScreenFigure:
         strip_frame(spec)
         screen = ScreenFigure(figures=(spec,), columns=1)
     for number, figure in enumerate(screen.figures, start=1):
+        few_ticks(figure)
         # which chart a figure draws (read by tests and the browser journey, never shown)
         meta: dict[str, Any] = {"chart": chart.name, "title": chart.title}
         meta |= {"subtitle": chart.subtitle, "panel": number}
@@ -87,6 +89,32 @@ def strip_frame(spec: dict[str, Any], *, top: int = TOP) -> None:
         rows = legend_rows(spec)
         layout["height"] = max(MIN_HEIGHT, plot + top + BOTTOM + rows * LEGEND_ROW + LEGEND_GAP)
     legend_below(spec)
+
+
+def few_ticks(spec: dict[str, Any]) -> None:
+    """At most X_TICKS labels on a numeric x axis that chooses its own ticks, so that a phone's
+    narrow plot does not turn them on their side into the legend under it (2010, 2015, 2020
+    rather than every other year)."""
+    layout = spec.setdefault("layout", {})
+    for key in [k for k in layout if (m := AXIS.match(k)) and m.group(1) == "x"]:
+        axis = dict(layout[key] or {})
+        chosen = any(k in axis for k in ("tickvals", "dtick", "nticks", "tickmode"))
+        if chosen or axis.get("type") in ("category", "multicategory", "date"):
+            continue
+        name = "x" + key.removeprefix("xaxis")
+        if any(_has_text(t.get("x")) for t in spec.get("data", []) if t.get("xaxis", "x") == name):
+            continue  # categories (e.g. fiscal years by name): every label is wanted
+        layout[key] = axis | {"nticks": X_TICKS}
+
+
+def _has_text(values: Any) -> bool:
+    """Whether plotly values (a list, an array or plotly's packed numbers) hold text."""
+    if values is None or isinstance(values, dict):  # packed numbers: {"dtype", "bdata"}
+        return False
+    try:
+        return any(isinstance(v, str) for v in list(values)[:50])
+    except TypeError:
+        return isinstance(values, str)
 
 
 def legend_rows(spec: dict[str, Any]) -> int:
