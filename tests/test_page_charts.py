@@ -4,12 +4,15 @@ when it changes under them (Back, Forward, an edited link)."""
 
 from __future__ import annotations
 
+import pytest
 from apptest import charts, run_page
 
 from dashboard.app.page_text import chart_words
+from dashboard.app.registry import PAGE_NAMES
 from dashboard.figures.overview import income_gap_chart, internet_use_since_tunis
 
 WORDS = "The chart in words"
+TABLE = "Show the data as a table"
 
 
 def test_every_chart_has_its_words_its_source_and_its_data_on_request(bundled_snapshot, catalogue):
@@ -60,3 +63,21 @@ def test_explorer_widgets_follow_an_edited_link():
     assert at.multiselect(key="economies").value == ["ETH"]
     assert at.button_group(key="chart").value == "bar"
     assert at.query_params["economies"] in ("ETH", ["ETH"])
+
+
+# The presentation draws slides (their alt text is checked by axe); the sources page draws its
+# charts in tabs drawn only when opened, which the browser tests open.
+@pytest.mark.parametrize("name", [n for n in PAGE_NAMES if n not in ("presentation", "sources")])
+def test_every_chart_of_every_page_has_words_a_name_and_a_table(name):
+    """Each chart drawn on a page comes with
+    "The chart in words" holding numbers, a switch that shows its data, and each of its
+    figures an accessible name (#14)."""
+    at = run_page(name)
+    drawn = charts(at)
+    assert drawn, name
+    words = [e for e in at.expander if e.label == WORDS]
+    assert len(words) == len(drawn)
+    assert all(any(ch.isdigit() for ch in w.markdown[0].value) for w in words)
+    assert sum(t.label == TABLE for t in at.toggle) == len(drawn)
+    alts = [c.proto.alt for c in at.get("plotly_chart")]
+    assert all(alt.strip() for alt in alts), name
