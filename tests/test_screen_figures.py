@@ -116,9 +116,18 @@ def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
             {"type": "scatter", "x": years, "y": years},
             {"type": "bar", "x": [f"FY{y}" for y in years], "y": years, "xaxis": "x2"},
         ],
-        "layout": {"xaxis": {}, "xaxis2": {}, "xaxis3": {"dtick": 1}},
+        "layout": {
+            "xaxis": {},
+            "xaxis2": {},
+            "xaxis3": {"dtick": 5, "range": [2004.5, 2025.5]},  # 5 labels: kept
+            "xaxis4": {"dtick": 2, "range": [2008, 2024]},  # 9 labels: too many on a phone
+            "xaxis5": {"tickvals": [2008, 2024]},
+        },
     }
     few_ticks(spec)
-    assert spec["layout"]["xaxis"]["nticks"] == X_TICKS
-    assert "nticks" not in spec["layout"]["xaxis2"]  # categories: every label is wanted
-    assert spec["layout"]["xaxis3"] == {"dtick": 1}  # the chart chose its ticks
+    layout = spec["layout"]
+    assert layout["xaxis"]["nticks"] == X_TICKS
+    assert "nticks" not in layout["xaxis2"]  # categories: every label is wanted
+    assert layout["xaxis3"] == {"dtick": 5, "range": [2004.5, 2025.5]}
+    assert layout["xaxis4"] == {"range": [2008, 2024], "nticks": X_TICKS}
+    assert layout["xaxis5"] == {"tickvals": [2008, 2024]}  # the chart named its ticks

@@ -92,19 +92,42 @@ def strip_frame(spec: dict[str, Any], *, top: int = TOP) -> None:
 
 
 def few_ticks(spec: dict[str, Any]) -> None:
-    """At most X_TICKS labels on a numeric x axis that chooses its own ticks, so that a phone's
-    narrow plot does not turn them on their side into the legend under it (2010, 2015, 2020
-    rather than every other year)."""
+    """At most X_TICKS labels on a numeric x axis, so that a phone's narrow plot does not turn
+    them on their side into the legend under it (2010, 2015, 2020 rather than every other
+    year). An axis that names its ticks (tickvals, a tick mode) or its categories keeps them;
+    a fixed step (dtick) is kept when it gives X_TICKS labels or fewer."""
     layout = spec.setdefault("layout", {})
     for key in [k for k in layout if (m := AXIS.match(k)) and m.group(1) == "x"]:
         axis = dict(layout[key] or {})
-        chosen = any(k in axis for k in ("tickvals", "dtick", "nticks", "tickmode"))
-        if chosen or axis.get("type") in ("category", "multicategory", "date"):
+        named = any(k in axis for k in ("tickvals", "nticks", "tickmode"))
+        if named or axis.get("type") in ("category", "multicategory", "date", "log"):
             continue
         name = "x" + key.removeprefix("xaxis")
-        if any(_has_text(t.get("x")) for t in spec.get("data", []) if t.get("xaxis", "x") == name):
+        xs = [t.get("x") for t in spec.get("data", []) if t.get("xaxis", "x") == name]
+        if any(_has_text(x) for x in xs):
             continue  # categories (e.g. fiscal years by name): every label is wanted
+        step = axis.get("dtick")
+        if step is not None:
+            span = _span(axis.get("range"), xs)
+            if not isinstance(step, int | float) or span is None or span / step <= X_TICKS:
+                continue
+            axis.pop("dtick")
         layout[key] = axis | {"nticks": X_TICKS}
+
+
+def _span(axis_range: Any, values: list[Any]) -> float | None:
+    """The width of an axis: its range if set, else that of its numeric values (None if none)."""
+    if isinstance(axis_range, list | tuple) and len(axis_range) == 2:
+        try:
+            return abs(float(axis_range[1]) - float(axis_range[0]))
+        except (TypeError, ValueError):
+            return None
+    numbers = []
+    for x in values:
+        if x is None or isinstance(x, dict):
+            continue
+        numbers += [float(v) for v in list(x) if isinstance(v, int | float) and v == v]
+    return max(numbers) - min(numbers) if numbers else None
 
 
 def _has_text(values: Any) -> bool:
