@@ -3,6 +3,9 @@ the plot, the legend under it, one figure per panel of a grid, and the chart its
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pytest
 
 from dashboard.app.screen_figures import (
@@ -111,10 +114,13 @@ def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
     from dashboard.app.screen_figures import X_TICKS, few_ticks
 
     years = list(range(2008, 2025))
+    packed = {"dtype": "i2", "bdata": base64.b64encode(np.arange(2008, 2025, dtype="<i2")).decode()}
     spec = {
         "data": [
             {"type": "scatter", "x": years, "y": years},
             {"type": "bar", "x": [f"FY{y}" for y in years], "y": years, "xaxis": "x2"},
+            {"type": "scatter", "x": np.arange(2008, 2025), "y": years, "xaxis": "x6"},
+            {"type": "scatter", "x": packed, "y": years, "xaxis": "x7"},
         ],
         "layout": {
             "xaxis": {},
@@ -122,6 +128,8 @@ def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
             "xaxis3": {"dtick": 5, "range": [2004.5, 2025.5]},  # 5 labels: kept
             "xaxis4": {"dtick": 2, "range": [2008, 2024]},  # 9 labels: too many on a phone
             "xaxis5": {"tickvals": [2008, 2024]},
+            "xaxis6": {"dtick": 2},  # numpy years, no range: read from the data
+            "xaxis7": {"dtick": 2},  # ... or plotly's packed numbers
         },
     }
     few_ticks(spec)
@@ -131,3 +139,4 @@ def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
     assert layout["xaxis3"] == {"dtick": 5, "range": [2004.5, 2025.5]}
     assert layout["xaxis4"] == {"range": [2008, 2024], "nticks": X_TICKS}
     assert layout["xaxis5"] == {"tickvals": [2008, 2024]}  # the chart named its ticks
+    assert layout["xaxis6"] == layout["xaxis7"] == {"nticks": X_TICKS}

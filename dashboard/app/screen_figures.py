@@ -12,9 +12,13 @@ and no figure is validated twice (Streamlit validates what it draws).
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
+
+import numpy as np
 
 from dashboard.figures.chart import Chart
 
@@ -122,11 +126,13 @@ def _span(axis_range: Any, values: list[Any]) -> float | None:
             return abs(float(axis_range[1]) - float(axis_range[0]))
         except (TypeError, ValueError):
             return None
-    numbers = []
+    numbers: list[float] = []
     for x in values:
-        if x is None or isinstance(x, dict):
+        if isinstance(x, dict) and "bdata" in x:  # plotly's packed numbers
+            x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(str(x["dtype"])))
+        if x is None or isinstance(x, dict | str):
             continue
-        numbers += [float(v) for v in list(x) if isinstance(v, int | float) and v == v]
+        numbers += [float(v) for v in list(x) if isinstance(v, Real | np.number) and v == v]
     return max(numbers) - min(numbers) if numbers else None
 
 
