@@ -42,6 +42,8 @@ LAYOUT = """() => {
         area: p.querySelector('.nsewdrag') ? box(p.querySelector('.nsewdrag')) : null,
         legend: p.querySelector('.legend') ? box(p.querySelector('.legend')) : null,
         title: p.querySelector('.gtitle') ? p.querySelector('.gtitle').textContent : '',
+        ticks: Math.max(0, ...[...p.querySelectorAll('.xtick text')]
+          .map(t => t.getBoundingClientRect().bottom)),
       })),
       captions: [...c.querySelectorAll('[data-testid=stCaptionContainer]')].map(box),
     }));
@@ -64,8 +66,9 @@ def save_screenshot(page, size: str, path) -> None:
 
 
 def check_phone_layout(page, name: str) -> None:
-    """Sidebar closed, nothing wider than the screen, legends under their plots (clear of the
-    title, which is page text, and of the toolbar), one panel per row, captions wrapped."""
+    """Sidebar closed, nothing wider than the screen, legends under their plots and their tick
+    labels (clear of the title, which is page text, and of the toolbar), one panel per row,
+    captions wrapped."""
     got = page.evaluate(LAYOUT)
     width = got["width"]
     assert got["sidebar"] == "true" and got["sidebarRight"] <= 0, f"{name}: sidebar open"
@@ -79,6 +82,7 @@ def check_phone_layout(page, name: str) -> None:
             legend, area = figure["legend"], figure["area"]
             if legend and area and legend["h"] > 0:
                 assert legend["y"] >= area["bottom"] - 1, f"{name} {chart['key']}: legend"
+                assert legend["y"] >= figure["ticks"] - 1, f"{name} {chart['key']}: on ticks"
                 assert legend["bottom"] <= figure["plot"]["bottom"] + 1, f"{name}: legend cut"
         for caption in chart["captions"]:
             assert caption["right"] <= width + 1, f"{name} {chart['key']}: caption cut off"
