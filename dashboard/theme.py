@@ -76,6 +76,20 @@ STATUS_COLOURS = {
     "insufficient recent data": "#BBBBBB",
     "insufficient data": "#BBBBBB",
 }
+# ... and a shape each, so that a status never rests on colour alone (the orange of 'improving
+# but off track' and the vermilion of 'moving away' are close for many readers). All are in
+# Liberation Sans (WGL4), so screens, PNG and SVG exports draw the same shapes.
+STATUS_SYMBOLS = {
+    "met": "●",
+    "missed": "▼",
+    "achieved": "●",
+    "on track": "▲",
+    "improving but off track": "►",
+    "stagnating": "■",
+    "moving away": "▼",
+    "insufficient recent data": "○",
+    "insufficient data": "○",
+}
 # Claim verdicts: dark enough to carry white text and to be read as text on white (at least
 # 4.5:1, WCAG AA), in the hues of the target statuses; the words always go with the colour.
 VERDICT_COLOURS = {

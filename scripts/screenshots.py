@@ -11,27 +11,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ROOT, start_app, stop_app
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, start_app, stop_app
 from dashboard.app.registry import PAGE_NAMES
+from scripts.accessibility import SIZES, settle  # settle: idle, nothing loading, charts drawn
 
-SIZES = {"desktop": DESKTOP, "phone": {"width": 390, "height": 844}}
-
-
-def settle(page, *, timeout: float = 60.0) -> None:
-    """Wait until Streamlit is idle and the plotly charts in view have drawn."""
-    deadline = time.monotonic() + timeout
-    page.wait_for_selector("h1", timeout=timeout * 1000)
-    while time.monotonic() < deadline:
-        running = page.locator("[data-testid=stStatusWidget]").count()
-        if not running:
-            break
-        time.sleep(0.3)
-    time.sleep(1.5)  # plotly draws after the last message
+FULL_HEIGHT = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  return Math.max(window.innerHeight, main ? main.scrollHeight : 0);
+}"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", default="light")
     parser.add_argument("--pages", default=",".join(PAGE_NAMES))
     parser.add_argument("--query", default="", help="query string added to every page's URL")
+    parser.add_argument("--tab", default="", help="a tab to open on each page first")
+    parser.add_argument("--suffix", default="", help="added to each file name")
     parser.add_argument("--full", action="store_true", help="the whole page, not the first screen")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -58,8 +51,17 @@ def main(argv: list[str] | None = None) -> int:
                         target = f"{url}/{name}" + (f"?{args.query}" if args.query else "")
                         page.goto(target)
                         settle(page)
-                        path = args.out / f"{name}-{size}-{theme}.png"
-                        page.screenshot(path=str(path), full_page=args.full)
+                        if args.tab:
+                            page.get_by_role("tab", name=args.tab).click()
+                            settle(page)
+                        path = args.out / f"{name}{args.suffix}-{size}-{theme}.png"
+                        if args.full:  # Streamlit scrolls inside its main block: grow the
+                            # window to the page's length (same width, so the same layout)
+                            tall = page.evaluate(FULL_HEIGHT)
+                            page.set_viewport_size({**SIZES[size], "height": min(tall, 16000)})
+                            page.wait_for_timeout(1500)
+                        page.screenshot(path=str(path))
+                        page.set_viewport_size(SIZES[size])
                         print(path, file=sys.stderr)
                     context.close()
             browser.close()

@@ -39,13 +39,29 @@ def run_page(
     return at
 
 
+def figure_specs(at: AppTest) -> list[dict]:
+    """The plotly JSON of every figure drawn (a chart of several panels draws one per panel)."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The charts of the page in order: the screen figures' meta (chart name, title, subtitle)
+    with the plotly JSON of each of its figures under 'figures'."""
+    out: dict[str, dict] = {}
+    for spec in figure_specs(at):
+        meta = spec["layout"]["meta"]
+        out.setdefault(meta["chart"], {**meta, "figures": []})["figures"].append(spec)
+    return list(out.values())
+
+
 def chart_spec(at: AppTest, index: int) -> dict:
-    """The plotly JSON of the index-th chart of the page."""
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    """The plotly JSON of the index-th chart of the page (its first panel)."""
+    return charts(at)[index]["figures"][0]
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    """The title (the takeaway sentence) of each chart of the page, in order."""
+    return [c["title"] for c in charts(at)]
 
 
 def plotly_array(value: object) -> np.ndarray:

@@ -67,3 +67,21 @@ def test_bundled_small_multiples_of_every_measured_area(bundled_snapshot) -> Non
         assert chart is not None and not chart.data.empty
         assert chart.data["vintage"].str.len().min() > 0
         assert area.name in chart.title
+
+
+@pytest.mark.parametrize("columns", [5, 2])
+def test_the_grid_key_names_each_status_drawn_and_no_other(bundled_snapshot, summaries, columns):
+    """The key lists the statuses of the tiles' marks, each with its own shape, in one line on a
+    wide grid and a few marks a line on a narrow one (#14)."""
+    from dashboard.theme import STATUS_COLOURS, STATUS_SYMBOLS
+
+    chart = area_grid(bundled_snapshot, CAT, summaries=summaries, columns=columns)
+    key = next(
+        str(a.text) for a in chart.figure.layout.annotations if str(a.text).startswith("Target")
+    )
+    drawn = {b.status for s in summaries for b in s.targets}
+    assert drawn  # the bundled snapshot assesses some targets
+    for status in STATUS_COLOURS:
+        named = f"{STATUS_SYMBOLS[status]}</span> {status}" in key
+        assert named == (status in drawn), status
+    assert (key.count("<br>") > 0) == (columns < 4)

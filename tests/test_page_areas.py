@@ -20,7 +20,7 @@ def test_every_area_has_a_section_in_the_briefing_note_order() -> None:
     at = run()
     assert [s.value for s in at.subheader] == [f"{a.number}. {a.name}" for a in AREAS]
     measured = [a for a in AREAS if CAT.measures(a.id)]
-    assert len(at.get("plotly_chart")) == 1 + len(measured)  # the grid and one chart per area
+    assert len(chart_titles(at)) == 1 + len(measured)  # the grid and one chart per area
     infos = " ".join(i.value for i in at.info)
     for area in AREAS:
         if area.status == "gap":

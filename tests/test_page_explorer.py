@@ -187,10 +187,19 @@ def test_entities_without_values_are_named_not_fatal(names):
     assert [t["name"] for t in traces(at)] == [names["KEN"]]
 
 
-def test_indicator_without_aggregation_and_only_aggregates():
+def test_indicator_for_groups_only_is_explained_in_one_line(names):
     at = run({"indicator": "i99H.URB", "economies": "WLD,ITU_WLD"})
-    assert any("no population base" in w.value for w in at.warning)
-    assert len(traces(at)) == 1
+    lines = [i.value for i in at.info if "exists for groups only" in i.value]
+    assert len(lines) == 1 and "\n" not in lines[0] and names["WLD"] in lines[0]
+    assert not at.warning and not at.error
+    assert len(traces(at)) == 1  # the ITU world series is drawn
+
+
+def test_group_only_indicator_with_countries_is_a_line_not_an_error(names):
+    at = run({"indicator": "i99H.URB", "economies": "KEN,NGA"})
+    lines = [i.value for i in at.info if "exists for groups only" in i.value]
+    assert len(lines) == 1 and names["KEN"] in lines[0] and names["NGA"] in lines[0]
+    assert not at.error and not at.warning and not at.get("plotly_chart")
 
 
 def test_empty_selection_asks_for_a_choice():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-from apptest import chart_spec, run_page
+from apptest import chart_spec, chart_titles, run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard.views.cards import headline_cards
@@ -33,8 +33,8 @@ def test_overview_renders_cards_charts_claims_and_points(bundled_snapshot) -> No
     assert [m.value for m in at.metric] == [c.value_text for c in cards]
     captions = " ".join(c.value for c in at.caption)
     assert all(c.caption in captions for c in cards)
-    assert len(at.get("plotly_chart")) == 2
-    titles = [chart_spec(at, i)["layout"]["title"]["text"] for i in range(2)]
+    titles = chart_titles(at)
+    assert len(titles) == 2
     assert "World Internet use" in titles[0] and "income gap" in titles[1]
     markdown = " ".join(m.value for m in at.markdown)
     for check in check_claims(bundled_snapshot, CAT):

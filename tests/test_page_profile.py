@@ -23,7 +23,7 @@ def test_default_profile_is_the_world(bundled_snapshot) -> None:
     assert [m.value for m in at.metric] == [
         c.value_text for c in profile_cards(bundled_snapshot, CAT, entity="WLD")
     ]
-    assert chart_titles(at)[0].startswith("<b>World:")
+    assert chart_titles(at)[0].startswith("World:")
     assert any("no income classification" in i.value for i in at.info)  # groups have no history
 
 

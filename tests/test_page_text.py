@@ -12,11 +12,17 @@ from dashboard.app.page_text import (
     area_gap,
     area_lead,
     area_links,
+    chart_footer,
+    chart_heading,
+    chart_words,
     claim_lines,
     credit_line,
     deck_file_stem,
+    figure_alts,
     fy_label,
+    group_only_line,
     indicator_table,
+    slide_alt,
     slide_table,
     snapshot_caption,
     talking_point_block,
@@ -94,3 +100,58 @@ def test_snapshot_caption_and_credit_name_every_producer():
     assert desc.snapshot_id in snapshot_caption(desc)
     credit = credit_line(desc)
     assert all(x.licence in credit.replace("\\", "") for x in desc.licences)
+
+
+# --- charts and slides ------------------------------------------------------------------------
+
+
+def hostile_chart(bundled_snapshot):
+    """A real chart whose title, source and notes are given markup by the test."""
+    from dataclasses import replace
+
+    from dashboard.figures.overview import internet_use_since_tunis
+
+    chart = internet_use_since_tunis(bundled_snapshot, CAT)
+    return chart, replace(
+        chart,
+        title="[click](https://evil.example) " + chart.title,
+        source="<b>x</b> " + chart.source,
+        notes=("# note", *chart.notes),
+    )
+
+
+def test_chart_texts_are_escaped_and_complete(bundled_snapshot):
+    chart, hostile = hostile_chart(bundled_snapshot)
+    heading = chart_heading(hostile)
+    assert heading.startswith("**\\[click\\]") and heading.endswith("**")
+    footer = chart_footer(hostile)
+    assert "\\<b\\>" in footer and "\\# note" in footer
+    assert footer.count("  \n") == len(hostile.notes)  # source, then each note on its line
+    words = chart_words(chart)
+    assert words and any(ch.isdigit() for ch in words)  # the key numbers are in it
+    assert words.replace("\\", "").startswith(chart.title.rstrip(".")[:40])
+
+
+def test_slide_alt_names_the_slide_and_its_numbers(default_deck):
+    slide = next(s for s in default_deck.slides if s.layout == "chart")
+    alt = slide_alt(3, slide.headline, default_deck.slides)
+    assert alt.startswith(f"Slide 3: {slide.headline}")
+    assert slide.chart.alt_text.split(".")[0] in alt
+    assert slide_alt(1, "Title page", default_deck.slides) == "Slide 1: Title page"
+
+
+def test_group_only_line_is_one_line_naming_groups_and_the_missing():
+    names = {"G1": "Group one", "G2": "Group two", "E1": "Economy one"}
+    line = group_only_line("Use, urban", ["G1", "G2"], missing=["E1"], names=names)
+    assert "\n" not in line and "groups only" in line
+    assert "Group one, Group two" in line and "Economy one has no value" in line
+    many = group_only_line("Use", [f"G{i}" for i in range(1, 6)], missing=["E1", "E2"], names={})
+    assert "and 2 more" in many and "E1, E2 have no value" in many
+
+
+def test_figure_alts_name_each_panel_and_give_the_first_the_key_numbers(bundled_snapshot):
+    chart, hostile = hostile_chart(bundled_snapshot)
+    alts = figure_alts(hostile, 3)
+    assert alts[0] == " ".join(hostile.alt_text.split())  # plain text: an attribute
+    assert alts[1:] == [f"{hostile.title}: panel 2 of 3", f"{hostile.title}: panel 3 of 3"]
+    assert figure_alts(chart, 1) == [" ".join(chart.alt_text.split())]

@@ -86,7 +86,7 @@ def test_every_parameter_parses(vocab, params, expected):
     ("params", "fragment"),
     [
         ({"indicator": "NOPE"}, "not an indicator"),
-        ({"economies": "E01,XXX"}, "XXX"),
+        ({"economies": "XXX,YYY"}, "XXX, YYY"),
         ({"economy": "XXX"}, "not an economy"),
         ({"start": "1990"}, "not a year"),
         ({"end": "20x0"}, "not a year"),
@@ -114,6 +114,13 @@ def test_malformed_and_unknown_values_give_notices(vocab, params, fragment):
     assert key in notices[0] or "page" in notices[0]
     if key in {f.name for f in fields(View)}:  # the bad value was ignored, the default kept
         assert getattr(view, key) == getattr(View(), key)
+
+
+def test_an_unknown_economy_code_is_dropped_alone_and_named(vocab):
+    known = sorted(vocab.entities)[:2]
+    view, notices = parse_view({"economies": f"FOO,{known[0]},BAR,{known[1]}"}, vocab)
+    assert view.economies == tuple(known)
+    assert len(notices) == 1 and "FOO, BAR" in notices[0] and known[0] not in notices[0]
 
 
 def test_a_bad_parameter_does_not_spoil_the_others(vocab):

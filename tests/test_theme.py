@@ -224,3 +224,13 @@ def test_synonymous_statuses_share_a_colour() -> None:
     assert STATUS_COLOURS["met"] == STATUS_COLOURS["achieved"]
     assert STATUS_COLOURS["missed"] == STATUS_COLOURS["moving away"]
     assert STATUS_COLOURS["insufficient recent data"] == STATUS_COLOURS["insufficient data"]
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_COLOURS))
+def test_every_status_has_a_shape_shared_only_with_its_synonyms(status: str) -> None:
+    """A status is never told by colour alone: its shape is shared only by a synonym, which
+    shares its colour too (#14)."""
+    symbol = theme.STATUS_SYMBOLS[status]
+    for other, shape in theme.STATUS_SYMBOLS.items():
+        if shape == symbol:
+            assert STATUS_COLOURS[other] == STATUS_COLOURS[status], (status, other)

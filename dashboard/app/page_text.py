@@ -7,13 +7,14 @@ the navigation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from dashboard.app.safe_text import md_badge, md_code
+from dashboard.app.safe_text import md_badge, plain
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.deck.story import DEFAULT_DECK, Slide, StoryOptions
+from dashboard.figures.chart import Chart
 from dashboard.theme import STATUS_COLOURS, streamlit_colour, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
 from indicators.narrative.claims import ClaimCheck
@@ -179,9 +180,10 @@ AGGREGATION_RULE = (
 
 
 def snapshot_caption(descriptor: Descriptor) -> str:
-    """The snapshot's identity in one line: id, build time, builder, size."""
+    """The snapshot's identity in one line: id, build time, builder, size (a caption: the id is
+    plain text, since code spans in faded captions fall under 4.5:1 contrast)."""
     return (
-        f"Snapshot {md_code(descriptor.snapshot_id)}, built {esc(descriptor.built_at)} with "
+        f"Snapshot {esc(descriptor.snapshot_id)}, built {esc(descriptor.built_at)} with "
         f"{esc(descriptor.builder)}: {descriptor.row_count:,} observations."
     )
 
@@ -191,3 +193,59 @@ def credit_line(descriptor: Descriptor) -> str:
     return "Credit: " + "; ".join(
         esc(f"{x.attribution} ({x.licence})") for x in descriptor.licences
     )
+
+
+# --- charts (every page) ----------------------------------------------------------------------
+
+
+def chart_heading(chart: Chart) -> str:
+    """The chart's title (its takeaway) in bold, as the page writes it above the plot."""
+    return f"**{esc(chart.title)}**"
+
+
+def chart_footer(chart: Chart) -> str:
+    """The chart's source line and notes as one caption under the plot (it wraps on phones)."""
+    return "  \n".join(esc(line) for line in (chart.source, *chart.notes) if line)
+
+
+def chart_words(chart: Chart) -> str:
+    """The chart's text alternative (`Chart.alt_text`: what it shows and its key numbers)."""
+    return esc(chart.alt_text)
+
+
+def slide_alt(number: int, title: str, slides: Sequence[Slide]) -> str:
+    """Alternative text of a slide thumbnail: its number and title and, for a chart slide, the
+    chart's text alternative with its key numbers."""
+    words = f"Slide {number}: {plain(title)}"
+    chart = next((s.chart for s in slides if s.headline == title or s.label == title), None)
+    if chart is not None:
+        words += f". {plain(chart.alt_text)}"
+    return words
+
+
+# --- explorer ---------------------------------------------------------------------------------
+
+
+def _names(codes: Sequence[str], names: Mapping[str, str], limit: int = 3) -> str:
+    shown = ", ".join(esc(names.get(c, c)) for c in codes[:limit])
+    return shown + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def group_only_line(
+    short_name: str, groups: Sequence[str], *, missing: Sequence[str], names: Mapping[str, str]
+) -> str:
+    """One line for an indicator estimated for groups only: which groups have it, and which of
+    the chosen economies and groups have no value of it."""
+    verb = "has" if len(missing) == 1 else "have"
+    return (
+        f"{esc(short_name)} exists for groups only ({_names(groups, names)}): "
+        f"{_names(missing, names)} {verb} no value of it."
+    )
+
+
+def figure_alts(chart: Chart, count: int) -> list[str]:
+    """The accessible name of each figure a chart is drawn as: the chart's text alternative for
+    the first, and for each further panel of a grid its place in the chart (plain text: it
+    is an attribute, not markdown)."""
+    words = plain(chart.alt_text)
+    return [words] + [f"{plain(chart.title)}: panel {k} of {count}" for k in range(2, count + 1)]

@@ -22,6 +22,7 @@ RANKINGS = ("chosen", "economies")
 DEFAULT_ECONOMIES = ("WLD", "HIC", "UMC", "LMC", "LIC")
 MAX_ECONOMIES = 40
 MAX_DIGITS = 6  # a longer run of digits is no year (and int() of a huge one is slow or fails)
+PRINT = "print"  # `print=1`: the page's print view (charts at a width that fits the paper)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def parse_view(
     """
     view = View()
     notices: list[str] = []
-    known = {f.name for f in fields(View)} | {"years", "page"}
+    known = {f.name for f in fields(View)} | {"years", "page", PRINT}
     changes: dict[str, object] = {}
     for key in sorted(params):
         raw = _first(params[key])
@@ -95,10 +96,16 @@ def parse_view(
             if raw not in PAGE_NAMES:
                 notices.append(f"Ignored page '{_clip(raw)}': not a page of this dashboard.")
             continue
+        if key == PRINT:
+            if raw != "1":
+                notices.append(f"Ignored {PRINT}='{_clip(raw)}': expected {PRINT}=1.")
+            continue
         value, problem = _parse_one(key, raw, vocab)
-        if problem:
+        if problem and value is not None:  # part of the value was used: the problem says which
+            notices.append(problem)
+        elif problem:
             notices.append(f"Ignored {key}='{_clip(raw)}': {problem}.")
-        elif value is not None:
+        if value is not None:
             if key == "years":
                 changes["start"], changes["end"] = value  # type: ignore[misc]
             else:
@@ -126,12 +133,21 @@ def _parse_one(key: str, raw: str, vocab: Vocabulary) -> tuple[object, str | Non
         if not raw.strip():  # an emptied selection is a valid view
             return (), None
         bad = [c for c in codes if c not in vocab.entities]
-        if not codes or bad:
-            shown = ", ".join(_clip(c, 12) for c in bad[:5]) or "(none given)"
-            return None, f"unknown economy or group codes {shown}"
-        if len(codes) > MAX_ECONOMIES:
+        good = [c for c in codes if c in vocab.entities]
+        shown = ", ".join(_clip(c, 12) for c in bad[:5]) + (
+            f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        )
+        if not good:
+            return None, f"unknown economy or group codes {shown or '(none given)'}"
+        if len(good) > MAX_ECONOMIES:
             return None, f"more than {MAX_ECONOMIES} economies"
-        return tuple(dict.fromkeys(codes)), None
+        if bad:
+            plural = "codes" if len(bad) > 1 else "code"
+            return tuple(good), (
+                f"Dropped the unknown economy or group {plural} {shown} from economies; "
+                "the other codes of the link are kept."
+            )
+        return tuple(good), None
     if key == "economy":
         return (raw, None) if raw in vocab.entities else (None, "not an economy or group code")
     if key in ("start", "end", "baseline", "map_year"):

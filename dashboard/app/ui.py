@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
@@ -16,8 +16,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.app.cache import DashboardData
+from dashboard.app.page_text import chart_footer, chart_heading, chart_words, figure_alts
 from dashboard.app.safe_text import md_escape
-from dashboard.app.state import View, parse_view, view_to_params
+from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
+from dashboard.app.state import PRINT, View, parse_view, view_to_params
 from dashboard.figures.chart import Chart
 from dashboard.views.cards import Card
 from indicators.errors import MESSAGE_LIMIT, SnapshotError, WsisDataError
@@ -31,6 +33,7 @@ PLOTLY_CONFIG = {
     "topojsonURL": "app/static/topojson/",
 }
 SHELL_NOTICES = "_wsis_link_notices_shown_for"  # session key: query whose notices were shown
+URL_SEEN = "_wsis_url_seen"  # session key: the query as the page last left it
 MAX_NOTICES = 8  # notices listed one by one; the rest are counted
 
 
@@ -121,6 +124,21 @@ def current_view(data: DashboardData) -> View:
     return view
 
 
+def follow_url(values: Mapping[str, Any]) -> None:
+    """Before drawing a page's widgets: give each widget (by key) the value the URL view says,
+    when the widget has no value yet or when the URL changed since the page last wrote it
+    (Back and Forward, an edited or pasted link). Otherwise the widget keeps what the person
+    just chose, and `sync_view` writes it to the URL.
+
+    Widgets bound this way take no `index`, `default` or `value` argument: their session state
+    is their value (Streamlit warns when both are given).
+    """
+    moved = st.session_state.get(URL_SEEN) != _query_key()
+    for key, value in values.items():
+        if moved or key not in st.session_state:
+            st.session_state[key] = value
+
+
 def sync_view(view: View, *, keys: Iterable[str]) -> None:
     """Write the view's page-relevant keys to the URL (only when they changed).
 
@@ -131,13 +149,13 @@ def sync_view(view: View, *, keys: Iterable[str]) -> None:
     managed = keys | ({"years", "start", "end"} if keys & {"start", "end"} else set())
     wanted = view_to_params(view, keys=keys)
     current = st.query_params.to_dict()
-    if {k: v for k, v in current.items() if k in managed} == wanted:
-        return
-    known = {f.name for f in fields(View)} | {"years"}
-    for key in list(current):
-        if (key in managed and key not in wanted) or key not in known:
-            del st.query_params[key]
-    st.query_params.update(wanted)
+    if {k: v for k, v in current.items() if k in managed} != wanted:
+        known = {f.name for f in fields(View)} | {"years", PRINT}
+        for key in list(current):
+            if (key in managed and key not in wanted) or key not in known:
+                del st.query_params[key]
+        st.query_params.update(wanted)
+    st.session_state[URL_SEEN] = _query_key()
 
 
 def with_changes(view: View, **changes: Any) -> View:
@@ -162,19 +180,87 @@ def show_cards(cards: Sequence[Card], *, per_row: int = 4) -> None:
                 st.caption(md_escape(card.caption))
 
 
-def screen_figure(chart: Chart) -> go.Figure:
-    """The figure to draw for this viewer: the chart's own (light) figure, read only by the
-    renderer, or a dark-mode copy. Copying a figure costs several ms, so light mode skips it."""
-    mode = display_mode()
-    return chart.figure if mode == "light" else chart.figure_for(mode)
+def print_view() -> bool:
+    """Whether the link asks for the page's print view (`print=1`)."""
+    return st.query_params.get(PRINT) == "1"
 
 
-def show_chart(chart: Chart, *, key: str) -> None:
-    """Draw a chart in the viewer's display mode, with its downloads below it."""
-    st.plotly_chart(
-        screen_figure(chart), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch"
-    )
-    chart_downloads(chart, key=key)
+def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
+    """Draw a chart for this viewer: its title and subtitle as text, the plot (a copy of the
+    figure for the display mode, each panel of a grid on its own so that grids become one
+    column on a phone), the source line as a caption that wraps, then the chart in words, its
+    downloads and its data as a table on request.
+
+    `narrow` is another layout of the same chart for phones and narrow windows (e.g. a grid of
+    tiles in fewer columns): both are drawn and the stylesheet shows the one that fits.
+
+    In the print view the figures are drawn light, one under the other, at a fixed width that
+    fits a printed page, without the controls."""
+    printing = print_view()
+    with st.container(key=f"chart-{key}"):
+        st.markdown(chart_heading(chart))
+        if chart.subtitle:
+            st.caption(md_escape(chart.subtitle))
+        screen = screen_figure(chart, mode="light" if printing else display_mode())
+        alts = figure_alts(chart, len(screen.figures))
+        if printing:
+            for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
+                figure["layout"]["width"] = PRINT_WIDTH
+                st.plotly_chart(
+                    figure if figure.get("data") else go.Figure(figure),
+                    key=f"{key}-print-{number}",
+                    theme=None,
+                    config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
+                    width="content",
+                    alt=alt,
+                )
+        elif narrow is None:
+            _plot_screen(screen, alts, key=key)
+        else:
+            with st.container(key=f"wide-only-{key}"):
+                _plot_screen(screen, alts, key=key)
+            with st.container(key=f"narrow-only-{key}"):
+                other = screen_figure(narrow, mode=display_mode())
+                _plot_screen(other, figure_alts(narrow, len(other.figures)), key=f"{key}-narrow")
+        footer = chart_footer(chart)
+        if footer:
+            st.caption(footer)
+        if printing:
+            st.caption(chart_words(chart))  # the chart in words, for the printed page too
+        else:
+            chart_extras(chart, key=key)
+
+
+def _plot_screen(screen: ScreenFigure, alts: Sequence[str], *, key: str) -> None:
+    """One figure, or the panels of a grid in rows (Streamlit stacks columns on a phone)."""
+    if len(screen.figures) == 1:
+        _plot(st, screen.figures[0], alt=alts[0], key=key)
+        return
+    for start in range(0, len(screen.figures), screen.columns):
+        row = list(zip(screen.figures, alts, strict=True))[start : start + screen.columns]
+        for i, (col, (figure, alt)) in enumerate(
+            zip(st.columns(screen.columns), row, strict=False)
+        ):
+            _plot(col, figure, alt=alt, key=f"{key}-{start + i + 1}")
+
+
+def _plot(where: Any, figure: dict[str, Any], *, alt: str, key: str) -> None:
+    """Draw plotly JSON with its accessible name (Streamlit validates the JSON once; a figure
+    of shapes only, which Streamlit refuses as a dict, is passed as a Figure)."""
+    drawn: Any = figure if figure.get("data") else go.Figure(figure)
+    where.plotly_chart(drawn, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt)
+
+
+def chart_extras(chart: Chart, *, key: str) -> None:
+    """Under a chart: its text alternative (folded), the downloads, and a switch that shows
+    the plotted data as a table (drawn only when asked: a data grid costs the browser time)."""
+    with st.expander("The chart in words", icon=":material/description:"):
+        st.markdown(chart_words(chart))
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        chart_downloads(chart, key=key)
+        table = st.toggle("Show the data as a table", key=f"{key}-table")
+    if table:
+        st.dataframe(chart.data, hide_index=True, width="stretch", key=f"{key}-data")
 
 
 def chart_downloads(chart: Chart, *, key: str) -> None:

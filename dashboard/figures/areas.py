@@ -27,7 +27,14 @@ from dashboard.figures.chart import (
 )
 from dashboard.figures.plotly_text import escape, escape_template
 from dashboard.formatting import entity_labels, format_value
-from dashboard.theme import NEUTRAL_INK, ROLE_COLOURS, STATUS_COLOURS, TARGET_COLOUR, colour_for
+from dashboard.theme import (
+    NEUTRAL_INK,
+    ROLE_COLOURS,
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    TARGET_COLOUR,
+    colour_for,
+)
 from dashboard.views.area_summary import (
     MEASUREMENT,
     AreaSummary,
@@ -63,12 +70,37 @@ def _tile_text(s: AreaSummary) -> str:
         median = "median " if head.basis.startswith("median") else ""  # never read as the world
         lines.append(f"{median}<b>{value}</b> ({head.latest_year}) {head.arrow}")
     if s.targets:
-        lines.append(
-            " ".join(f"<span style='color:{b.colour};font-size:18px'>●</span>" for b in s.targets)
-        )
+        lines.append(" ".join(_status_mark(b.status, b.colour, size=18) for b in s.targets))
     else:
         lines.append("<span style='font-size:12px'>no target</span>")
     return "<br>".join(lines)
+
+
+def _status_mark(status: str, colour: str, *, size: int) -> str:
+    """A target status as its own shape in its own colour (never colour alone)."""
+    symbol = STATUS_SYMBOLS.get(status, "●")
+    return f"<span style='color:{colour};font-size:{size}px'>{symbol}</span>"
+
+
+def status_key(statuses: Sequence[str], *, per_line: int | None = None) -> str:
+    """The key of the grid's target marks: each status drawn in it, in the order of
+    STATUS_COLOURS, as its mark and name; `per_line` marks a line (None: all on one line, after
+    the heading; else the heading on its own line). Empty when no status is drawn.
+
+    >>> status_key(["met"])
+    "Target status: <span style='color:#009E73;font-size:16px'>●</span> met"
+    """
+    marks = [
+        f"{_status_mark(k, c, size=16)} {escape(k)}"
+        for k, c in STATUS_COLOURS.items()
+        if k in set(statuses)
+    ]
+    if not marks:
+        return ""
+    if per_line is None:
+        return "Target status: " + "   ".join(marks)
+    lines = ["   ".join(marks[i : i + per_line]) for i in range(0, len(marks), per_line)]
+    return "<br>".join(["Target status:", *lines])
 
 
 def area_grid(
@@ -111,14 +143,12 @@ def area_grid(
         f"{counts.get('partial', 0)} partly, {counts.get('gap', 0)} without an indicator; "
         f"{met} of {len(unique)} targets met"
     )
-    legend = "   ".join(
-        f"<span style='color:{c};font-size:16px'>●</span> {escape(k)}"
-        for k, c in STATUS_COLOURS.items()
-    )
-    fig.add_annotation(
-        xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
-        showarrow=False, text="Target status: " + legend, font={"size": 13},
-    )  # fmt: skip
+    legend = status_key(sorted(set(unique.values())), per_line=None if columns >= 4 else 2)
+    if legend:
+        fig.add_annotation(
+            xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+            align="left", showarrow=False, text=legend, font={"size": 13},
+        )  # fmt: skip
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     fig.update_layout(height=150 * nrows + 280, showlegend=False)
@@ -128,9 +158,8 @@ def area_grid(
     notes = [
         "Each tile: how well this snapshot measures the area (dotted frame: partly; grey: no "
         "indicator), its first indicator's world value (or, marked 'median', the median "
-        "economy where no world value exists), the five-year "
-        "trend arrow, and one dot per target, coloured by its status for the world or the "
-        "target's group."
+        "economy where no world value exists), the five-year trend arrow, and one mark per "
+        "target, shaped and coloured by its status for the world or the target's group."
     ]
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
     pin_header(fig, height=150 * nrows + 280, top=124)

@@ -6,7 +6,7 @@ through the cache seam.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dashboard.views.explorer_series import (
     default_map_year,
@@ -25,11 +25,28 @@ class ExplorerChoices:
 
     indicators: dict[str, str]
     entities: dict[str, str]
+    # indicators published for groups only (no economy has a value): code -> those groups
+    group_only: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def group_only_indicators(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """Indicators that no economy has a value of, each with the groups that have values (e.g.
+    ITU's urban and rural series, estimated for the world, income groups and regions only)."""
+    obs = snapshot.observations[["indicator", "economy"]].drop_duplicates()
+    kinds = snapshot.entity_index["kind"].astype(str)
+    obs = obs.assign(kind=obs["economy"].astype(str).map(kinds))
+    out: dict[str, tuple[str, ...]] = {}
+    for code, rows in obs.groupby("indicator", sort=True):
+        if not (rows["kind"] == "economy").any():
+            out[str(code)] = tuple(rows["economy"].astype(str))
+    return out
 
 
 def explorer_choices(snapshot: Snapshot, catalogue: Catalogue) -> ExplorerChoices:
     """Every indicator (by challenge area) and every entity (groups first) the explorer offers."""
-    return ExplorerChoices(indicator_choices(catalogue), entity_choices(snapshot))
+    return ExplorerChoices(
+        indicator_choices(catalogue), entity_choices(snapshot), group_only_indicators(snapshot)
+    )
 
 
 @dataclass(frozen=True)

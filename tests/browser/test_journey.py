@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from benchmarks.harness import DESKTOP
-from dashboard.app.registry import PAGE_NAMES
 from dashboard.app.state import DEFAULT_ECONOMIES
 from dashboard.formatting import entity_labels
 from indicators.store.snapshot import load_snapshot
@@ -114,24 +113,23 @@ def test_main_journey(page, app_url, snap, tmp_path, screenshots):
     other.close()
 
 
-EXTRA_VIEWS = {  # more views worth looking at: file stem -> (path, tab to open)
+EXTRA_VIEWS = {  # views worth looking at beyond each page's first view: file stem -> (path, tab)
     "explorer-slope": ("explorer?chart=slope&economies=WLD,HIC,LIC,KEN,SSD,BLR", None),
     "explorer-ranking": ("explorer?chart=bar&ranking=economies&economies=KEN,NGA", None),
     "explorer-map": ("explorer?chart=map&map_mode=change", None),
-    "sources-coverage": ("sources", "Coverage"),
     "sources-aggregates": ("sources", "Aggregates"),
 }
 
 
-def test_screenshots_of_every_page(browser, app_url, screenshots):
+def test_screenshots_of_more_views(browser, app_url, screenshots):
+    """Every page itself is opened, checked and photographed at both sizes and in both themes
+    by test_accessibility.py; these are further views of the explorer and the sources."""
     shots = []
-    views = {name: ("" if name == "overview" else name, None) for name in PAGE_NAMES} | EXTRA_VIEWS
-    for scheme, names in (("light", list(views)), ("dark", ["overview", "explorer"])):
+    for scheme in ("light", "dark"):
         context = browser.new_context(viewport=TALL, color_scheme=scheme)
         page = context.new_page()
         page.set_default_timeout(60_000)
-        for name in names:
-            path, tab = views[name]
+        for name, (path, tab) in EXTRA_VIEWS.items():
             page.goto(f"{app_url}/{path}")
             settle(page)
             if tab:

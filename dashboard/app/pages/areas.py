@@ -18,12 +18,20 @@ from dashboard.app.page_text import (
     indicator_table,
     target_lines,
 )
-from dashboard.app.ui import current_view, page_guard, show_chart, sync_view, with_changes
+from dashboard.app.ui import (
+    current_view,
+    follow_url,
+    page_guard,
+    show_chart,
+    sync_view,
+    with_changes,
+)
 from dashboard.figures.areas import area_grid, area_small_multiples
 from dashboard.figures.chart import Chart
 from dashboard.views.area_summary import AreaSummary, area_summaries
 
 ALL = "all"  # the filter's "every area" choice (the link then has no `area`)
+NARROW_COLUMNS = 2  # tiles per row of the area grid on a phone
 
 
 def render_area(summary: AreaSummary, chart: Chart | None, *, baseline: int) -> None:
@@ -50,6 +58,7 @@ def page() -> None:
 
         summaries = compute(area_summaries, baseline=view.baseline)
         grid = compute(area_grid, baseline=view.baseline)
+        narrow_grid = compute(area_grid, baseline=view.baseline, columns=NARROW_COLUMNS)
         names = {s.area.id: f"{s.area.number}. {s.area.name}" for s in summaries}
 
         st.title("Challenge areas")
@@ -57,12 +66,12 @@ def page() -> None:
             f"The {len(names)} areas of the briefing note, in its order: what the data say "
             "about each, how far the targets are, and where no indicator exists."
         )
-        show_chart(grid, key="areas-grid")
+        show_chart(grid, key="areas-grid", narrow=narrow_grid)
         options = [ALL, *names]
+        follow_url({"areas-filter": view.area or ALL})
         picked = st.selectbox(
             "Show",
             options,
-            index=options.index(view.area or ALL),
             format_func=lambda a: f"All {len(names)} areas" if a == ALL else names[a],
             key="areas-filter",
         )

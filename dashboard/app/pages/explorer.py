@@ -8,15 +8,16 @@ write every change back to the URL (a copied link reopens the same view).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
 from dashboard.app.cache import compute, get_data
+from dashboard.app.page_text import group_only_line
 from dashboard.app.registry import page_spec
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES, View
-from dashboard.app.ui import current_view, page_guard, show_chart, sync_view
+from dashboard.app.ui import current_view, follow_url, page_guard, show_chart, sync_view
 from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
 from dashboard.figures.explorer import line_figure, slope_figure
@@ -39,10 +40,11 @@ SCALE_LABELS = {"linear": "Linear", "log": "Log"}
 
 
 def choose(where: Any, label: str, options: tuple[str, ...], labels: dict[str, str], *,
-           default: str, key: str) -> str:  # fmt: skip
-    """One of a few options as a segmented control (always one chosen) in `where`."""
+           key: str) -> str:  # fmt: skip
+    """One of a few options as a segmented control (always one chosen) in `where`; its value
+    comes from the URL view (`follow_url`)."""
     chosen: str = where.segmented_control(
-        label, options, default=default, format_func=labels.get, required=True, key=key
+        label, options, format_func=labels.get, required=True, key=key
     )
     return chosen
 
@@ -51,13 +53,24 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
     """The widgets, started from the link's view; returns the view they now describe."""
     choices = compute(explorer_choices)
     indicators, entities = choices.indicators, choices.entities
+    follow_url(
+        {
+            "indicator": view.indicator,
+            "economies": list(view.economies),
+            "years": (view.start, view.end if view.end is not None else last_year),
+            "baseline": view.baseline,
+            "scale": view.scale,
+            "chart": view.chart,
+            "map_mode": view.map_mode,
+            "change": view.change,
+            "ranking": view.ranking,
+        }
+    )
     top = st.columns([2, 3])
-    codes = list(indicators)
     indicator = str(
         top[0].selectbox(
             "Indicator (grouped by challenge area)",
-            options=codes,
-            index=codes.index(view.indicator),
+            options=list(indicators),
             format_func=lambda code: indicators[code],
             key="indicator",
         )
@@ -65,28 +78,22 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
     economies = top[1].multiselect(
         "Economies and groups",
         options=list(entities),
-        default=list(view.economies),
         format_func=lambda code: entities[code],
         max_selections=MAX_ECONOMIES,
+        select_all=False,  # Enter adds the option chosen, never "Select N matches"
         key="economies",
         wrap=True,
         placeholder="Type a name: Kenya, World, Low income...",
     )
     row = st.columns([3, 1, 1])
-    start, end = row[0].slider(
-        "Years",
-        min_value=first_year,
-        max_value=last_year,
-        value=(view.start, view.end if view.end is not None else last_year),
-        key="years",
-    )
+    # a range slider: its value is the (start, end) pair follow_url put in its state
+    years_chosen = row[0].slider("Years", min_value=first_year, max_value=last_year, key="years")
+    start, end = cast(tuple[int, int], years_chosen)
     years = list(range(first_year, last_year + 1))
-    baseline = row[1].selectbox(
-        "Baseline year", options=years, index=years.index(view.baseline), key="baseline"
-    )
-    scale = choose(row[2], "Scale", SCALES, SCALE_LABELS, default=view.scale, key="scale")
+    baseline = row[1].selectbox("Baseline year", options=years, key="baseline")
+    scale = choose(row[2], "Scale", SCALES, SCALE_LABELS, key="scale")
     controls = st.container(horizontal=True, gap="medium")
-    chart = choose(controls, "Chart", CHARTS, CHART_LABELS, default=view.chart, key="chart")
+    chart = choose(controls, "Chart", CHARTS, CHART_LABELS, key="chart")
     new = replace(
         view,
         indicator=indicator,
@@ -98,29 +105,22 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
         scale=scale,
     )
     if chart in ("bar", "map"):
-        mode = choose(
-            controls, "Show", MAP_MODES, MEASURE_LABELS, default=view.map_mode, key="map_mode"
-        )
+        mode = choose(controls, "Show", MAP_MODES, MEASURE_LABELS, key="map_mode")
         new = replace(new, map_mode=mode)
         if mode == "change":
-            change = choose(
-                controls, "Change", CHANGES, CHANGE_LABELS, default=view.change, key="change"
-            )
+            change = choose(controls, "Change", CHANGES, CHANGE_LABELS, key="change")
             new = replace(new, change=change)
     if chart == "bar":
-        ranking = choose(
-            controls, "Rank", RANKINGS, RANKING_LABELS, default=view.ranking, key="ranking"
-        )
+        ranking = choose(controls, "Rank", RANKINGS, RANKING_LABELS, key="ranking")
         new = replace(new, ranking=ranking)
     if chart == "map" and new.map_mode == "level":
         available = compute(map_year_choices, indicator=indicator)
         if available.years:
-            map_year = st.select_slider(
-                "Map year",
-                options=available.years,
-                value=view.map_year if view.map_year in available.years else available.usual,
-                key="map_year",
-            )
+            wanted = view.map_year if view.map_year in available.years else available.usual
+            follow_url({"map_year": wanted})
+            if st.session_state.get("map_year") not in available.years:
+                st.session_state["map_year"] = wanted  # another indicator's year
+            map_year = st.select_slider("Map year", options=available.years, key="map_year")
             new = replace(new, map_year=None if map_year == available.usual else map_year)
     return new
 
@@ -136,8 +136,19 @@ def render(view: View, *, last_year: int) -> None:
     common = {"indicator": view.indicator, "end": end}
     if needs_set:
         got = compute(series, entities=view.economies, start=view.start, **common)
-        for note in got.notes:
-            st.warning(esc(note), icon=":material/info:")
+        choices = compute(explorer_choices)
+        groups = choices.group_only.get(view.indicator)
+        if groups is not None and got.missing:
+            # a series estimated for groups only: one line, and the groups that have it
+            line = group_only_line(
+                got.indicator.short_name, groups, missing=got.missing, names=choices.entities
+            )
+            st.info(line, icon=":material/groups:")
+        else:
+            for note in got.notes:
+                st.warning(esc(note), icon=":material/info:")
+        if got.data.empty:
+            return
     if log and (chart == "map" or (view.map_mode == "change" and chart == "bar")):
         st.caption("The log scale applies to levels on the line, slope and ranking charts.")
     if chart == "line":

@@ -13,7 +13,14 @@ import streamlit as st
 from dashboard.app.cache import compute, get_data
 from dashboard.app.page_text import STATUS_TITLES, TUNIS_FY, fy_label
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.app.ui import current_view, page_guard, show_chart, sync_view, with_changes
+from dashboard.app.ui import (
+    current_view,
+    follow_url,
+    page_guard,
+    show_chart,
+    sync_view,
+    with_changes,
+)
 from dashboard.figures.inequality import (
     breakdown_gap_over_time,
     breakdown_levels,
@@ -81,10 +88,10 @@ def page() -> None:
         # Options are fiscal years; the latest (today's classification) is stored as fy=None.
         current = view.fy or today
         options = list(dict.fromkeys([today, TUNIS_FY, current]))
+        follow_url({"ineq-fy": current})
         chosen = st.radio(
             "Income groups",
             options,
-            index=options.index(current),
             format_func=lambda v: fy_label(None if v == today else v, today=today),
             horizontal=True,
             key="ineq-fy",

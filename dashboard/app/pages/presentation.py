@@ -13,9 +13,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.app.cache import compute, get_data
-from dashboard.app.page_text import deck_file_stem, slide_table
+from dashboard.app.page_text import deck_file_stem, slide_alt, slide_table
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.app.ui import current_view, page_guard, sync_view, with_changes
+from dashboard.app.ui import current_view, follow_url, page_guard, sync_view, with_changes
 from dashboard.deck.pack import build_pack
 from dashboard.deck.pdf import pdf_bytes
 from dashboard.deck.powerpoint import pptx_bytes
@@ -41,6 +41,7 @@ def page() -> None:
         if problem:
             st.warning(problem, icon=":material/image_not_supported:")
 
+        follow_url({"deck_baseline": view.baseline})
         with st.form("deck_options"):
             left, right = st.columns([3, 2])
             with left:
@@ -65,7 +66,7 @@ def page() -> None:
                 )  # fmt: skip
                 baseline = st.number_input(
                     "Baseline year", min_value=data.vocabulary.first_year,
-                    max_value=data.vocabulary.last_year - 1, value=view.baseline, step=1,
+                    max_value=data.vocabulary.last_year - 1, step=1,
                     key="deck_baseline",
                 )  # fmt: skip
             st.form_submit_button("Build the deck", icon=":material/slideshow:", type="primary")
@@ -111,5 +112,10 @@ def page() -> None:
         for start in range(0, len(thumbs), COLUMNS):
             row = zip(st.columns(COLUMNS), thumbs[start : start + COLUMNS], strict=False)
             for col, (number, title, png) in row:
-                col.image(png, caption=f"{number}. {esc(title)}", width="stretch")
+                col.image(
+                    png,
+                    caption=f"{number}. {esc(title)}",
+                    alt=slide_alt(number, title, deck.slides),
+                    width="stretch",
+                )
         sync_view(with_changes(view, baseline=int(baseline)), keys=["baseline"])

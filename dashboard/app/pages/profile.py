@@ -14,6 +14,7 @@ from dashboard.app.cache import compute, get_data
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.ui import (
     current_view,
+    follow_url,
     page_guard,
     show_cards,
     show_chart,
@@ -49,10 +50,10 @@ def page() -> None:
         labels = dict(choices.options)
         codes = list(labels)
         st.title("Economy profile")
+        follow_url({"profile-economy": view.economy if view.economy in labels else "WLD"})
         economy = st.selectbox(
             "Economy or group",
             codes,
-            index=codes.index(view.economy) if view.economy in labels else codes.index("WLD"),
             format_func=lambda c: labels[c],
             key="profile-economy",
             help="Type to search by name or code.",
