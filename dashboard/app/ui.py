@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.app.cache import DashboardData
@@ -20,7 +19,7 @@ from dashboard.app.page_text import chart_footer, chart_heading, chart_words, fi
 from dashboard.app.safe_text import md_escape
 from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
 from dashboard.app.state import PRINT, View, parse_view, view_to_params
-from dashboard.figures.chart import Chart
+from dashboard.figures.chart import Chart, trusted_figure
 from dashboard.views.cards import Card
 from indicators.errors import MESSAGE_LIMIT, SnapshotError, WsisDataError
 
@@ -207,7 +206,7 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
                 figure["layout"]["width"] = PRINT_WIDTH
                 st.plotly_chart(
-                    figure if figure.get("data") else go.Figure(figure),
+                    trusted_figure(figure),
                     key=f"{key}-print-{number}",
                     theme=None,
                     config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
@@ -245,10 +244,11 @@ def _plot_screen(screen: ScreenFigure, alts: Sequence[str], *, key: str) -> None
 
 
 def _plot(where: Any, figure: dict[str, Any], *, alt: str, key: str) -> None:
-    """Draw plotly JSON with its accessible name (Streamlit validates the JSON once; a figure
-    of shapes only, which Streamlit refuses as a dict, is passed as a Figure)."""
-    drawn: Any = figure if figure.get("data") else go.Figure(figure)
-    where.plotly_chart(drawn, key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt)
+    """Draw plotly JSON with its accessible name. It is passed as a Figure built without
+    validation (`trusted_figure`): Streamlit would validate a dictionary on every run."""
+    where.plotly_chart(
+        trusted_figure(figure), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt
+    )
 
 
 def chart_extras(chart: Chart, *, key: str) -> None:
