@@ -98,27 +98,36 @@ def reporting_table(snapshot: Snapshot, *, indicator: str) -> pd.DataFrame:
     return snapshot.memo(("reporting", indicator), build)
 
 
+def reporting_index(snapshot: Snapshot, *, indicator: str) -> dict[tuple[str, int], Reporting]:
+    """`reporting_table` as a lookup by (group, year) (memoised per snapshot): values are
+    marked one row at a time, and a dictionary answers each row at once."""
+
+    def build() -> dict[tuple[str, int], Reporting]:
+        table = reporting_table(snapshot, indicator=indicator)
+        return {
+            (str(e), int(y)): Reporting(str(e), indicator, int(y), int(m), int(r), float(p))
+            for e, y, m, r, p in zip(
+                table["entity"], table["year"], table["members"], table["reporting"],
+                table["population_share"], strict=True,
+            )
+        }  # fmt: skip
+
+    return snapshot.memo(("reporting_index", indicator), build)
+
+
 def reporting(snapshot: Snapshot, *, indicator: str, entity: str, year: int) -> Reporting | None:
     """How many members of `entity` reported `indicator` in `year` (None for an economy, or
     for a series that exists for groups only)."""
-    table = reporting_table(snapshot, indicator=indicator)
-    if table.empty:
+    known = reporting_index(snapshot, indicator=indicator)
+    if not known:
         return None
-    row = table[(table["entity"] == entity) & (table["year"] == year)]
-    if row.empty:
-        members = _members_of(snapshot, entity)
-        if not members:
-            return None
-        return Reporting(entity, indicator, year, len(members), 0, 0.0)
-    r = row.iloc[0]
-    return Reporting(
-        entity=entity,
-        indicator=indicator,
-        year=year,
-        members=int(r["members"]),
-        reporting=int(r["reporting"]),
-        population_share=float(r["population_share"]),
-    )
+    found = known.get((entity, int(year)))
+    if found is not None:
+        return found
+    members = _members_of(snapshot, entity)
+    if not members:
+        return None
+    return Reporting(entity, indicator, year, len(members), 0, 0.0)
 
 
 def mark_estimates(
@@ -132,20 +141,13 @@ def mark_estimates(
 ) -> pd.DataFrame:
     """A copy of a table of values with `estimate` also True for thinly reported group values
     and a `reported` column saying how many members reported ('' for economies)."""
-    table = reporting_table(snapshot, indicator=indicator).set_index(["entity", "year"])
+    known = reporting_index(snapshot, indicator=indicator)
     out = frame.copy()
     texts, thin = [], []
     for code, when, flag in zip(out[entity], out[year], out[estimate], strict=True):
-        key = (str(code), int(when)) if pd.notna(when) else None
-        if key is not None and key in table.index:
-            r = table.loc[key]
-            rep = Reporting(key[0], indicator, key[1], int(r["members"]), int(r["reporting"]),
-                            float(r["population_share"]))  # fmt: skip
-            texts.append(rep.text)
-            thin.append(bool(flag) or rep.thin)
-        else:
-            texts.append("")
-            thin.append(bool(flag))
+        rep = known.get((str(code), int(when))) if pd.notna(when) else None
+        texts.append(rep.text if rep is not None else "")
+        thin.append(bool(flag) or (rep is not None and rep.thin))
     out[estimate] = thin
     out["reported"] = texts
     return out
