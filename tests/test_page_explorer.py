@@ -213,3 +213,28 @@ def test_single_economy_slope_and_bar():
     assert len(traces(at)) == 1
     at.segmented_control(key="chart").set_value("bar").run()
     assert not at.exception and len(traces(at)[0]["y"]) == 1
+
+
+@pytest.mark.parametrize("query", ["Turkey", "Ivory Coast", "Palestine"])
+def test_search_by_another_name_adds_the_economy(bundled_snapshot, catalogue, names, query):
+    from dashboard.views.choices import find_entities
+
+    found = find_entities(bundled_snapshot, catalogue, query=query)
+    assert found, query
+    code = found[0]
+    at = run()
+    at.text_input(key="economy-search").input(query).run()
+    assert not at.exception
+    at.button(key=f"economy-search-{code}").click().run()
+    assert not at.exception
+    assert code in at.multiselect(key="economies").value
+    assert at.query_params["economies"].split(",")[-1] == code
+    assert names[code] in {t["name"] for t in traces(at)}
+    assert at.text_input(key="economy-search").value == ""
+
+
+def test_search_by_a_name_nobody_has_says_so():
+    at = run()
+    at.text_input(key="economy-search").input("Atlantis").run()
+    assert not at.exception
+    assert any("Atlantis" in c.value and "No economy" in c.value for c in at.caption)

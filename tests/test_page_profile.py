@@ -64,3 +64,18 @@ def test_target_table_is_drawn_on_request(bundled_snapshot) -> None:
     assert len(shown) == len(expected) > 0
     assert list(shown["target"]) == list(expected["target"])
     assert list(shown["status"]) == list(expected["status"])
+
+
+def test_search_by_another_name_shows_that_economy(bundled_snapshot, catalogue) -> None:
+    from dashboard.views.choices import find_entities
+
+    code = find_entities(bundled_snapshot, catalogue, query="Turkey")[0]
+    name = str(bundled_snapshot.entity_index.at[code, "name"])
+    assert "turkey" not in name.lower()  # the UN name: only the search finds it by "Turkey"
+    at = run()
+    at.text_input(key="profile-search").input("Turkey").run()
+    at.button(key=f"profile-search-{code}").click().run()
+    assert not at.exception
+    assert at.selectbox[0].value == code
+    assert at.query_params["economy"] == code
+    assert all(name in t for t in chart_titles(at))

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
 import streamlit as st
 
-from dashboard.app.cache import DashboardData
+from dashboard.app.cache import DashboardData, compute
 from dashboard.app.page_text import chart_footer, chart_heading, chart_words, figure_alts
 from dashboard.app.safe_text import md_escape
 from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
 from dashboard.app.state import PRINT, View, parse_view, view_to_params
 from dashboard.figures.chart import Chart, trusted_figure
 from dashboard.views.cards import Card
+from dashboard.views.choices import find_entities
 from indicators.errors import MESSAGE_LIMIT, SnapshotError, WsisDataError
 
 log = logging.getLogger("wsis20")
@@ -34,6 +35,8 @@ PLOTLY_CONFIG = {
 SHELL_NOTICES = "_wsis_link_notices_shown_for"  # session key: query whose notices were shown
 URL_SEEN = "_wsis_url_seen"  # session key: the query as the page last left it
 MAX_NOTICES = 8  # notices listed one by one; the rest are counted
+MAX_FOUND = 6  # matches of a search by another name offered as buttons
+SEARCH_CLIP = 60  # characters of a search by another name that are used
 
 
 SNAPSHOT_ADVICE = (
@@ -308,3 +311,35 @@ def _csv_button(chart: Chart, *, key: str) -> None:
         on_click="ignore",
         width="stretch",
     )
+
+
+def find_by_other_name(
+    *, key: str, labels: Mapping[str, str], verb: str, on_pick: Callable[[str], None]
+) -> None:
+    """A folded search that finds economies and groups by any of their names: the UN name, the
+    World Bank's, official long names and common ones ("Turkey", "Ivory Coast", "Palestine";
+    `views.choices.find_entities`). Each match among `labels` is a button ("Add Türkiye")
+    that calls `on_pick` with its code; the pickers above search only the names they show."""
+    with st.expander("Search by another name", icon=":material/search:"):
+        query = st.text_input(
+            "Any name of an economy or group",
+            key=key,
+            placeholder="e.g. Turkey, Ivory Coast, Palestine, Burma",
+            max_chars=SEARCH_CLIP,
+        )
+        if not query.strip():
+            return
+        found = [c for c in compute(find_entities, query=query.strip()) if c in labels]
+        if not found:
+            st.caption(f"No economy or group goes by “{md_escape(query, limit=40)}”.")
+            return
+        with st.container(horizontal=True, gap="small"):
+            for code in found[:MAX_FOUND]:
+                st.button(
+                    f"{verb} {md_escape(labels[code])}",
+                    key=f"{key}-{code}",
+                    on_click=on_pick,
+                    args=(code,),
+                )
+        if len(found) > MAX_FOUND:
+            st.caption(f"The first {MAX_FOUND} of {len(found)} matches; type more of the name.")

@@ -17,7 +17,14 @@ from dashboard.app.page_text import group_only_line
 from dashboard.app.registry import page_spec
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKINGS, SCALES, View
-from dashboard.app.ui import current_view, follow_url, page_guard, show_chart, sync_view
+from dashboard.app.ui import (
+    current_view,
+    find_by_other_name,
+    follow_url,
+    page_guard,
+    show_chart,
+    sync_view,
+)
 from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
 from dashboard.figures.explorer import line_figure, slope_figure
@@ -47,6 +54,15 @@ def choose(where: Any, label: str, options: tuple[str, ...], labels: dict[str, s
         label, options, format_func=labels.get, required=True, key=key
     )
     return chosen
+
+
+def add_economy(code: str) -> None:
+    """Add an economy found by another name to the picker (a callback: it runs before the
+    widgets are drawn again) and clear the search."""
+    chosen = list(st.session_state.get("economies", []))
+    if code not in chosen and len(chosen) < MAX_ECONOMIES:
+        st.session_state["economies"] = [*chosen, code]
+    st.session_state["economy-search"] = ""
 
 
 def inputs(view: View, *, first_year: int, last_year: int) -> View:
@@ -85,6 +101,8 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
         wrap=True,
         placeholder="Type a name: Kenya, World, Low income...",
     )
+    with top[1]:
+        find_by_other_name(key="economy-search", labels=entities, verb="Add", on_pick=add_economy)
     row = st.columns([3, 1, 1])
     # a range slider: its value is the (start, end) pair follow_url put in its state
     years_chosen = row[0].slider("Years", min_value=first_year, max_value=last_year, key="years")

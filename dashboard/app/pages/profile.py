@@ -14,6 +14,7 @@ from dashboard.app.cache import compute, get_data
 from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.ui import (
     current_view,
+    find_by_other_name,
     follow_url,
     page_guard,
     show_cards,
@@ -41,6 +42,12 @@ COLUMN_CONFIG = {
 }
 
 
+def show_economy(code: str) -> None:
+    """Show an economy found by another name (a callback, before the picker is drawn again)."""
+    st.session_state["profile-economy"] = code
+    st.session_state["profile-search"] = ""
+
+
 def page() -> None:
     with page_guard():
         data = get_data()
@@ -58,6 +65,7 @@ def page() -> None:
             key="profile-economy",
             help="Type to search by name or code.",
         )
+        find_by_other_name(key="profile-search", labels=labels, verb="Show", on_pick=show_economy)
         sync_view(with_changes(view, economy=economy), keys=["economy"])
 
         # Each section is guarded on its own: an entity without, say, any target still shows
