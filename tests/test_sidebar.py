@@ -54,7 +54,12 @@ def test_source_lines_name_every_vintage_of_the_bundled_snapshot(descriptor: Des
     sources = data_sources(descriptor)
     assert sources and len(lines) == len(sources)
     for line, src in zip(lines, sources, strict=True):
-        assert line == f"{src.label}: vintage {src.vintage}"
+        assert line.startswith(f"{src.label}: vintage {src.vintage}")
+        if src.newer_edition is None:
+            assert line == f"{src.label}: vintage {src.vintage}"
+        else:  # a newer edition we do not bundle is named beside the one used
+            assert src.newer_edition.name in line and "not in this snapshot" in line
+    assert any(s.newer_edition is not None for s in sources)  # the bundled ITU Key ICT edition
 
 
 def test_source_lines_skip_the_derived_entry(descriptor: Descriptor) -> None:

@@ -28,9 +28,18 @@ MAX_SOURCES = 12  # source lines listed; the rest are counted
 
 
 def source_lines(descriptor: Descriptor) -> list[str]:
-    """'Label: vintage V' for every data source of a snapshot descriptor (computed ones skipped)."""
+    """'Label: vintage V' for every data source of a snapshot descriptor (computed ones
+    skipped), naming a newer edition the snapshot does not hold."""
     return [
-        f"{src.label}: vintage {src.vintage}" for src in descriptor.sources if src.id != "derived"
+        f"{src.label}: vintage {src.vintage}"
+        + (
+            f" (newer: {src.newer_edition.name}, {src.newer_edition.published}, not in this "
+            "snapshot)"
+            if src.newer_edition is not None
+            else ""
+        )
+        for src in descriptor.sources
+        if src.id != "derived"
     ]
 
 
