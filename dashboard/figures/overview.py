@@ -153,11 +153,10 @@ def _mark_target_year(fig: go.Figure, *, target: Target, start: int) -> None:
         go.Scatter(
             x=[target.year],
             y=[target.value],
-            mode="markers+text",
+            # no words by the mark: the target line's own label names the year already, and
+            # words here ran into the series or that label on a phone
+            mode="markers",
             marker={"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": TARGET_COLOUR}},
-            text=[f"{target.year} target"],
-            textposition="bottom left",
-            textfont={"color": TARGET_COLOUR, "size": 12},
             name=escape(f"Target {target.display}"),
             showlegend=False,
             hoverinfo="skip",
