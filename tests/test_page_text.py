@@ -15,14 +15,15 @@ from dashboard.app.page_text import (
     claim_lines,
     credit_line,
     deck_file_stem,
+    deck_summary,
     fy_label,
     indicator_table,
-    slide_table,
+    slide_line,
     snapshot_caption,
     talking_point_block,
     target_lines,
 )
-from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.deck.story import StoryOptions
 from dashboard.views.area_summary import area_summaries
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import check_claims
@@ -79,9 +80,13 @@ def test_fiscal_year_labels_name_the_tunis_year():
     assert fy_label(2010, today=2026) == "As classified in FY10"
 
 
-def test_deck_choices_and_file_names():
-    table = slide_table()
-    assert list(table["id"]) == [s.id for s in DEFAULT_DECK] and table["include"].all()
+def test_deck_slide_lines_summary_and_file_names():
+    assert slide_line(3, "The *note*", included=True) == "3. The \\*note\\*"
+    assert "~~" in slide_line(3, "Map", included=False) and "left out" in slide_line(
+        3, "Map", included=False
+    )
+    summary = deck_summary(30, slides=24, missing=("World map: no browser",))
+    assert summary.startswith("30 pages from 24 slides") and "World map" in summary
     assert deck_file_stem(StoryOptions()) == "wsis20-deck"
     assert deck_file_stem(StoryOptions(date=dt.date(2026, 12, 16))) == "wsis20-deck-2026-12-16"
 

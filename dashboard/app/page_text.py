@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
-
 from dashboard.app.safe_text import md_badge, md_code
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.deck.story import StoryOptions
 from dashboard.theme import STATUS_COLOURS, streamlit_colour, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
 from indicators.narrative.claims import ClaimCheck
@@ -145,20 +143,22 @@ def fy_label(fy: int | None, *, today: int) -> str:
 # --- presentation -----------------------------------------------------------------------------
 
 
-def slide_table() -> pd.DataFrame:
-    """The default deck as an editable table: include, order, slide."""
-    return pd.DataFrame(
-        {
-            "include": [True] * len(DEFAULT_DECK),
-            "order": list(range(1, len(DEFAULT_DECK) + 1)),
-            "slide": [s.label for s in DEFAULT_DECK],
-            "id": [s.id for s in DEFAULT_DECK],
-        }
-    )
+def slide_line(position: int, label: str, *, included: bool) -> str:
+    """One row of the slide list: its place in the deck and its name (struck out when left out)."""
+    text = f"{position}. {esc(label)}"
+    return text if included else f":gray[~~{text}~~ (left out)]"
+
+
+def deck_summary(pages: int, *, slides: int, missing: Sequence[str]) -> str:
+    """What was built: pages, the story's slides, and any picture that could not be drawn."""
+    text = f"{pages} pages from {slides} slides of the story."
+    if missing:
+        text += " Not drawn: " + "; ".join(esc(m) for m in missing) + "."
+    return text
 
 
 def deck_file_stem(options: StoryOptions) -> str:
-    """The deck's download name without suffix: dated when the user gave a date."""
+    """The deck's download name without suffix: dated by the deck's date."""
     return f"wsis20-deck-{options.date.isoformat()}" if options.date else "wsis20-deck"
 
 
