@@ -126,7 +126,7 @@ def test_data_notes_are_plain_words(slides, bundled_snapshot, catalogue):
 def test_sources_cite_every_release_with_its_link(slides, bundled_snapshot, catalogue):
     text = " ".join(b.full for b in slides["sources"].bullets)
     for src in bundled_snapshot.descriptor.sources:
-        assert src.label in text
+        assert src.label.lower() in text.lower()
     for ds in catalogue.datasets:
         if ds.id in {s.dataset for s in bundled_snapshot.descriptor.sources}:
             assert ds.url in text

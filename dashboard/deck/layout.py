@@ -39,6 +39,18 @@ class Frame:
     title_top: float = 0.3
     title_width: float = SLIDE_W - 2 * MARGIN
     title_height: float = 1.05
+    text_scale: float = 1.0  # how much wider than Liberation Sans the slides' font may run
+
+    def measure(self, width_in: float) -> float:
+        """The width to measure text in: narrower for a template whose font is not measured."""
+        return width_in / self.text_scale
+
+    def title_pt(self, title: str) -> int:
+        """The headline's size: the largest that fits the title box (two lines at most)."""
+        lines = int((self.title_height - 0.1) // (TITLE_SIZES[-1] * LINE / 72))
+        return title_size(
+            title, width_in=self.measure(self.title_width), max_lines=min(max(lines, 1), 2)
+        )
 
     @property
     def left(self) -> float:
@@ -65,8 +77,14 @@ class Frame:
     def footer_width(self) -> float:
         return self.body_width - 1.0  # clear of the slide number
 
+    @property
+    def wide(self) -> bool:
+        """True for a 16:9 slide (the challenge areas fit as tiles; on 4:3 they are a table)."""
+        return self.width / self.height > 1.5
+
 
 DEFAULT_FRAME = Frame()
+TEMPLATE_TEXT_SCALE = 1.25  # a template's theme font may set wider than the measured one
 
 
 def text_lines(text: str, *, width_in: float, pt: float, bold: bool = False) -> int:
@@ -104,7 +122,7 @@ def footer_height(lines: Sequence[str], *, width_in: float) -> float:
 
 
 def column_widths(cells: Sequence[Sequence[str]], width_in: float, *, pt: float,
-                  weights: Sequence[float] | None = None) -> list[float]:  # fmt: skip
+                  weights: Sequence[float] | None = None, scale: float = 1.0) -> list[float]:  # fmt: skip
     """Column widths: proportional to `weights` (else to the cells' lengths, long texts capped),
     each at least as wide as its longest word at `pt`, so that no word is broken."""
     ncols = len(cells[0]) if cells else 0
@@ -114,7 +132,7 @@ def column_widths(cells: Sequence[Sequence[str]], width_in: float, *, pt: float,
     for j in range(ncols):
         words = [w for row in cells for w in str(row[j]).split()] or [""]
         widest = max(text_metrics.text_width(w, size=round(pt * 96 / 72), bold=True) for w in words)
-        least.append(widest / 96 + 2 * PAD + 0.05)
+        least.append(widest * scale / 96 + 2 * PAD + 0.05)
     widths = [width_in * w / sum(weights) for w in weights]
     short = [j for j, w in enumerate(widths) if w < least[j]]
     if short and sum(least[j] for j in short) < width_in:

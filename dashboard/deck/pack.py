@@ -154,7 +154,7 @@ def build_pack(
                     problems.append(f"{stem}: {exc}")
         elif slide.table is not None:
             start, end = page.rows
-            table = slide.table.frame().iloc[start:end]
+            table = slide.table.frame() if page.tiles else slide.table.frame().iloc[start:end]
             entries[f"{stem}.csv"] = csv_bytes(table)
             files[f"{stem}.csv"] = "the table of this slide"
             entries[f"{stem}.png"] = compose_png(page, frame=frame)

@@ -9,7 +9,7 @@ agenda lists the sections with the pages each covers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dashboard.deck.layout import (
     BODY_PT,
@@ -44,7 +44,7 @@ class Page:
     footer: tuple[str, ...] = ()  # the source line, then footnotes
     footer_top: float = 0.0
     text_pt: int = BODY_PT
-    extra: dict[str, object] = field(default_factory=dict)
+    tiles: bool = False  # the challenge areas drawn as tiles (else as a table)
 
     @property
     def kind(self) -> str:
@@ -69,9 +69,11 @@ def _table_pages(slide: SlideContent, frame: Frame, room: float) -> list[dict[st
     table = slide.table
     assert table is not None
     cells = [list(table.columns), *[[c.text for c in row] for row in table.rows]]
-    widths = column_widths(cells, frame.body_width, pt=TABLE_PT, weights=table.weights)
-    header = row_height(list(table.columns), widths, pt=TABLE_PT, bold=True)
-    heights = [row_height([c.text for c in row], widths, pt=TABLE_PT) for row in table.rows]
+    widths = column_widths(cells, frame.body_width, pt=TABLE_PT, weights=table.weights,
+                           scale=frame.text_scale)  # fmt: skip
+    measured = [frame.measure(w) for w in widths]
+    header = row_height(list(table.columns), measured, pt=TABLE_PT, bold=True)
+    heights = [row_height([c.text for c in row], measured, pt=TABLE_PT) for row in table.rows]
     ranges = split_rows(heights, room=room, header=header, max_rows=MAX_ROWS)
     return [{"rows": r, "widths": tuple(widths)} for r in ranges]
 
@@ -85,7 +87,7 @@ def _bullet_pages(slide: SlideContent, bullets: Sequence[Bullet], frame: Frame,
     sizes = (28, 24, BODY_PT, MIN_TEXT_PT) if slide.kind in LARGE_TEXT else (BODY_PT, MIN_TEXT_PT)
     for pt in sizes:  # the largest size at which everything fits on one slide, else the smallest
         ranges = split_paragraphs(
-            texts, width_in=frame.body_width, room=room, pt=pt, gap=pt * 0.6 / 72
+            texts, width_in=frame.measure(frame.body_width), room=room, pt=pt, gap=pt * 0.6 / 72
         )
         if len(ranges) == 1:
             break
@@ -97,10 +99,12 @@ def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
     drafts: list[tuple[SlideContent, list[dict[str, object]], tuple[str, ...], float]] = []
     for slide in deck.slides:
         footer = _footer(slide)
-        height = footer_height(footer, width_in=frame.footer_width)
+        height = footer_height(footer, width_in=frame.measure(frame.footer_width))
         top = frame.height - 0.25 - height
         room = frame.body_bottom(height) - frame.body_top
-        if slide.table is not None:
+        if slide.tiles and frame.wide:
+            parts = [{"tiles": True}]
+        elif slide.table is not None:
             parts = _table_pages(slide, frame, room)
         elif slide.bullets:
             parts = _bullet_pages(slide, slide.bullets, frame, room)
@@ -124,6 +128,7 @@ def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
                     footer=footer,
                     footer_top=top,
                     text_pt=int(extra.get("text_pt", BODY_PT)),  # type: ignore[call-overload]
+                    tiles=bool(extra.get("tiles", False)),
                 )
             )
             number += 1

@@ -214,7 +214,7 @@ def compose_page(page: Page, *, frame: Frame | None = None, px: float = PX) -> I
         y = c.text((left, y + 0.2), [meeting], pt=24, width_in=width)
         c.text((left, y + 0.2), rest, pt=20, width_in=width, gap=0.06)
     else:
-        size = title_size(page.title, width_in=f.title_width)
+        size = f.title_pt(page.title)
         c.text(
             (f.title_left, f.title_top), [page.title], pt=size, width_in=f.title_width, bold=True
         )
@@ -267,7 +267,7 @@ def _compose_body(c: Canvas, page: Page, box: tuple[float, float, float, float])
         w, h = (width, width / ratio) if width / height < ratio else (height * ratio, height)
         pic = pic.resize((round(w * c.px), round(h * c.px)), Image.Resampling.LANCZOS)
         c.image.paste(pic, (round((left + (width - w) / 2) * c.px), round(top * c.px)))
-    elif content.table is not None:
+    elif content.table is not None and not page.tiles:
         start, end = page.rows
         rows = [[(t, True, "") for t in content.table.columns]]
         rows += [
@@ -275,7 +275,7 @@ def _compose_body(c: Canvas, page: Page, box: tuple[float, float, float, float])
             for row in content.table.rows[start:end]
         ]
         _draw_table(c, page, box, rows=rows, widths=page.widths, pt=TABLE_PT)
-    elif content.tiles:
+    elif page.tiles:
         rows_n = (len(content.tiles) + TILE_COLUMNS - 1) // TILE_COLUMNS
         gap = 0.12
         w = (width - gap * (TILE_COLUMNS - 1)) / TILE_COLUMNS

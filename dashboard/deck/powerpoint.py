@@ -56,6 +56,7 @@ from dashboard.deck.layout import (
     SLIDE_H,
     SLIDE_W,
     SOURCE_PT,
+    TEMPLATE_TEXT_SCALE,
     Frame,
     text_height,
     tile_grid,
@@ -204,9 +205,11 @@ def open_base(template: bytes | None) -> Base:
     if ph is not None and None not in (ph.left, ph.top, ph.width, ph.height):
         frame = Frame(width=width, height=height, title_left=ph.left / 914400,
                       title_top=ph.top / 914400, title_width=ph.width / 914400,
-                      title_height=min(ph.height / 914400, 1.6))  # fmt: skip
+                      title_height=min(ph.height / 914400, 1.6),
+                      text_scale=TEMPLATE_TEXT_SCALE)  # fmt: skip
     else:
-        frame = Frame(width=width, height=height, title_left=left, title_width=width - 2 * left)
+        frame = Frame(width=width, height=height, title_left=left, title_width=width - 2 * left,
+                      text_scale=TEMPLATE_TEXT_SCALE)  # fmt: skip
     return Base(prs, title_layout, content_layout, frame, Style(builtin=False))
 
 
@@ -551,7 +554,7 @@ def _title_page(slide, page: Page, base: Base) -> None:
         bar.line.fill.background()
         bar.shadow.inherit = False
     left, width = f.left + 0.4, f.width - 2 * f.left - 0.4
-    size = title_size(content.title, width_in=width, max_lines=3) + 6
+    size = title_size(content.title, width_in=base.frame.measure(width), max_lines=3) + 6
     title = slide.shapes.title
     title.left, title.top, title.width = Inches(left), Inches(0.9), Inches(width)
     title.height = Inches(min(3 * size * LINE / 72 + 0.2, 2.9))
@@ -592,7 +595,7 @@ def _title_page(slide, page: Page, base: Base) -> None:
 
 def _content(slide, page: Page, base: Base) -> None:
     content = page.slide
-    _title(slide, page.title, base, size=title_size(page.title, width_in=base.frame.title_width))
+    _title(slide, page.title, base, size=base.frame.title_pt(page.title))
     for ph in list(slide.placeholders):  # a template's other placeholders would show prompts
         if ph.placeholder_format.type not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
             ph._element.getparent().remove(ph._element)
@@ -601,10 +604,10 @@ def _content(slide, page: Page, base: Base) -> None:
         _chart(slide, content.native, content.alt, box, base)
     elif content.kind == "map":
         _picture(slide, page, box, base)
+    elif page.tiles:
+        _tiles(slide, page, box, base)
     elif content.table is not None:
         _table(slide, page, box, base)
-    elif content.tiles:
-        _tiles(slide, page, box, base)
     elif page.bullets:
         _bullets(slide, page, box, base, numbered=content.numbered or content.kind == "agenda")
 

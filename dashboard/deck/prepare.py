@@ -14,6 +14,7 @@ the talking points and their citations. Pages are laid out by pages.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,16 +33,16 @@ from dashboard.deck.story import (
     StoryOptions,
     check_baseline,
     load_story,
+    reporting_note,
     select_slides,
 )
 from dashboard.exports import chart_files, renderer
-from dashboard.figures.chart import Chart
+from dashboard.figures.chart import Chart, source_line
 from dashboard.figures.world_map import map_figure
 from dashboard.formatting import format_value, source_names
 from dashboard.theme import VERDICT_COLOURS, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, area_summaries
 from dashboard.views.published import published_series
-from indicators.analytics.aggregates import aggregate
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError, WsisDataError
 from indicators.narrative.claims import ClaimCheck, check_claims
@@ -189,24 +190,16 @@ def _sources_of(chart: Chart) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def reporting_note(
-    snapshot: Snapshot, catalogue: Catalogue, *, indicator: str, group: str, year: int
-) -> str:
-    """'a World Bank estimate: 10 of 217 economies had reported a 2025 value' when too few of a
-    group's economies reported for the World Bank's rule ('' otherwise or for an economy)."""
-    kind = str(snapshot.entity_index["kind"].get(group, ""))
-    if kind in ("", "economy"):
-        return ""
-    try:
-        row = aggregate(snapshot, catalogue, indicator=indicator, group=group, years=[year]).iloc[0]
-    except WsisDataError:
-        return ""
-    if row["status"] == "ok":
-        return ""
-    return (
-        f"a World Bank estimate: {int(row['reporting'])} of {int(row['members'])} economies had "
-        f"reported a {year} value"
-    )
+_CODE = re.compile(r"\b[A-Z]{3}\b")
+
+
+def plain_codes(snapshot: Snapshot, text: str) -> str:
+    """Group codes a footnote borrowed from the analytics ('5/86 HIC') written as names
+    ('5/86 High income'): a slide speaks in words."""
+    index = snapshot.entity_index
+    groups = index.index[index["kind"].astype(str) != "economy"]
+    names = {str(c): str(n) for c, n in zip(groups, index.loc[groups, "name"], strict=True)}
+    return _CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def _value_near(values: pd.Series, year: int) -> tuple[int, float] | None:
@@ -445,9 +438,16 @@ class _Builder:
         spec = CHART_SLIDES[decl.id]
         chart, headline = self.chart(decl.id)
         native = spec.native(chart, self.catalogue)
-        footnotes = tuple(n for n in chart.notes if not n.startswith(MARK_NOTES))
+        footnotes = tuple(
+            plain_codes(self.snapshot, n) for n in chart.notes if not n.startswith(MARK_NOTES)
+        )
         notes = self.notes(headline, spec.areas, [chart.source, *chart.notes])
-        return self.base(decl, headline, native=native, alt=native.alt_text, source=chart.source,
+        source = chart.source
+        if spec.drawn:  # the native chart draws some of the chart's indicators: cite those
+            rows = chart.data[chart.data["indicator"].astype(str).isin(spec.drawn)]
+            ids = [i for v in rows["source"].dropna().astype(str) for i in v.split("; ")]
+            source = source_line(self.snapshot, self.catalogue, sorted(set(ids)))
+        return self.base(decl, headline, native=native, alt=native.alt_text, source=source,
                          footnotes=footnotes, notes=notes, chart=chart)  # fmt: skip
 
     def slide_map(self, decl: SlideDecl) -> SlideContent:
@@ -520,9 +520,9 @@ class _Builder:
         )
         source = (f"Source: {self.story.title.note}; what the snapshot measures: the dashboard's "
                   "indicator catalogue.")  # fmt: skip
-        data = pd.DataFrame({"area": [a.name for a in areas], "number": [a.number for a in areas],
-                             "measured": [MEASUREMENT[a.status] for a in areas]})  # fmt: skip
-        return self.base(decl, title, tiles=tiles, source=source, data=data,
+        table = Table(("Area", "Measured"), tuple(
+            (Cell(t.heading, bold=True), Cell(t.status, t.colour, True)) for t in tiles), (4.0, 2.0))  # fmt: skip
+        return self.base(decl, title, tiles=tiles, table=table, source=source, data=table.frame(),
                          notes=self.notes(title, [a.id for a in areas if a.status != "measured"]))  # fmt: skip
 
     def gaps_title(self) -> str:
@@ -592,7 +592,8 @@ class _Builder:
             rows.append(("Targets", f"{text}.", ""))
         rows.append(("Briefing note", f"United Nations, {self.story.title.meeting}: "
                      f"{self.story.title.note}.", ""))  # fmt: skip
-        bullets = tuple(Bullet(f"{text} {url}".strip(), f"{lead}.") for lead, text, url in rows)
+        bullets = tuple(Bullet(f"{text} {url}".strip(), f"{lead[:1].upper()}{lead[1:]}.")
+                        for lead, text, url in rows)  # fmt: skip
         data = pd.DataFrame(rows, columns=["source", "citation", "link"])
         return self.base(decl, "Sources: every release and reference behind the figures",
                          bullets=bullets, data=data,

@@ -34,9 +34,10 @@ from dashboard.figures.inequality import breakdown_levels, parity_over_time
 from dashboard.figures.overview import income_gap_chart, internet_use_since_tunis
 from dashboard.formatting import format_value
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, ROLE_COLOURS, TARGET_COLOUR, colour_for
+from indicators.analytics.aggregates import aggregate
 from indicators.catalogue import Catalogue
 from indicators.declared import DeclarationError, read_yaml, require, text, texts
-from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.errors import AnalysisError, UnknownCodeError, WsisDataError
 from indicators.store.snapshot import Snapshot
 
 STORY_PATH = Path(__file__).with_name("story.yaml")
@@ -303,6 +304,35 @@ def moved(order: Sequence[str], slide_id: str, step: int) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------------------------
 # Chart slides: dashboard chart, takeaway, speaker notes' areas, native chart
 
+
+def reporting_note(
+    snapshot: Snapshot, catalogue: Catalogue, *, indicator: str, group: str, year: int
+) -> str:
+    """'a World Bank estimate: 10 of 217 economies had reported a 2025 value' when too few of a
+    group's economies reported for the World Bank's rule ('' otherwise or for an economy)."""
+    kind = str(snapshot.entity_index["kind"].get(group, ""))
+    if kind in ("", "economy"):
+        return ""
+    try:
+        row = aggregate(snapshot, catalogue, indicator=indicator, group=group, years=[year]).iloc[0]
+    except WsisDataError:
+        return ""
+    if row["status"] == "ok":
+        return ""
+    return (
+        f"a World Bank estimate: {int(row['reporting'])} of {int(row['members'])} economies had "
+        f"reported a {year} value"
+    )
+
+
+def estimate_word(snapshot: Snapshot, catalogue: Catalogue, *, groups: Sequence[str], year: int,
+                  indicator: str = "IT.NET.USER.ZS") -> str:  # fmt: skip
+    """' (World Bank estimates)' when too few of the groups' economies reported for `year`."""
+    thin = any(reporting_note(snapshot, catalogue, indicator=indicator, group=g, year=year)
+               for g in groups)  # fmt: skip
+    return " (World Bank estimates)" if thin else ""
+
+
 Builder = Callable[[Snapshot, Catalogue, int], Chart]
 Headline = Callable[[Chart, Snapshot, Catalogue, int], str]
 Native = Callable[[Chart, Catalogue], NativeChart]
@@ -317,6 +347,7 @@ class ChartSlide:
     headline: Headline
     native: Native
     areas: tuple[str, ...] = field(default_factory=tuple)
+    drawn: tuple[str, ...] = ()  # the indicators the native chart draws, when only some
 
 
 def _pct(value: float) -> str:
@@ -344,9 +375,10 @@ def headline_internet(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, ba
     d = chart.data
     first, last = _first_last(d[d["entity"] == "WLD"])
     low = d[d["entity"] == "LIC"].dropna(subset=["value"]).sort_values("year")
+    est = estimate_word(snapshot, catalogue, groups=("WLD",), year=int(last["year"]))
     text = (
-        f"{_pct(last['value'])} of the world's population used the Internet in {last['year']}, "
-        f"up from {_pct(first['value'])} in {first['year']}"
+        f"{_pct(last['value'])} of the world's population used the Internet in {last['year']}"
+        f"{est.replace('estimates', 'estimate')}, up from {_pct(first['value'])} in {first['year']}"
     )
     if len(low):
         text += f"; in low-income economies {_pct(low.iloc[-1]['value'])}"
@@ -456,9 +488,11 @@ def headline_offline(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, bas
     d = chart.data[chart.data["year"] == chart.data["year"].max()]
     world = float(d.loc[d["group"] == "WLD", "offline"].iloc[0])
     poorer = float(d.loc[d["group"].isin(["LIC", "LMC"]), "offline"].sum())
+    year = int(d["year"].iloc[0])
+    est = estimate_word(snapshot, catalogue, groups=("WLD",), year=year)
     return (
-        f"{world / 1e9:.1f} billion people were offline in {int(d['year'].iloc[0])}; "
-        f"{poorer / world:.0%} of them in low and lower-middle income economies"
+        f"{world / 1e9:.1f} billion people were offline in {year}{est}; "
+        f"{poorer / world:.0%} of them in low and lower-middle income economies (today's groups)"
     )
 
 
@@ -491,9 +525,12 @@ def native_offline(chart: Chart, catalogue: Catalogue) -> NativeChart:
 def headline_income(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> str:
     first, last = _first_last(chart.data, "gap")
     verb = "widened" if last["gap"] > first["gap"] else "narrowed"
+    year = int(last["year"])
+    est = estimate_word(snapshot, catalogue, groups=("HIC", "LIC"), year=year)
+    when = f"{year} estimates" if est else str(year)
     return (
-        f"Income divide: {_pct(last['high'])} online in high-income, {_pct(last['low'])} in "
-        f"low-income economies ({int(last['year'])}); the gap {verb} from {first['gap']:.0f} to "
+        f"Today's income groups: {_pct(last['high'])} online in high income, "
+        f"{_pct(last['low'])} in low income ({when}); gap {verb} from {first['gap']:.0f} to "
         f"{last['gap']:.0f} points since {int(first['year'])}"
     )
 
@@ -760,10 +797,11 @@ CHART_SLIDES: dict[str, ChartSlide] = {
         native_pair, ("age",),
     ),
     "affordability": ChartSlide(
-        _small("affordability"), headline_affordability, native_affordability, ("affordability",)
+        _small("affordability"), headline_affordability, native_affordability, ("affordability",),
+        AFFORDABLE,
     ),
-    "quality": ChartSlide(_small("quality"), headline_quality, native_quality, ("quality",)),
-    "devices": ChartSlide(_small("devices"), headline_devices, native_devices, ("devices",)),
+    "quality": ChartSlide(_small("quality"), headline_quality, native_quality, ("quality",), QUALITY),
+    "devices": ChartSlide(_small("devices"), headline_devices, native_devices, ("devices",), DEVICES),
 }  # fmt: skip
 
 

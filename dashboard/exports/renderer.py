@@ -114,6 +114,7 @@ class ImageRenderer:
         self._running = False
         self._uses = 0  # renders and starts so far: an idle timer acts only if none followed
         self._timer: threading.Timer | None = None
+        self._exit_hook = False
 
     @property
     def running(self) -> bool:
@@ -162,6 +163,9 @@ class ImageRenderer:
             path=str(self.browser), n=1, timeout=self.timeout, mathjax=False, silence_warnings=True
         )
         self._running = True
+        if not self._exit_hook:  # after kaleido's own exit hook, so ours runs first (LIFO) and
+            atexit.register(self.close)  # the closing pipe's half-read messages stay quiet
+            self._exit_hook = True
 
     def render(self, fig: go.Figure, *, fmt: str, scale: float = 1) -> bytes:
         """Render a figure (its layout width and height) to png, svg or pdf bytes."""
