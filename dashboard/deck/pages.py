@@ -102,6 +102,7 @@ def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
         height = footer_height(footer, width_in=frame.measure(frame.footer_width))
         top = frame.height - 0.25 - height
         room = frame.body_bottom(height) - frame.body_top
+        parts: list[dict[str, object]]
         if slide.tiles and frame.wide:
             parts = [{"tiles": True}]
         elif slide.table is not None:
@@ -127,7 +128,7 @@ def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
                     widths=extra.get("widths", ()),  # type: ignore[arg-type]
                     footer=footer,
                     footer_top=top,
-                    text_pt=int(extra.get("text_pt", BODY_PT)),  # type: ignore[call-overload]
+                    text_pt=int(str(extra.get("text_pt", BODY_PT))),
                     tiles=bool(extra.get("tiles", False)),
                 )
             )
