@@ -80,7 +80,7 @@ def test_the_deck_is_built_when_asked_with_the_chosen_words(no_chromium):
     assert not at.exception and not at.error
     shown = captions(at)
     assert shown[0] == "1. Opening presentation, WSIS+20" and len(shown) == 3
-    assert any("in 2025, up from" in c and "in 2010" in c for c in shown)
+    assert any("up from" in c and "in 2010" in c for c in shown)
     assert downloads(at) == DOWNLOADS
     assert any(
         "Not drawn" in m.value and "apt-get install chromium" in m.value for m in at.markdown

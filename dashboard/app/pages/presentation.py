@@ -21,7 +21,7 @@ from dashboard.deck.pack import build_pack
 from dashboard.deck.pdf import pdf_bytes
 from dashboard.deck.powerpoint import pptx_bytes
 from dashboard.deck.preview import deck_preview
-from dashboard.deck.story import StoryOptions, load_story, moved
+from dashboard.deck.story import StoryOptions, baseline_range, load_story, moved
 from dashboard.exports import renderer
 
 COLUMNS = 3
@@ -95,10 +95,11 @@ def page() -> None:
             )  # fmt: skip
             venue = st.text_input("Venue", value=defaults.venue, key="deck_venue")
             presenter = st.text_input("Presenter", value=defaults.presenter, key="deck_presenter")
+            first, last = compute(baseline_range)
             baseline = st.number_input(
-                "Baseline year", min_value=data.vocabulary.first_year,
-                max_value=data.vocabulary.last_year - 1, value=view.baseline, step=1,
-                key="deck_baseline",
+                "Baseline year", min_value=first, max_value=last,
+                value=min(max(view.baseline, first), last), step=1, key="deck_baseline",
+                help=f"The data support a baseline from {first} to {last}.",
             )  # fmt: skip
             template = st.file_uploader(
                 "Your PowerPoint template (optional)", type=["pptx"], key="deck_template",
