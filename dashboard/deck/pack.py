@@ -11,7 +11,6 @@ timestamps and permissions.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import textwrap
@@ -19,11 +18,13 @@ import zipfile
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from dashboard.exports import chart_files, renderer
 from dashboard.exports.csv_text import csv_bytes
 
 if TYPE_CHECKING:
-    from dashboard.deck.prepare import Deck
+    from dashboard.deck.prepare import Deck, SlideContent
     from indicators.store.snapshot import Snapshot
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store: no build time leaks in
@@ -32,6 +33,12 @@ LICENCE_TEXT = (
     "Development Indicators. ITU data: credit ITU World Telecommunication/ICT Indicators "
     "Database; free to use with attribution, but check ITU's terms of use before "
     "redistributing ITU figures (non-commercial reuse)."
+)
+
+
+TABLE_CREDIT = (
+    "Credit: The World Bank: World Development Indicators (CC BY 4.0); ITU World "
+    "Telecommunication/ICT Indicators Database (ITU terms of use)"
 )
 
 
@@ -105,14 +112,18 @@ def readme_text(deck: Deck, *, files: Mapping[str, str], pages: list, problems: 
 
 def _claims_csv(deck: Deck) -> bytes | None:
     slide = next((s for s in deck.slides if s.kind == "claims"), None)
-    if slide is None or slide.data is None:
+    if slide is None or slide.table is None:
         return None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(list(slide.data.columns))
-    for row in slide.data.itertuples(index=False):
-        writer.writerow(list(row))
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(_with_provenance(slide, slide.table.frame()))
+
+
+def _with_provenance(slide: SlideContent, table: pd.DataFrame) -> pd.DataFrame:
+    """A table slide's rows with the slide's source line, the vintages and the credit."""
+    return table.assign(
+        source=slide.source.split(": ", 1)[-1].rstrip("."),
+        vintage=slide.vintage or "as named in the source",
+        credit=TABLE_CREDIT,
+    )
 
 
 def build_pack(
@@ -155,8 +166,8 @@ def build_pack(
         elif slide.table is not None:
             start, end = page.rows
             table = slide.table.frame() if page.tiles else slide.table.frame().iloc[start:end]
-            entries[f"{stem}.csv"] = csv_bytes(table)
-            files[f"{stem}.csv"] = "the table of this slide"
+            entries[f"{stem}.csv"] = csv_bytes(_with_provenance(slide, table))
+            files[f"{stem}.csv"] = "the table of this slide, with source, vintage and credit"
             entries[f"{stem}.png"] = compose_png(page, frame=frame)
             files[f"{stem}.png"] = "this slide as a picture (the whole table)"
         if progress is not None:

@@ -56,6 +56,7 @@ DATA_CREDIT = (
     "Indicators Database"
 )
 NO_INDICATOR = "No indicator in this snapshot"
+CATALOGUE_VINTAGE = "no data values: the dashboard's indicator catalogue"
 # Status words of the challenge areas, in the dark inks of the verdict palette (4.5:1 on white).
 MEASUREMENT_COLOURS = {
     "measured": VERDICT_COLOURS["supported"],
@@ -140,6 +141,7 @@ class SlideContent:
     notes: str = ""
     chart: Chart | None = None  # the dashboard chart behind a chart or map slide (zip pack)
     data: pd.DataFrame | None = None  # the data behind a table slide (zip pack)
+    vintage: str = ""  # the releases' vintages behind a table slide's figures (zip pack)
     problem: str = ""  # why the slide's picture could not be drawn
 
 
@@ -200,6 +202,17 @@ def plain_codes(snapshot: Snapshot, text: str) -> str:
     groups = index.index[index["kind"].astype(str) != "economy"]
     names = {str(c): str(n) for c, n in zip(groups, index.loc[groups, "name"], strict=True)}
     return _CODE.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+
+
+def vintages(snapshot: Snapshot, ids: Iterable[str]) -> str:
+    """The vintages of some source ids, '; '-joined in order ('' for unknown ids)."""
+    out = []
+    for sid in dict.fromkeys(ids):
+        try:
+            out.append(snapshot.source(sid).vintage)
+        except WsisDataError:
+            continue
+    return "; ".join(dict.fromkeys(out))
 
 
 def _value_near(values: pd.Series, year: int) -> tuple[int, float] | None:
@@ -432,7 +445,7 @@ class _Builder:
         head = "Priority action" if focus else "The note names"
         table = Table((head, "What the data show"), tuple(rows), (3.0, 7.0))
         return self.base(decl, title, table=table, source=source, notes="\n".join([title, *notes]),
-                         data=table.frame())  # fmt: skip
+                         data=table.frame(), vintage=vintages(self.snapshot, ids))  # fmt: skip
 
     def slide_chart(self, decl: SlideDecl) -> SlideContent:
         spec = CHART_SLIDES[decl.id]
@@ -501,10 +514,11 @@ class _Builder:
         sources = "; ".join(dict.fromkeys(i for i in ids if i))
         source = (f"Sources: {sources}. " if sources else "") + f"Quotes: {self.story.title.note}."
         table = Table(
-            ("The note says", "Verdict", "What the data show"), tuple(rows), (4.0, 1.6, 4.4)
+            ("The note says", "Verdict", "What the data show"), tuple(rows), (3.6, 1.7, 5.2)
         )
+        vintage = "; ".join(dict.fromkeys(e.vintage for c in checks for e in c.evidence))
         return self.base(decl, title, table=table, source=source, notes="\n".join([title, *notes]),
-                         data=table.frame())  # fmt: skip
+                         data=table.frame(), vintage=vintage)  # fmt: skip
 
     def slide_challenges(self, decl: SlideDecl) -> SlideContent:
         areas = sorted(self.catalogue.areas, key=lambda a: a.number)
@@ -523,6 +537,7 @@ class _Builder:
         table = Table(("Area", "Measured"), tuple(
             (Cell(t.heading, bold=True), Cell(t.status, t.colour, True)) for t in tiles), (4.0, 2.0))  # fmt: skip
         return self.base(decl, title, tiles=tiles, table=table, source=source, data=table.frame(),
+                         vintage=CATALOGUE_VINTAGE,
                          notes=self.notes(title, [a.id for a in areas if a.status != "measured"]))  # fmt: skip
 
     def gaps_title(self) -> str:
@@ -550,6 +565,7 @@ class _Builder:
              "lacks is in the speaker notes."),
         ) if len(partial) > 1 else ()  # fmt: skip
         return self.base(decl, title, table=table, data=table.frame(), footnotes=footnotes,
+                         vintage=CATALOGUE_VINTAGE,
                          source="Source: the dashboard's indicator catalogue; usual sources as named by each area.",
                          notes=self.notes(title, [a.id for a in (*areas, *partial)]))  # fmt: skip
 
@@ -614,9 +630,10 @@ class _Builder:
                          notes="\n".join(b.full for b in bullets))  # fmt: skip
 
     def slide_areas(self, decl: SlideDecl) -> SlideContent:
-        rows, ids = [], []
+        rows, ids, heads = [], [], []
         for s in self.summaries():
             head = _headline(s)
+            heads.append(head.vintage if head is not None else "")
             figure = "No indicator in this snapshot"
             if head is not None:
                 figure = f"{head.short_name}: {head.latest_text} ({head.latest_year}; {head.basis})"
@@ -632,6 +649,7 @@ class _Builder:
         source = "Sources: " + "; ".join(dict.fromkeys(i for i in ids if i)) + "." if ids else ""
         return self.base(decl, "The challenge areas in figures: headline indicator, trend, targets",
                          table=table, data=table.frame(), source=source or "Source: the data snapshot.",
+                         vintage="; ".join(dict.fromkeys(h for h in heads if h)),
                          notes="Each area's first indicator with a world value, its five-year trend and its targets' status.")  # fmt: skip
 
 

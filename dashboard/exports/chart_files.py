@@ -1,11 +1,13 @@
-"""Chart exports as bytes: PNG (16:9 slide or square), SVG, PDF, CSV and standalone HTML.
+"""Chart exports as bytes: PNG (1920 px wide or 1080 px), SVG, PDF, CSV and standalone HTML.
 
-Images are rendered by the process-wide browser of renderer.py. Exported figures are always the
-light-mode figure on an opaque white background, refitted to the export size
-(`export_figure`): title, subtitle and footer (source line with vintage, marks) are re-wrapped
-to the width and the margins grown so nothing is cut or overlaps. Without chromium, image
-exports raise `renderer.ExportUnavailable` (saying how to install it) while CSV and HTML keep
-working.
+Images are rendered by the process-wide browser of renderer.py. Exported figures are always a
+copy of the chart's figure (the cached one, a page's or the deck's is never changed), in light
+mode on an opaque white background, refitted to the export size (`export_figure`): title,
+subtitle and footer (source line with vintage, marks) are re-wrapped to the width, the margins
+grown so nothing is cut or overlaps, and the image made taller where a long ranking or a grid
+of panels needs room (every row labelled, no panel squeezed). CSVs hold rounded values with
+readable source, vintage and credit columns. Without chromium, image exports raise
+`renderer.ExportUnavailable` (saying how to install it) while CSV and HTML keep working.
 """
 
 from __future__ import annotations
@@ -495,8 +497,10 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {
     f.key: f
     for f in (
-        ExportFormat("png", "PNG 16:9", ".png", "image/png", True),
-        ExportFormat("png-square", "PNG square", "-square.png", "image/png", True),
+        ExportFormat("png", "PNG, wide (16:9 or taller)", ".png", "image/png", True),
+        ExportFormat(
+            "png-square", "PNG, narrow (square or taller)", "-square.png", "image/png", True
+        ),
         ExportFormat("svg", "SVG", ".svg", "image/svg+xml", True),
         ExportFormat("pdf", "PDF", ".pdf", "application/pdf", True),
         ExportFormat("csv", "Data (CSV)", ".csv", "text/csv", False),
