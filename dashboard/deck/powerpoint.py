@@ -346,6 +346,8 @@ def _chart(slide, native: NativeChart, alt: str, box: tuple[float, float, float,
         values.minimum_scale = native.minimum
     if native.maximum is not None:
         values.maximum_scale = native.maximum
+        if native.maximum == 100 and (native.minimum or 0) == 0:
+            values.major_unit = 20  # six labels, never crowded or turned on their side
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = _rgb(RULE)
     values.format.line.fill.background()
