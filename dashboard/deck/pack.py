@@ -153,9 +153,9 @@ def build_pack(
             entries[f"{stem}.csv"] = chart_files.to_csv(slide.chart, snapshot=snapshot)
             files[f"{stem}.csv"] = "the plotted data, with source, vintage and credit"
             if slide.kind == "map" and slide.picture is not None:
-                entries[f"{stem}.png"] = slide.picture
-                files[f"{stem}.png"] = "the map as on the slide, PNG"
-            elif images:
+                entries[f"{stem}-slide.png"] = slide.picture
+                files[f"{stem}-slide.png"] = "the map as on the slide (no title), PNG"
+            if images:
                 try:
                     entries[f"{stem}.png"] = chart_files.to_png(slide.chart, variant="slide")
                     entries[f"{stem}.svg"] = chart_files.to_svg(slide.chart, variant="slide")
