@@ -130,7 +130,8 @@ def run_deck(args: argparse.Namespace) -> int:
     story = load_story()
     if args.list:
         for slide in story.slides:
-            print(f"{slide.id:<14} {slide.label}")
+            extra = " (optional: not in the default deck)" if slide.optional else ""
+            print(f"{slide.id:<14} {slide.label}{extra}")
         return 0
     if args.out is None:
         raise CliError("--out is required, e.g. --out wsis20.pptx")

@@ -35,7 +35,7 @@ def slides(default_deck):
 
 def test_the_default_deck_follows_the_story(default_deck):
     story = load_story()
-    assert [s.id for s in default_deck.slides] == [s.id for s in story.slides]
+    assert [s.id for s in default_deck.slides] == [s.id for s in story.default_slides]
     assert default_deck.options.title == story.title.title  # the note's full title
     assert default_deck.options.venue == story.title.venue
 
@@ -173,3 +173,19 @@ def test_without_pictures_the_map_slide_says_why(bundled_snapshot, catalogue):
                           options=StoryOptions(slides=("map",)))  # fmt: skip
     assert deck.missing_pictures and deck.slides[0].picture is None
     assert deck.problems and "Pictures were not requested" in deck.problems[0]
+
+
+def test_the_optional_areas_appendix_gives_every_area_its_headline_figure(
+    bundled_snapshot, catalogue
+):
+    deck = P.prepare_deck(bundled_snapshot, catalogue, pictures=False,
+                          options=StoryOptions(slides=("areas",)))  # fmt: skip
+    table = deck.slides[0].table
+    assert len(table.rows) == len(catalogue.areas) and deck.slides[0].vintage
+    for row, area in zip(table.rows, sorted(catalogue.areas, key=lambda a: a.number), strict=True):
+        assert row[0].text == f"{area.number}. {area.name}"
+        if area.status == "gap":
+            assert row[2].text.startswith("No indicator")
+        else:
+            assert re.search(r"\((19|20)\d\d;", row[2].text), row[2].text
+    assert all(0 < b - a <= 8 for a, b in (p.rows for p in pages_of(deck)))

@@ -53,7 +53,8 @@ def test_nothing_is_built_on_the_first_visit(monkeypatch):
     assert not at.exception and not at.error
     assert calls == [] and captions(at) == [] and downloads(at) == []
     assert any("Nothing is built yet" in i.value for i in at.info)
-    assert listed(at) == [s.label for s in load_story().slides]
+    assert listed(at) == [s.label for s in load_story().default_slides]
+    assert any("The challenge areas in figures~~ (left out)" in m.value for m in at.markdown)
 
 
 def test_slides_move_up_and_down_and_can_be_left_out():

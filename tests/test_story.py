@@ -123,7 +123,9 @@ def test_empty_title_fields_take_the_story_defaults(story):
 
 
 def test_selection_order_duplicates_unknown_and_empty(story):
-    assert [s.id for s in S.select_slides(story, None)] == [s.id for s in story.slides]
+    assert [s.id for s in S.select_slides(story, None)] == [s.id for s in story.default_slides]
+    assert [s.id for s in story.slides if s.optional] == ["areas"]  # offered, not by default
+    assert [s.id for s in S.select_slides(story, ["areas"])] == ["areas"]
     picked = S.select_slides(story, ["map", " title", "map", ""])
     assert [s.id for s in picked] == ["map", "title"]
     with pytest.raises(UnknownCodeError, match="'nope'"):

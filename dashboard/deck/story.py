@@ -101,6 +101,7 @@ class SlideDecl:
     label: str
     section: str = ""
     items: tuple[str, ...] = ()
+    optional: bool = False  # offered, but not in the default deck
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ class Story:
     questions: tuple[str, ...]
     messages: tuple[str, ...]
     slides: tuple[SlideDecl, ...]
+
+    @property
+    def default_slides(self) -> tuple[SlideDecl, ...]:
+        """The slides of the default deck (every slide not marked optional)."""
+        return tuple(s for s in self.slides if not s.optional)
 
     def item(self, item_id: str) -> NoteItem:
         for item in (*self.progress, *self.focus):
@@ -200,6 +206,7 @@ def parse_story(document: Mapping[str, Any]) -> Story:
             label=text(entry, "label", f"slide {sid}"),
             section=text(entry, "section", f"slide {sid}", default=""),
             items=texts(entry.get("items"), f"slide {sid} items"),
+            optional=bool(entry.get("optional", False)),
         )
         slides.append(slide)
     story = Story(
@@ -276,10 +283,10 @@ class StoryOptions:
 
 
 def select_slides(story: Story, selection: Sequence[str] | None) -> list[SlideDecl]:
-    """The slides named by `selection`, in its order (None: all); unknown ids or an empty
-    selection are errors naming the slides."""
+    """The slides named by `selection`, in its order (None: the default deck); unknown ids or
+    an empty selection are errors naming the slides."""
     if selection is None:
-        return list(story.slides)
+        return list(story.default_slides)
     wanted = [str(s).strip() for s in selection if str(s).strip()]
     if not wanted:
         raise AnalysisError(

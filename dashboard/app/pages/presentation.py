@@ -43,7 +43,7 @@ def slide_list() -> tuple[str, ...]:
     story = load_story()
     labels = {s.id: s.label for s in story.slides}
     st.session_state.setdefault(ORDER, tuple(labels))
-    st.session_state.setdefault(LEFT_OUT, ())
+    st.session_state.setdefault(LEFT_OUT, tuple(s.id for s in story.slides if s.optional))
     order, left_out = st.session_state[ORDER], set(st.session_state[LEFT_OUT])
     for i, sid in enumerate(order):
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
