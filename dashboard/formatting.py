@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from indicators.catalogue import Indicator
 from indicators.errors import WsisDataError
+from indicators.rules import head_count
 from indicators.store.snapshot import Snapshot
 
 
@@ -22,14 +23,11 @@ def is_number(value: object) -> bool:
 
 
 def format_people(count: float) -> str:
-    """A head count in words: '6.05 billion', '588 million', '12,345'."""
+    """A head count in words ('6.05 billion', '588.3 million', '12,345'): the project's one
+    head-count rule (`indicators.rules.head_count`), with 'no data' for a missing count."""
     if not is_number(count):
         return "no data"
-    if abs(count) >= 1e9:
-        return f"{count / 1e9:.2f} billion"
-    if abs(count) >= 1e6:
-        return f"{count / 1e6:.0f} million"
-    return f"{count:,.0f}"
+    return head_count(float(count))
 
 
 def format_value(value: float, ind: Indicator, *, decimals: int | None = None) -> str:
@@ -70,16 +68,21 @@ def format_change(change: float, ind: Indicator, *, decimals: int | None = None)
 def source_names(snapshot: Snapshot, source_ids: Iterable[object]) -> str:
     """Readable names of source ids ('WDI release of 13 July 2026; ...'), '; '-joined."""
     names = []
+    notes = []
     for sid in sorted({str(s) for s in source_ids if s is not None and str(s) not in ("", "nan")}):
         for part in sid.split("; "):
             try:
                 src = snapshot.source(part)
                 name = src.label
-            except WsisDataError:
-                name = part
+                if src.newer_edition is not None:
+                    notes.append(f"newer edition not in this snapshot: {src.newer_edition.name}")
+            except WsisDataError:  # a reference file (classification) or an unknown id
+                ref = snapshot.reference(part)
+                name = ref.title if ref is not None else part
             if name not in names:
                 names.append(name)
-    return "; ".join(names) or "not stated"
+    text = "; ".join(names) or "not stated"
+    return text + "".join(f" ({n})" for n in dict.fromkeys(notes))
 
 
 def join_texts(values: Iterable[object]) -> str:

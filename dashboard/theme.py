@@ -66,11 +66,14 @@ ROLE_COLOURS = {
 }
 # Target status colours (SDG-dashboard style, colour-blind safe) and their arrows.
 STATUS_COLOURS = {
+    "met": OKABE_ITO["bluish_green"],
+    "missed": OKABE_ITO["vermillion"],
     "achieved": OKABE_ITO["bluish_green"],
     "on track": OKABE_ITO["blue"],
     "improving but off track": OKABE_ITO["orange"],
     "stagnating": "#7F7F7F",
     "moving away": OKABE_ITO["vermillion"],
+    "insufficient recent data": "#BBBBBB",
     "insufficient data": "#BBBBBB",
 }
 # Claim verdicts: dark enough to carry white text and to be read as text on white (at least
@@ -125,6 +128,22 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
     high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+# How a line is drawn says who made the series: a group as its publisher gives it, ITU's own
+# aggregate of the same group, or a figure computed here. Never two of these alike.
+LINE_DASHES = {"published": "solid", "itu": "dash", "computed": "dot"}
+
+
+def line_dash(*, itu: bool, computed: bool) -> str:
+    """The dash of a series line: dotted if computed here, dashed for ITU's aggregates, else solid.
+
+    >>> line_dash(itu=True, computed=False), line_dash(itu=False, computed=False)
+    ('dash', 'solid')
+    """
+    if computed:
+        return LINE_DASHES["computed"]
+    return LINE_DASHES["itu"] if itu else LINE_DASHES["published"]
 
 
 def colour_for(code: str, index: int) -> str:

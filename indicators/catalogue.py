@@ -62,6 +62,8 @@ class Target:
     upper: float | None = None
     metric: str = "value"  # "value" or "gender_parity" (female rate / male rate)
     note: str = ""
+    members: bool = False  # also each member economy of the scope group (and no other)
+    proxy: str = ""  # how the indicator differs from the one the target is tracked with
 
     def is_met(self, value: float) -> bool:
         """Whether `value` satisfies the target (NaN never does)."""
@@ -84,6 +86,19 @@ class Target:
         if self.comparator == "between":
             return f"{self.value:g}-{self.upper:g} by {self.year}"
         return f"{self.comparator} {self.value:g} by {self.year}"
+
+
+@dataclass(frozen=True)
+class UnmeasuredTarget:
+    """A target of the same sources that no indicator of the snapshot measures."""
+
+    id: str
+    area: str
+    label: str
+    source: str
+    source_text: str
+    reason: str
+    usual_source: str
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,8 @@ class Catalogue:
     action_lines: tuple[tuple[str, str], ...]
     target_sources: tuple[tuple[str, str], ...]
     umc_dimensions: tuple[str, ...]
+    review_year: int = 2025
+    unmeasured: tuple[UnmeasuredTarget, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -226,6 +243,8 @@ def _target(raw: dict[str, Any], code: str, sources: dict[str, str]) -> Target:
         source_text=sources[source],
         confirmed=bool(_req(raw, "confirmed", where)),
         note=" ".join(str(raw.get("note", "")).split()),
+        members=bool(raw.get("members", False)),
+        proxy=" ".join(str(raw.get("proxy", "")).split()),
     )
 
 
@@ -306,6 +325,24 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
         ),
         target_sources=tuple(sources.items()),
         umc_dimensions=_tuple(_req(document, "umc_dimensions", "catalogue")),
+        review_year=int(_req(document, "review_year", "catalogue")),
+        unmeasured=tuple(_unmeasured(u, sources) for u in document.get("unmeasured_targets") or ()),
+    )
+
+
+def _unmeasured(raw: dict[str, Any], sources: dict[str, str]) -> UnmeasuredTarget:
+    where = f"unmeasured target {raw.get('id', '?')}"
+    source = str(_req(raw, "source", where))
+    if source not in sources:
+        raise CatalogueError(f"catalogue: {where} names unknown target source {source!r}")
+    return UnmeasuredTarget(
+        id=str(_req(raw, "id", where)),
+        area=str(_req(raw, "area", where)),
+        label=str(_req(raw, "label", where)),
+        source=source,
+        source_text=sources[source],
+        reason=" ".join(str(_req(raw, "reason", where)).split()),
+        usual_source=" ".join(str(_req(raw, "usual_source", where)).split()),
     )
 
 
@@ -375,6 +412,11 @@ def validate(catalogue: Catalogue) -> list[str]:
         problems += _breakdown_problems(catalogue, ind)
         for tgt in ind.targets:
             problems += _target_problems(tgt)
+    problems += [
+        f"unmeasured target {u.id} names unknown area {u.area}"
+        for u in catalogue.unmeasured
+        if u.area not in area_ids
+    ]
     target_ids = [t.id for t in catalogue.targets()]
     if len(set(target_ids)) != len(target_ids):
         problems.append("a target id is declared twice")
@@ -430,6 +472,8 @@ def _target_problems(tgt: Target) -> list[str]:
         problems.append(f"{where}: unknown metric {tgt.metric}")
     if not 2000 <= tgt.year <= 2100:
         problems.append(f"{where}: implausible year {tgt.year}")
+    if tgt.members and tgt.scope == "each":
+        problems.append(f"{where}: members applies to a group scope only")
     return problems
 
 

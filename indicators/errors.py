@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+MESSAGE_LIMIT = 400  # longest error message shown to a person (a path or a field is clipped)
+
+
+def bounded(text: object, limit: int = 80) -> str:
+    """`text` fit for a message: one line (control characters become spaces), at most `limit`
+    characters; a longer text keeps its start and end around '...'.
+
+    >>> bounded("a\\nb")
+    'a b'
+    >>> bounded("x" * 100, 11)
+    'xxxx...xxxx'
+    """
+    flat = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
+    flat = " ".join(flat.split())
+    if len(flat) <= limit:
+        return flat
+    keep = max(limit - 3, 2)
+    return flat[: keep - keep // 2] + "..." + flat[len(flat) - keep // 2 :]
 
 
 class WsisDataError(Exception):
@@ -37,11 +57,35 @@ class SourceFormatError(WsisDataError):
 
 
 class SnapshotError(WsisDataError):
-    """A snapshot is missing, truncated, corrupt or does not match its descriptor."""
+    """A snapshot is missing, truncated, corrupt or does not match its descriptor.
+
+    The message is bounded (MESSAGE_LIMIT characters) and never quotes a file's content.
+    """
+
+    def __init__(self, message: object) -> None:
+        super().__init__(bounded(message, MESSAGE_LIMIT))
+
+
+class StoreBusyError(SnapshotError):
+    """The store's lock is held by another writer and the caller asked not to wait."""
+
+
+class SnapshotIdError(SnapshotError):
+    """A snapshot id given by a person (`use`, `verify --id`) is not an id of this store."""
 
 
 class RefreshError(WsisDataError):
-    """A live refresh failed; the existing snapshot was left untouched."""
+    """A live refresh failed; the existing snapshot was left untouched.
+
+    The message is bounded (MESSAGE_LIMIT characters, its start and end kept).
+    """
+
+    def __init__(self, message: object) -> None:
+        super().__init__(bounded(message, MESSAGE_LIMIT))
+
+
+class RefreshBusy(RefreshError):
+    """A refresh was asked for while another one (or another write) holds the store."""
 
 
 class UnknownCodeError(WsisDataError, KeyError):

@@ -90,7 +90,19 @@ def fixture_entities() -> pd.DataFrame:
         "wb_equivalent",
         "description",
     ]
-    return pd.DataFrame.from_records(recs, columns=cols)
+    frame = pd.DataFrame.from_records(recs, columns=cols)
+    economy = frame["kind"] == "economy"
+    # fixture names: the UN-style name differs from the World Bank-style one, with an alias
+    return frame.assign(
+        wb_name=frame["name"].where(~economy, "Economy, " + frame["code"]),
+        name_source=frame["kind"].map(
+            {"economy": "fixture names", "wb_aggregate": "World Bank", "itu_aggregate": "ITU"}
+        ),
+        aliases=frame["code"].where(~economy, "Fixture land " + frame["code"]).where(economy, None),
+        pattern=frame["code"]
+        .where(~economy, "fixture.?" + frame["code"].str.lower())
+        .where(economy, None),
+    )
 
 
 def fixture_memberships() -> pd.DataFrame:

@@ -125,7 +125,7 @@ def test_refresh_failure_is_a_message_not_a_traceback(monkeypatch):
     at.sidebar.button(key="refresh").click().run()
     assert not at.exception
     errors = [e.value for e in at.sidebar.error]
-    assert any("the API timed out" in e and "unchanged" in e for e in errors)
+    assert any("The API timed out" in e and "unchanged" in e for e in errors)  # a sentence
 
 
 def test_unexpected_refresh_error_is_also_a_message(monkeypatch):

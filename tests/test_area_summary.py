@@ -15,11 +15,13 @@ from dashboard.views.area_summary import (
     coverage_text,
     world_series,
 )
+from indicators.analytics.aggregates import aggregate_groups
+from indicators.analytics.groups import resolve_group
 from indicators.catalogue import load_catalogue
 from indicators.store.snapshot import Snapshot
 
 CAT = load_catalogue()
-USE, HOMES = "IT.NET.USER.ZS", "xHH6_IDI"
+USE, HOMES, PRICE = "IT.NET.USER.ZS", "xHH6_IDI", "i154_FBB5_GNI"
 
 
 def homes(code: str, year: int) -> float:
@@ -44,15 +46,22 @@ def summaries(bundled_snapshot):
     return area_summaries(bundled_snapshot, CAT)
 
 
-def test_world_series_prefers_the_world_bank_row_then_itu_then_the_median(snap) -> None:
+def test_world_series_prefers_published_then_computed_and_a_median_only_for_prices(snap) -> None:
     wb = world_series(snap, CAT, indicator=USE)
     assert wb.basis == "world" and wb.entity == "WLD"
     pd.testing.assert_series_equal(wb.values, snap.wide(USE).loc["WLD"].dropna(), check_names=False)
     itu = world_series(snap, CAT, indicator="i99H.URB")
     assert itu.basis == "world (ITU estimate)" and itu.entity == "ITU_WLD"
-    med = world_series(snap, CAT, indicator=HOMES)
+    computed = world_series(snap, CAT, indicator=HOMES)  # a rate: the World Bank rule
+    assert computed.basis == "world (computed)" and computed.entity == "WLD"
+    agg = aggregate_groups(snap, CAT, indicator=HOMES, groups=[resolve_group(snap, "WLD")])
+    ok = agg[agg["status"] == "ok"]
+    np.testing.assert_allclose(computed.values.to_numpy(), ok["value"].to_numpy())
+    assert int(computed.values.index.min()) == 2010  # thin before: no world value, no median
+    prices = fixture_with(rows(PRICE, homes), drop=(PRICE,))  # a price: the median economy
+    med = world_series(prices, CAT, indicator=PRICE)
     assert med.basis == "median of economies" and med.entity is None
-    wide = snap.wide(HOMES).loc[list(ECONOMIES)]
+    wide = prices.wide(PRICE).loc[list(ECONOMIES)]
     counts = wide.notna().sum()
     years = counts.index[counts >= MEDIAN_MIN_SHARE * counts.max()]
     np.testing.assert_allclose(med.values.to_numpy(), wide[years].median().to_numpy())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fixtures import ECONOMIES, fixture_snapshot, fixture_with, rows
 
+from indicators.analytics.reporting import reporting
 from indicators.catalogue import load_catalogue
 from indicators.declared import DeclarationError
 from indicators.errors import UnknownCodeError
@@ -41,7 +43,8 @@ def share_entry(entity: str = "WLD", fraction=(2, 3)) -> dict:
         "id": "t",
         "area": "access",
         "quote": "q",
-        "paraphrase": "p",
+        "topic": "t",
+        "part": "progress",
         "check": "share_above",
         "params": {
             "indicator": "IT.NET.USER.ZS",
@@ -86,7 +89,8 @@ def test_rising_verdicts() -> None:
                 "id": "r",
                 "area": "geography",
                 "quote": "q",
-                "paraphrase": "p",
+                "topic": "t",
+                "part": "progress",
                 "check": "rising",
                 "params": {"series": series, "years": 5},
             }
@@ -104,7 +108,8 @@ def test_gaps_persist_and_vanish() -> None:
         "id": "g",
         "area": "geography",
         "quote": "q",
-        "paraphrase": "p",
+        "topic": "t",
+        "part": "progress",
         "check": "gaps_persist",
         "params": {"gaps": [gap], "material_points": 1},
     }
@@ -127,7 +132,8 @@ def test_gender_gap_uses_the_parity_band() -> None:
         "id": "g",
         "area": "gender",
         "quote": "q",
-        "paraphrase": "p",
+        "topic": "t",
+        "part": "progress",
         "check": "gaps_persist",
         "params": {"gaps": [gap], "material_points": 1},
     }
@@ -137,7 +143,14 @@ def test_gender_gap_uses_the_parity_band() -> None:
 
 
 def test_areas_without_indicators_cannot_be_checked() -> None:
-    claim = {"id": "a", "area": "ai", "quote": "q", "paraphrase": "p", "check": "no_indicator"}
+    claim = {
+        "id": "a",
+        "area": "ai",
+        "quote": "q",
+        "topic": "t",
+        "part": "challenges",
+        "check": "no_indicator",
+    }
     result = evaluate_claim(fixture_snapshot(), CAT, parse_claim(claim))
     assert result.verdict == CANNOT_CHECK and CAT.area("ai").gap_source in result.summary
 
@@ -220,3 +233,75 @@ def test_declared_claims_are_immutable() -> None:
     claim = load_claims()[0]
     with pytest.raises((TypeError, AttributeError)):
         claim.params["indicator"] = "other"  # type: ignore[index]
+
+
+# --- the briefing note, quoted verbatim; every figure labelled ---------------------------------
+NOTE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "briefing-note.txt"
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("claim", load_claims(), ids=lambda c: c.id)
+def test_every_quote_is_the_notes_own_words(claim) -> None:
+    if not NOTE.is_file():
+        pytest.skip(f"briefing note not present at {NOTE}")
+    note = " ".join(NOTE.read_text(encoding="utf-8").split())
+    fragments = [f.strip() for f in claim.quote.split("…") if f.strip()]
+    assert fragments, claim.id
+    for fragment in fragments:
+        assert fragment in note, (claim.id, fragment)
+
+
+def test_every_part_of_the_note_is_checked() -> None:
+    parts = {c.part for c in load_claims()}
+    assert parts == {"progress", "challenges"}
+    checks = {c.check for c in load_claims()}
+    assert {"share_above", "rising", "risen_since", "gaps_persist", "unaffordable"} <= checks
+
+
+def test_real_figures_are_labelled_and_name_estimates_and_classification(
+    bundled_snapshot, catalogue
+) -> None:
+    checks = {c.id: c for c in check_claims(bundled_snapshot, catalogue)}
+    gaps = checks["inequalities_persist"]
+    labels = [e.label for e in gaps.evidence]
+    assert labels[:2] == ["men", "women"] and "the rest of the population" in labels
+    women = gaps.evidence[1]
+    assert f"women {women.value:.1f}% ({women.year}" in gaps.figures
+    income = [e for e in gaps.evidence if e.entity in ("HIC", "LIC")]
+    assert income and all("FY26" in e.classification for e in income)
+    assert "FY26" in gaps.note
+    world = checks["two_thirds_online"].evidence[0]
+    behind = reporting(bundled_snapshot, indicator=world.indicator, entity="WLD", year=world.year)
+    assert behind is not None and world.estimate == behind.thin
+    assert world.reported == behind.text
+    if behind.thin:  # the latest year most economies reported is given too
+        assert len(checks["two_thirds_online"].evidence) >= 2
+        assert "estimate" in checks["two_thirds_online"].summary
+
+
+def test_older_editions_are_named_in_citations(bundled_snapshot, catalogue) -> None:
+    checks = {c.id: c for c in check_claims(bundled_snapshot, catalogue)}
+    itu = bundled_snapshot.source("itu_key_ict")
+    if itu.newer_edition is not None:
+        assert itu.edition_note in checks["inequalities_persist"].citations
+
+
+def test_affordability_is_judged_for_low_and_middle_income_economies(
+    bundled_snapshot, catalogue
+) -> None:
+    check = {c.id: c for c in check_claims(bundled_snapshot, catalogue)}["affordability_divide"]
+    assert "low & middle income economies" in check.summary.lower()
+    assert "2 GB" in check.note and "developing countries" in check.note
+
+
+def test_partly_supported_when_some_parts_hold() -> None:
+    up = rows("i271GA.RUR", lambda c, y: 40.0 + y - 2015, economies=["ITU_WLD"],
+              years=range(2015, 2025), source="fixture_itu")  # fmt: skip
+    flat = rows("i271G.RUR", lambda c, y: 70.0 - (y - 2015), economies=["ITU_WLD"],
+                years=range(2015, 2025), source="fixture_itu")  # fmt: skip
+    series = [{"indicator": c, "entity": "ITU_WLD"} for c in ("i271GA.RUR", "i271G.RUR")]
+    claim = parse_claim({"id": "r", "area": "geography", "quote": "q", "topic": "t",
+                         "part": "progress", "check": "rising",
+                         "params": {"series": series, "years": 5}})  # fmt: skip
+    result = evaluate_claim(snapshot_plus(up, flat), CAT, claim)
+    assert result.verdict == PARTLY and "did not rise" in result.summary

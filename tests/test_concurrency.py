@@ -1,7 +1,8 @@
 """Concurrent writers, refreshes and readers of one snapshot store, in separate processes.
 
 The store promises (indicators/snapshot.py): writers hold an exclusive lock, so two writes never
-interleave (the second waits); a snapshot is written to a temporary folder and renamed into
+interleave (the second waits), and a refresh asked for while the lock is held is refused at once
+(never queued); a snapshot is written to a temporary folder and renamed into
 place before CURRENT is switched, so CURRENT always names a complete, verified snapshot and a
 reader loading in a loop never sees a broken one. Each writer here logs when it takes and
 releases the lock and what CURRENT says just before it lets go.
@@ -61,14 +62,25 @@ def slow_tables(seconds):
         return entry
     snapshot.write_table = slowed
 
+def another_waits():
+    # whether another process has asked for the lock (its "wait" event is in the log)
+    me = os.getpid()
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return any(json.loads(l)["event"] == "wait" and json.loads(l)["pid"] != me for l in lines)
+
 def hold_after_first_table(marker, seconds):
+    # hold the lock after the first table until another process asks for it (at most
+    # `seconds`), so the overlap does not depend on how fast that process starts
     real, calls = snapshot.write_table, []
     def holding(name, frame, folder):
         entry = real(name, frame, folder)
         calls.append(name)
         if len(calls) == 1:
             marker.write_text("holding")
-            time.sleep(seconds)
+            until = time.monotonic() + seconds
+            while not another_waits() and time.monotonic() < until:
+                time.sleep(0.02)
+            time.sleep(0.2)
         return entry
     snapshot.write_table = holding
 
@@ -95,7 +107,7 @@ elif mode == "writer":
         note(event="wrote", id=path.name)
 elif mode == "holder":
     from test_snapshot import fixture_tables
-    hold_after_first_table(Path(option), 3.0)
+    hold_after_first_table(Path(option), 60.0)
     path = snapshot.write_snapshot(store=store, **fixture_tables(1000.0))
     note(event="wrote", id=path.name)
 elif mode == "refresher":
@@ -105,17 +117,28 @@ elif mode == "refresher":
     from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiSeriesRequest, fetch_series
     requests_ = [ApiSeriesRequest("IT.NET.USER.ZS", db=WDI_DB),
                  ApiSeriesRequest("IT.NET.USER.FE.ZS", db=GENDER_DB)]
-    slow_tables(0.3)
+    from indicators.errors import RefreshBusy
+    release = Path(option) if option else None
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         api = FakeWorldBankApi(rsps)
         api.add_database(WDI_DB)
         api.add_database(GENDER_DB)
         for r in requests_:
             api.add_series(r)
-        fetch = functools.partial(fetch_series, last_year=LAST, per_page=PER_PAGE,
-                                  sleep=lambda s: None, clock=fixture_clock)
-        result = refresh_snapshot(store=store, fetch=fetch, requests_=requests_, first_year=FIRST)
-    note(event="refreshed", id=result.snapshot_id, previous=result.previous_id)
+        def fetch(*args, **kwargs):
+            note(event="fetching")
+            until = time.monotonic() + 60
+            while release is not None and not release.exists() and time.monotonic() < until:
+                time.sleep(0.02)  # holds the refresh (and the lock) until the test releases it
+            return fetch_series(*args, last_year=LAST, per_page=PER_PAGE,
+                                sleep=lambda s: None, clock=fixture_clock, **kwargs)
+        try:
+            result = refresh_snapshot(store=store, fetch=fetch, requests_=requests_,
+                                      first_year=FIRST)
+        except RefreshBusy as exc:
+            note(event="busy", message=str(exc))
+        else:
+            note(event="refreshed", id=result.snapshot_id, previous=result.previous_id)
 """
 
 
@@ -250,27 +273,40 @@ def test_second_writer_waits_for_the_first(fixture_store: tuple[Path, str], tmp_
     assert_every_snapshot_verifies(root)
 
 
-def test_two_refreshes_at_once(fixture_store: tuple[Path, str], tmp_path: Path) -> None:
-    """Two live refreshes (stubbed API) started together, with a reader looping throughout."""
+def test_a_second_refresh_is_told_at_once(fixture_store: tuple[Path, str], tmp_path: Path) -> None:
+    """While one live refresh (stubbed API) holds the store, a second one is refused at once
+    with a message saying a refresh is running, never queued behind it; a reader loops
+    throughout and never sees a broken snapshot."""
     root, first = fixture_store
     go, stop, log = tmp_path / "go", tmp_path / "stop", tmp_path / "log.jsonl"
+    release = tmp_path / "release"
     reader = start("reader", root, go, log, str(stop))
-    refreshers = [start("refresher", root, go, log) for _ in range(2)]
+    running = start("refresher", root, go, log, str(release))
     go.write_text("go")
-    for proc in refreshers:
-        finish(proc)
+    deadline = time.monotonic() + 60
+    while not any(e["event"] == "fetching" for e in (events(log) if log.exists() else [])):
+        assert running.poll() is None, running.stderr.read()
+        assert time.monotonic() < deadline, "the first refresh never started fetching"
+        time.sleep(0.02)
+    second = start("refresher", root, go, log)
+    finish(second)  # returns while the first still holds the lock: it was not queued
+    assert not release.exists() and running.poll() is None
+    release.write_text("go on")
+    finish(running)
     stop.write_text("stop")
     finish(reader)
+    (busy,) = [e for e in events(log) if e["event"] == "busy"]
+    assert busy["pid"] == second.pid and "already running" in busy["message"]
+    assert len(busy["message"]) < 300 and "\n" not in busy["message"]
+    (done,) = [e for e in events(log) if e["event"] == "refreshed"]
+    assert done["pid"] == running.pid and done["previous"] == first
     intervals = lock_intervals(log)
-    assert len(intervals) == 2
-    assert_serialised(intervals)
-    assert contended(log, intervals) == 1  # the second refresh reached the lock mid-write
-    results = [e for e in events(log) if e["event"] == "refreshed"]
-    assert len(results) == 2
-    assert {r["id"] for r in results} == {current_id(root)}  # same data, same content id
-    assert set(list_snapshots(root)) == {first, current_id(root)}
+    assert [pid for _, _, pid, _ in intervals] == [running.pid]  # the second never held it
+    acquired, released, _, _ = intervals[0]
+    assert acquired < busy["t"] < released  # refused while the first one ran
+    assert current_id(root) == done["id"] != first
+    assert set(list_snapshots(root)) == {first, done["id"]}
     assert_every_snapshot_verifies(root)
-    assert load_snapshot(store=root).descriptor.previous_snapshot in {first, current_id(root)}
     report = reader_report(log)
     assert report["errors"] == [] and report["loads"] > 0
-    assert set(report["seen"]) <= {first, current_id(root)}
+    assert set(report["seen"]) <= {first, done["id"]}

@@ -55,6 +55,11 @@ def damaged(change) -> dict:
         (lambda d: d["sources"][0].pop("licence"), "lacks licence"),
         (lambda d: d.update(tables={"observations": {"file": "o.parquet"}}), "rows is not"),
         (lambda d: d.update(dropped=[{"source": "s"}]), "not a dropped value"),
+        (
+            lambda d: d.update(dropped=[{"source": "s", "reason": "r" * (TEXT_LIMIT + 1)}]),
+            "reason is .* characters long",
+        ),
+        (lambda d: d["tables"].update({"t" * 5000: []}), r"tables\.t+\.\.\.t+ is not"),
     ],
 )
 def test_damage_is_refused_naming_the_field(change, message) -> None:

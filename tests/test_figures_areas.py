@@ -38,8 +38,8 @@ def test_small_multiples_plot_the_world_series(snap) -> None:
     want = snap.wide(USE).loc["WLD"].dropna()
     np.testing.assert_allclose(use.to_numpy(), want[want.index >= 2005].to_numpy())
     homes_rows = chart.data[chart.data["indicator"] == HOMES]
-    assert set(homes_rows["basis"]) == {"median of economies"}
-    assert any("median of economies" in n for n in chart.notes)
+    assert set(homes_rows["basis"]) == {"world (computed)"}
+    assert any("'computed'" in n and "two-thirds" in n for n in chart.notes)
     assert f"{want.iloc[-1]:.1f}% in {want.index[-1]}" in chart.title
     assert area_small_multiples(snap, CAT, area_id="ai") is None
 

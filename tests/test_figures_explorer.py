@@ -172,6 +172,17 @@ def test_line_figure_plots_exactly_its_data(tiny_snapshot, catalogue):
     assert "ITU" not in set(chart.data["entity_name"])  # ITU_WLD has no value of this series
 
 
+@pytest.mark.parametrize("figure", [line_figure, slope_figure])
+def test_a_group_and_itus_figure_for_it_are_drawn_differently(figure, bundled_snapshot, catalogue):
+    """High income computed here from ITU's economy values (dotted) and as ITU aggregates it
+    (dashed): same colour, as the same group, never the same line."""
+    chart = figure(bundled_snapshot, catalogue, indicator="i99H", entities=["HIC", "ITU_HIC"])
+    lines = [t for t in chart.figure.data if t.mode == "lines+markers"]
+    assert len(lines) == 2
+    assert {t.line.dash for t in lines} == {"dot", "dash"}
+    assert any(n.startswith("Dashed lines: ITU's own aggregates") for n in chart.notes)
+
+
 def test_line_figure_log_scale_and_target(tiny_snapshot, catalogue):
     lin = line_figure(tiny_snapshot, catalogue, indicator=WWW, entities=["E01"], start=2005)
     log = line_figure(
@@ -315,3 +326,17 @@ def test_vintage_caveat_reads_both_world_values_from_the_snapshot(bundled_snapsh
 def test_vintage_caveat_on_the_fixture(tiny_snapshot):
     cav = fs.vintage_caveat(tiny_snapshot)
     assert cav is not None and cav.year == 2023  # the last year of the fixture's ITU world row
+
+
+@pytest.mark.parametrize("figure", ["line", "slope", "ranking"])
+def test_charts_of_income_groups_name_their_classification(figure, bundled_snapshot, catalogue):
+    from dashboard.figures.ranking import ranking_figure
+
+    build = {"line": line_figure, "slope": slope_figure, "ranking": ranking_figure}[figure]
+    groups = build(bundled_snapshot, catalogue, indicator=WWW, entities=["WLD", "HIC", "LIC"])
+    assert any(
+        n.startswith("Income groups: World Bank income groups as classified in")
+        for n in groups.notes
+    )
+    economies = build(bundled_snapshot, catalogue, indicator=WWW, entities=["KEN", "BRA"])
+    assert not any(n.startswith("Income groups:") for n in economies.notes)

@@ -48,7 +48,7 @@ def test_dumbbell_shows_each_economy_latest_rates_sorted_by_gap(snap) -> None:
         assert row["year"] == year
         assert row["female"] == pytest.approx(fe.at[row["economy"], year])
         assert row["male"] == pytest.approx(ma.at[row["economy"], year])
-    assert list(data["gap_points"]) == sorted(data["gap_points"], reverse=True)
+    assert list(data["gap_points"].abs()) == sorted(data["gap_points"].abs(), reverse=True)
     summary = latest_gender_summary(snap, CAT)
     assert f"in {summary.men_ahead} of {summary.n_economies} economies" in chart.title
     assert f"{summary.at_parity} are at parity" in chart.title
@@ -63,6 +63,19 @@ def test_dumbbell_limit_keeps_the_widest_gaps(snap) -> None:
     assert set(few["economy"]) == set(
         full.loc[full["gap_points"].abs().nlargest(2).index, "economy"]
     )
+
+
+def test_dumbbell_puts_the_widest_gaps_either_way_at_the_top(bundled_snapshot) -> None:
+    """The widest gaps sit at the top when women lead too: a women-ahead economy with a wide gap sits
+    above men-ahead economies with narrower ones."""
+    chart = gender_dumbbell(bundled_snapshot, CAT, limit=None)
+    sizes = chart.data["gap_points"].abs()
+    assert list(sizes) == sorted(sizes, reverse=True)
+    assert "widest at the top" in chart.subtitle
+    women_ahead = chart.data.index[chart.data["gap_points"] < 0]
+    men_ahead = chart.data.index[chart.data["gap_points"] > 0]
+    assert len(women_ahead) and len(men_ahead)
+    assert women_ahead.min() < men_ahead.max()  # not all pushed to the bottom
 
 
 def test_parity_groups_partition_the_economies(snap) -> None:

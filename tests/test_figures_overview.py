@@ -16,7 +16,7 @@ from dashboard.figures.overview import (
     internet_use_since_tunis,
 )
 from dashboard.theme import VERDICT_COLOURS
-from indicators.analytics.divides import income_gap
+from indicators.analytics.divides import income_gap, income_gap_at_the_time
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import VERDICTS, check_claims
 
@@ -84,6 +84,38 @@ def test_income_gap_published_gap_and_ratio_follow_the_rows(snap) -> None:
     assert set(chart.data["basis"]) == {"published"}
 
 
+def test_the_income_gap_headline_is_given_both_ways(bundled_snapshot) -> None:
+    """Today's groups (published) and the groups as classified at the time (computed), in the
+    title, as a dashed line on each panel, in the data and in the notes, citing every source."""
+    chart = income_gap_chart(bundled_snapshot, CAT)
+    at_time = income_gap_at_the_time(
+        bundled_snapshot, CAT, years=[int(y) for y in chart.data["year"]]
+    )
+    first, last = at_time[0], at_time[-1]
+    assert "today's groups" in chart.title
+    assert f"groups of the time: {last.gap:.1f} in {last.year} ({first.gap:.1f} in " in (
+        chart.title
+    )
+    dashed = [t for t in chart.figure.data if t.line.dash == "dash"]
+    assert len(dashed) == 2 and list(dashed[0].y) == pytest.approx([g.gap for g in at_time])
+    rows = chart.data.set_index("year")
+    assert rows.at[last.year, "gap_groups_at_the_time"] == pytest.approx(last.gap)
+    assert rows.at[last.year, "classification_at_the_time"] == last.classification
+    assert any(f"{first.classification} for {first.year}" in n for n in chart.notes)
+    for cited in ("classification history", "WDI release", "World Bank API"):
+        assert cited in chart.source  # the indicator, the population weights, the groups
+
+
+def test_a_computed_gap_says_why_it_differs_from_the_published_one(bundled_snapshot) -> None:
+    computed = income_gap_chart(bundled_snapshot, CAT, basis="computed")
+    published = income_gap(bundled_snapshot, CAT, basis="published")
+    latest = published.table.set_index("year")["gap"].iloc[-1]
+    (note,) = [n for n in computed.notes if n.startswith("The overview shows")]
+    assert f"{latest:.1f} points in {published.latest_year}" in note
+    assert "estimates for members that did not report" in note
+    assert "today's groups and reported values only" in note
+
+
 def test_income_gap_classification_changes_the_data(snap) -> None:
     today = income_gap_chart(snap, CAT, basis="computed")
     tunis = income_gap_chart(snap, CAT, basis="computed", fiscal_year=2005)
@@ -124,6 +156,6 @@ def test_claims_table_has_a_row_and_a_coloured_verdict_per_claim(bundled_snapsho
     table = claims_table(checks)
     assert list(table["claim"]) == [c.id for c in checks]
     assert set(table["verdict"]) <= set(VERDICTS) and set(VERDICTS) <= set(VERDICT_COLOURS)
-    for check, evidence in zip(checks, table["evidence"], strict=True):
+    for check, figures in zip(checks, table["figures"], strict=True):
         for e in check.evidence:
-            assert e.text() in evidence
+            assert e.labelled() in figures

@@ -49,9 +49,12 @@ def test_indicator_table_has_a_row_per_indicator_and_the_baseline_in_its_head(su
 def test_target_lines_give_each_target_its_status_in_words(summaries):
     access = summaries["access"]
     lines = target_lines(access).splitlines()[2:]
-    assert len(lines) == len(access.targets)
-    for line, badge in zip(lines, access.targets, strict=True):
+    assert len(lines) == len(access.targets) + len(access.unmeasured)
+    for line, badge in zip(lines[: len(access.targets)], access.targets, strict=True):
         assert badge.status.replace(" ", "") in line.replace(" ", "")
+    assert access.unmeasured and all(
+        "not measured" in line for line in lines[len(access.targets) :]
+    )
 
 
 def test_gap_areas_say_what_is_missing_and_measured_ones_say_nothing(summaries):
@@ -69,7 +72,7 @@ def test_claim_lines_carry_the_verdict_the_quote_and_the_sources():
 
 
 def test_talking_points_are_escaped_bullets_under_their_area():
-    point = TalkingPoint(area="access", text="Use rose to 73.6% *[a](b)*", evidence=(), citation="")
+    point = TalkingPoint(area="access", text="Use rose to 73.6% *[a](b)*")
     block = talking_point_block("1. Access", [point])
     assert block.startswith("**1\\. Access**") and "\\*" in block and "\\[" in block
 

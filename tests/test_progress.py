@@ -30,9 +30,9 @@ from indicators.analytics.progress import (
     progress,
     progress_of_aggregate,
     progress_table,
-    search_offsets,
 )
 from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.rules import baseline_search_order
 
 YEARS = list(range(2000, 2026))
 
@@ -85,8 +85,8 @@ def test_nearest_year_is_used_and_ties_go_to_the_earlier_year():
 
 
 def test_search_order_alternates_earlier_first():
-    assert search_offsets(2) == [0, -1, 1, -2, 2]
-    assert search_offsets(0) == [0]
+    assert baseline_search_order(2) == [0, -1, 1, -2, 2]
+    assert baseline_search_order(0) == [0]
 
 
 def test_no_baseline_within_window_gives_nan_changes_and_says_why():

@@ -4,6 +4,7 @@ leaves the store untouched on any failure (stubbed API client or stubbed HTTP)."
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from fixtures import ECONOMIES, FIXTURE_VINTAGE, fixture_internet, fixture_popul
 from test_snapshot import write
 from wb_api_fake import (
     FIRST,
+    FIXTURE_ECONOMIES,
     FIXTURE_TIME,
     LAST,
     FakeWorldBankApi,
@@ -24,7 +26,14 @@ from indicators.__main__ import main
 from indicators.errors import RefreshError
 from indicators.schema import concat_observations
 from indicators.sources.wb_api import GENDER_DB, WDI_DB, ApiFetch, ApiSeriesRequest, fetch_series
-from indicators.store.refresh import refresh_snapshot
+from indicators.store.refresh import (
+    DEADLINE,
+    DEADLINE_ENV,
+    RETRIES,
+    TIMEOUT,
+    deadline_setting,
+    refresh_snapshot,
+)
 from indicators.store.snapshot import current_id, list_snapshots, load_snapshot
 
 REFRESHED = [
@@ -182,8 +191,10 @@ def test_cli_reports_a_failed_refresh_without_traceback(
     old = write(tmp_path)
     code = main(["refresh", "--store", str(tmp_path), "--retries", "0", "--timeout", "5"])
     err = capsys.readouterr().err
-    assert code == 2 and err.startswith("error: ") and "Traceback" not in err
-    assert "IT.NET.USER.ZS" in err
+    first, last = err.splitlines()[0], err.splitlines()[-1]
+    assert "stops after 60 s" in first  # the deadline is shown before the refresh starts
+    assert code == 2 and last.startswith("error: ") and "Traceback" not in err
+    assert "IT.NET.USER.ZS" in last
     assert current_id(tmp_path) == old.name
 
 
@@ -201,3 +212,85 @@ def test_fixture_values_are_finite() -> None:
     obs = fixture_fetch()([ApiSeriesRequest("IT.NET.USER.ZS")], source="s").observations
     assert np.isfinite(obs["value"]).all() and set(obs["vintage"]) == {API_VINTAGE}
     assert FIXTURE_VINTAGE != API_VINTAGE
+
+
+def test_an_economy_new_to_the_snapshot_gets_its_entity_row(
+    tmp_path: Path, fake_api: FakeWorldBankApi, sleeps: list[float]
+) -> None:
+    """The stub API returns USA and KEN, which the fixture snapshot does not describe: the new
+    snapshot describes them, named as the API names them, so every observation has its entity."""
+    request = ApiSeriesRequest("IT.NET.USER.ZS", db=WDI_DB)
+    fake_api.add_series(request)
+    write(tmp_path)
+    fetch = functools.partial(
+        fetch_series, last_year=LAST, per_page=7, sleep=sleeps.append, clock=fixture_clock
+    )
+    refresh_snapshot(store=tmp_path, fetch=fetch, requests_=[request], first_year=FIRST)
+    entities = load_snapshot(store=tmp_path).entity_index
+    names = {e.code: e.name for e in FIXTURE_ECONOMIES}
+    for code in ("USA", "KEN"):
+        assert entities.loc[code, "name"] == names[code]
+        assert entities.loc[code, "kind"] == "economy"
+        assert "World Bank API" in entities.loc[code, "description"]
+
+
+def test_each_request_waits_at_most_the_time_left(
+    tmp_path: Path, fake_api: FakeWorldBankApi, sleeps: list[float]
+) -> None:
+    """With a deadline shorter than the per-request timeout, no request is given more time than
+    the refresh has left."""
+    request = ApiSeriesRequest("IT.NET.USER.ZS", db=WDI_DB)
+    fake_api.add_series(request)
+    write(tmp_path)
+    fetch = functools.partial(
+        fetch_series, last_year=LAST, per_page=7, sleep=sleeps.append, clock=fixture_clock
+    )
+    refresh_snapshot(
+        store=tmp_path, fetch=fetch, requests_=[request], first_year=FIRST, deadline=20.0
+    )
+    assert fake_api.timeouts and all(0 < t <= 20.0 for t in fake_api.timeouts)
+    assert fake_api.timeouts == sorted(fake_api.timeouts, reverse=True)  # shrinking with time
+
+
+def test_progress_is_reported_from_the_callers_thread(tmp_path: Path) -> None:
+    """The fetch runs in a worker thread, but progress reaches the caller in its own thread
+    (Streamlit draws only from the script's thread)."""
+    write(tmp_path)
+    threads: list[str] = []
+    refresh_snapshot(
+        store=tmp_path,
+        fetch=fixture_fetch(),
+        requests_=REFRESHED,
+        progress=lambda *_: threads.append(threading.current_thread().name),
+    )
+    assert threads and set(threads) == {threading.current_thread().name}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        (TIMEOUT, 0),
+        (TIMEOUT, "inf"),
+        (TIMEOUT, float("nan")),
+        (TIMEOUT, 601),
+        (DEADLINE, -1),
+        (DEADLINE, "3601"),
+        (RETRIES, -1),
+        (RETRIES, 1.5),
+        (RETRIES, True),
+    ],
+)
+def test_settings_out_of_range_are_one_line_errors(setting, value, tmp_path: Path) -> None:
+    old = write(tmp_path)
+    with pytest.raises(RefreshError, match=f"^{setting.name} must be ") as caught:
+        refresh_snapshot(
+            store=tmp_path, fetch=fixture_fetch(), requests_=REFRESHED, **{setting.name: value}
+        )
+    assert "\n" not in str(caught.value) and current_id(tmp_path) == old.name
+
+
+def test_the_deployment_deadline_setting() -> None:
+    assert deadline_setting({}) == 60.0
+    assert deadline_setting({DEADLINE_ENV: " 90 "}) == 90.0
+    with pytest.raises(RefreshError, match=DEADLINE_ENV):
+        deadline_setting({DEADLINE_ENV: "0"})

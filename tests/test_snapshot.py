@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -198,3 +199,35 @@ def test_a_killed_writers_leftovers_are_removed_by_the_next_write(tmp_path: Path
     assert list_snapshots(tmp_path) == [old.name]  # never listed as a snapshot
     write(tmp_path, shift=1.0)
     assert not leftover.exists()
+
+
+def test_a_killed_writers_current_temporaries_are_removed_by_the_next_writer(
+    tmp_path: Path,
+) -> None:
+    """`.CURRENT.<pid>.tmp` files (and links) left by a writer killed before its rename are
+    removed by the next write or `use`, never followed; other files are left alone."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    root = tmp_path / "store"
+    old = write(root)
+    stale = [
+        root / ".CURRENT.424242.tmp",
+        root / ".CURRENT.7.tmp",
+        root / f".CURRENT.{os.getpid()}.tmp",
+    ]
+    stale[0].write_text("half", encoding="utf-8")
+    stale[1].symlink_to(outside)
+    stale[2].symlink_to(outside)  # this process's own name: must not be written through
+    kept = [root / ".CURRENT.notes", root / "CURRENT.bak"]
+    for path in kept:
+        path.write_text("operator's", encoding="utf-8")
+    new = write(root, shift=1.0)
+    assert not [p for p in stale if os.path.lexists(p)]
+    assert all(p.read_text(encoding="utf-8") == "operator's" for p in kept)
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    (root / ".CURRENT.99.tmp").write_text("half", encoding="utf-8")
+    (root / "snapshots" / ".tmp-killed").mkdir()
+    assert set_current(root, old.name) == old.name
+    assert not (root / ".CURRENT.99.tmp").exists()
+    assert not (root / "snapshots" / ".tmp-killed").exists()
+    assert current_id(root) == old.name and new.name in list_snapshots(root)

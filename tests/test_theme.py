@@ -57,7 +57,9 @@ SRGB_TO_XYZ = np.array(
 MIN_DELTA_E = 5.0  # CIE76; about twice the just-noticeable 2.3: closer pairs read as one colour
 PALETTES = {
     "series": SERIES_COLOURS,
-    "status": tuple(STATUS_COLOURS.values()),
+    # a passed target's "met" / "missed" share the colours of "achieved" / "moving away", and the
+    # two "insufficient" statuses share grey: the words tell them apart
+    "status": tuple(dict.fromkeys(STATUS_COLOURS.values())),
     "entity": tuple(dict.fromkeys(ENTITY_COLOURS.values())),
     **{
         f"role {a}/{b}": (ROLE_COLOURS[a], ROLE_COLOURS[b])
@@ -216,3 +218,9 @@ def test_verdict_colours_can_be_read_as_text_on_white_and_carry_white_text(verdi
 
 def test_an_unknown_verdict_is_grey() -> None:
     assert verdict_colour("maybe") == VERDICT_COLOURS["cannot be checked"]
+
+
+def test_synonymous_statuses_share_a_colour() -> None:
+    assert STATUS_COLOURS["met"] == STATUS_COLOURS["achieved"]
+    assert STATUS_COLOURS["missed"] == STATUS_COLOURS["moving away"]
+    assert STATUS_COLOURS["insufficient recent data"] == STATUS_COLOURS["insufficient data"]

@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard.app.state import Vocabulary
 from indicators.analytics.groups import fiscal_years
 from indicators.catalogue import Catalogue, load_catalogue
+from indicators.errors import SnapshotError, WsisDataError
 from indicators.store.snapshot import Snapshot, current_id, load_snapshot, store_path
 
 REFRESH_ENV = "WSIS_ALLOW_REFRESH"
@@ -52,9 +53,22 @@ def _load(store: str, snapshot_id: str) -> DashboardData:
 
 
 def get_data() -> DashboardData:
-    """The current snapshot of the configured store (WSIS_STORE or the bundled data/)."""
+    """The current snapshot of the configured store (WSIS_STORE or the bundled data/).
+
+    Any failure to open it is a SnapshotError naming the snapshot (the store already turns its
+    own failures into one; this also covers preparing the data for the pages), so the page
+    guard and the sidebar always have a short message to show.
+    """
     store = str(store_path())
-    return _load(store, current_id(store))
+    snapshot_id = current_id(store)
+    try:
+        return _load(store, snapshot_id)
+    except WsisDataError:
+        raise
+    except Exception as exc:
+        raise SnapshotError(
+            f"snapshot {snapshot_id} could not be prepared for the pages ({type(exc).__name__})"
+        ) from exc
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -79,3 +93,11 @@ def compute(func: Callable[..., T], /, **options: Any) -> T:
 def refresh_allowed() -> bool:
     """Live refresh is off unless the deployment sets WSIS_ALLOW_REFRESH=1."""
     return os.environ.get(REFRESH_ENV, "") == "1"
+
+
+def unusable_snapshot() -> str:
+    """Which snapshot cannot be used, in a few words, for the sidebar of a broken store."""
+    try:
+        return f"snapshot {current_id(str(store_path()))} cannot be used"
+    except Exception:
+        return "the store names no usable snapshot"

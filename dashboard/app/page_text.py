@@ -24,11 +24,9 @@ from indicators.store.descriptor import Descriptor
 def claim_lines(check: ClaimCheck) -> tuple[str, str, str]:
     """A claim as (headline with its verdict badge, what the data say, quote and sources)."""
     colour = streamlit_colour(verdict_colour(check.verdict))
-    headline = f"{md_badge(check.verdict, colour)} **{esc(check.paraphrase)}**"
-    cite = "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in check.evidence))
-    quote = check.quote.strip().rstrip(".")
-    parts = [f'Briefing note: "{quote}"', cite, check.note.strip().rstrip(".")]
-    return headline, esc(check.summary), esc(". ".join(p for p in parts if p) + ".")
+    headline = f"{md_badge(check.verdict, colour)} **{esc(check.topic)}**"
+    parts = [f"Briefing note: “{check.quote}”", check.note.strip(), *check.citations]
+    return headline, esc(check.summary), esc(" ".join(p for p in parts if p))
 
 
 def talking_point_block(area_name: str, points: Sequence[TalkingPoint]) -> str:
@@ -92,6 +90,11 @@ def target_lines(summary: AreaSummary) -> str:
         f"{f' in {b.year}' if b.year else ''}, {esc(b.value_source)}. "
         f":gray[{esc(b.source_text)}]"
         for b in summary.targets
+    ]
+    lines += [
+        f"- {md_badge('not measured', 'gray')} **{esc(u.label)}**: {esc(u.reason)} "
+        f"Usual source: {esc(u.usual_source)}. :gray[{esc(u.source_text)}]"
+        for u in summary.unmeasured
     ]
     return "**Targets**\n\n" + "\n".join(lines)
 

@@ -45,7 +45,8 @@ def main() -> None:
         else:
             st.switch_page(pages[wanted], query_params=rest)
 
-    render_sidebar(data_page=pages["sources"])
+    with page_guard():  # the sidebar guards itself; this is a last resort
+        render_sidebar(data_page=pages["sources"])
     with page_guard():  # a broken snapshot is reported here once, and no page is drawn
         shell_link_notices(get_data())
         nav.run()

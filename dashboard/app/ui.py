@@ -20,7 +20,7 @@ from dashboard.app.safe_text import md_escape
 from dashboard.app.state import View, parse_view, view_to_params
 from dashboard.figures.chart import Chart
 from dashboard.views.cards import Card
-from indicators.errors import SnapshotError, WsisDataError
+from indicators.errors import MESSAGE_LIMIT, SnapshotError, WsisDataError
 
 log = logging.getLogger("wsis20")
 PLOTLY_CONFIG = {
@@ -44,14 +44,20 @@ SNAPSHOT_ADVICE = (
 
 @contextlib.contextmanager
 def page_guard() -> Iterator[None]:
-    """Turn any error into a clear message; a user never sees a traceback."""
+    """Turn any error into a clear message; a user never sees a traceback.
+
+    A snapshot that cannot be opened (SnapshotError, whatever the cause) is named with what is
+    wrong and what to do; messages are escaped and bounded (MESSAGE_LIMIT characters).
+    """
     try:
         yield
     except SnapshotError as exc:
-        st.error(md_escape(exc), icon=":material/error:")
+        log.warning("snapshot unusable: %s", exc)
+        st.error(sentence(exc), icon=":material/error:")
         st.info(SNAPSHOT_ADVICE, icon=":material/build:")
     except WsisDataError as exc:
-        st.error(md_escape(exc), icon=":material/error:")  # may quote a link or a file
+        # may quote a link or a file: escaped and bounded
+        st.error(sentence(exc), icon=":material/error:")
         st.caption("Check the link or choose other options; the data itself is unchanged.")
     except Exception:
         log.exception("page failed")
@@ -60,6 +66,13 @@ def page_guard() -> Iterator[None]:
             "open the Data and sources page to check the snapshot and report the link you used.",
             icon=":material/error:",
         )
+
+
+def sentence(message: object) -> str:
+    """An error's message as the app shows it: bounded (MESSAGE_LIMIT characters), escaped for
+    markdown, starting with a capital letter."""
+    text = md_escape(message, limit=MESSAGE_LIMIT)
+    return text[:1].upper() + text[1:]
 
 
 def display_mode() -> str:

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
+    classification_notes,
     frame_figure,
     pin_header,
     slug,
@@ -59,7 +60,8 @@ def _tile_text(s: AreaSummary) -> str:
     else:
         lines.append(escape(textwrap.shorten(head.short_name, 24, placeholder="…")))
         value = escape(head.latest_text.replace(" GNI p.c.", ""))
-        lines.append(f"<b>{value}</b> ({head.latest_year}) {head.arrow}")
+        median = "median " if head.basis.startswith("median") else ""  # never read as the world
+        lines.append(f"{median}<b>{value}</b> ({head.latest_year}) {head.arrow}")
     if s.targets:
         lines.append(
             " ".join(f"<span style='color:{b.colour};font-size:18px'>●</span>" for b in s.targets)
@@ -103,11 +105,11 @@ def area_grid(
     data = _grid_data(sums)
     counts = data["measurement"].value_counts()
     unique = {b.target_id: b.status for s in sums for b in s.targets}
-    met = sum(1 for v in unique.values() if v == "achieved")
+    met = sum(1 for v in unique.values() if v in ("achieved", "met"))
     title = (
         f"{counts.get('measured', 0)} of {len(sums)} challenge areas measured, "
         f"{counts.get('partial', 0)} partly, {counts.get('gap', 0)} without an indicator; "
-        f"{met} of {len(unique)} targets achieved"
+        f"{met} of {len(unique)} targets met"
     )
     legend = "   ".join(
         f"<span style='color:{c};font-size:16px'>●</span> {escape(k)}"
@@ -125,7 +127,8 @@ def area_grid(
     subtitle = "The briefing note's challenge areas; world values, World Bank or ITU"
     notes = [
         "Each tile: how well this snapshot measures the area (dotted frame: partly; grey: no "
-        "indicator), its first indicator's world value (or median of economies), the five-year "
+        "indicator), its first indicator's world value (or, marked 'median', the median "
+        "economy where no world value exists), the five-year "
         "trend arrow, and one dot per target, coloured by its status for the world or the "
         "target's group."
     ]
@@ -226,12 +229,14 @@ def _panel_series(snapshot, catalogue, panel, groups, labels):
         return out
     for code in panel:
         ws = world_series(snapshot, catalogue, indicator=code)
-        if ws.basis == "no data":
+        if ws.basis in ("no data", "no world value"):
             continue
         role = _role(catalogue, code) if len(panel) == 2 else None
         label = ROLE_LABELS.get(role or "", "World")
         if ws.basis == "median of economies":
             label = f"{label} (median of economies)" if role else "Median of economies"
+        elif ws.basis == "world (computed)":
+            label = f"{label} (computed)"
         colour = ROLE_COLOURS.get(role or "", NEUTRAL_INK)
         out.append((label, colour, ws.values, ws.estimate, ws.basis, ws.counts,
                     set(ws.source_ids)))  # fmt: skip
@@ -276,7 +281,7 @@ def area_small_multiples(
             v, e = values[keep], estimate.reindex(values.index[keep]).fillna(False).astype(bool)
             if v.empty:
                 continue
-            dash = "dot" if basis == "median of economies" else "solid"
+            dash = "dot" if basis in ("median of economies", "world (computed)") else "solid"
             fig.add_trace(
                 go.Scatter(
                     x=v.index, y=v.values, mode="lines+markers", name=escape(label), legendgroup=label,
@@ -332,13 +337,21 @@ def area_small_multiples(
     notes = []
     if "median of economies" in notes_needed:
         notes.append(
-            "Dotted lines: median of economies, in years where at least half as many economies "
-            "report as in the best-covered year (no world value is published)."
+            "Dotted lines marked 'median': the median economy (prices are summarised by their "
+            "median; no world value is published), in years where at least half as many "
+            "economies report as in the best-covered year."
+        )
+    if "world (computed)" in notes_needed:
+        notes.append(
+            "Dotted lines marked 'computed': world values computed here from economy values by "
+            "the World Bank rule (population-weighted; only in years where the reporting "
+            "economies hold two-thirds of the population)."
         )
     if "target" in notes_needed:
         notes.append("Dashed grey lines: targets for the world.")
     if "estimate" in notes_needed:
         notes.append(ESTIMATE_NOTE)
+    notes += classification_notes(snapshot, groups or ())
     source = source_line(
         snapshot, catalogue, sorted({i for x in data["source"] for i in x.split("; ")})
     )

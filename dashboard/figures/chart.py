@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from dashboard.figures.plotly_text import escape
 from dashboard.theme import LIGHT, NEUTRAL_INK, TARGET_COLOUR, Mode, colour_for, mode
 from indicators.catalogue import Catalogue, Target
+from indicators.narrative.claims import classification_of
 from indicators.store.snapshot import Snapshot
 
 FOOTER_WRAP = 120  # characters per footer line (fits a 16:9 slide and a wide screen)
@@ -34,7 +35,9 @@ SUBTITLE_LINE = 19
 HEADER_PAD = 14  # pixels between the figure's top-left corner and the title
 HEADER_HEIGHT = 96  # top margin for a one-line title, a one-line subtitle and a top legend
 LEGEND_BAND = 64  # legend row plus the room subplot titles need under it (pin_header)
-ESTIMATE_NOTE = "Hollow markers: producer's estimates."
+ESTIMATE_NOTE = (
+    "Hollow markers: estimates (the producer's, or group values that most members did not report)."
+)
 SUBSTITUTED_NOTE = "Diamonds: baseline taken from the nearest year with data (see table)."
 
 
@@ -269,25 +272,66 @@ def _swapped(colour: object, swap: dict[str, str]) -> object:
 
 
 def source_line(snapshot: Snapshot, catalogue: Catalogue, source_ids: Iterable[str]) -> str:
-    """'Source: ...' naming each producer and release used, with licence, in a stable order."""
-    parts: list[str] = []
-    for sid in sorted({str(s) for s in source_ids}):
-        try:
-            src = snapshot.source(sid)
-        except Exception:  # an id the descriptor lacks is shown as is, never dropped
-            parts.append(sid)
-            continue
-        try:
-            dataset = catalogue.dataset(src.dataset)
-            producer, licence = dataset.attribution, dataset.licence
-        except Exception:
-            producer, licence = src.attribution, src.licence
-        part = f"{producer}, {src.label}"
+    """'Source: ...' naming each producer once with the releases and reference files used from
+    it and its licence, in a stable order, and any newer edition the snapshot does not hold."""
+    by_producer: dict[str, list[str]] = {}
+    licences: dict[str, set[str]] = {}
+    newer: list[str] = []
+    ids = {part.strip() for s in source_ids for part in str(s).split(";") if part.strip()}
+    for sid in sorted(ids - {"nan", "None"}):
+        producer, label, licence = cited_as(snapshot, catalogue, sid)
+        edition = _edition_note(snapshot, sid)
+        if edition and edition not in newer:
+            newer.append(edition)
+        if label not in by_producer.setdefault(producer, []):
+            by_producer[producer].append(label)
         if licence.startswith("CC"):
-            part += f" ({licence})"
-        if part not in parts:
-            parts.append(part)
-    return "Source: " + "; ".join(parts) + "." if parts else "Source: not stated."
+            licences.setdefault(producer, set()).add(licence)
+    if not by_producer:
+        return "Source: not stated."
+    parts = []
+    for producer, labels in by_producer.items():
+        text = f"{producer}, {'; '.join(labels)}" if producer else "; ".join(labels)
+        parts.append(text + "".join(f" ({lic})" for lic in sorted(licences.get(producer, ()))))
+    return " ".join(["Source: " + "; ".join(parts) + ".", *newer])
+
+
+def _edition_note(snapshot: Snapshot, sid: str) -> str:
+    try:
+        return snapshot.source(sid).edition_note
+    except Exception:
+        return ""
+
+
+def cited_as(snapshot: Snapshot, catalogue: Catalogue, sid: str) -> tuple[str, str, str]:
+    """(producer, label, licence) of a source id or a reference file id; an id the snapshot
+    does not hold is cited as it is, never dropped."""
+    try:
+        src = snapshot.source(sid)
+    except Exception:
+        ref = snapshot.reference(sid)
+        if ref is None:
+            return "", sid, ""
+        try:
+            dataset = catalogue.dataset(ref.dataset)
+        except Exception:
+            return "", ref.title, ""
+        return dataset.attribution, ref.title, dataset.licence
+    try:
+        dataset = catalogue.dataset(src.dataset)
+        return dataset.attribution, src.label, dataset.licence
+    except Exception:
+        return src.attribution, src.label, src.licence
+
+
+def classification_notes(snapshot: Snapshot, codes: Iterable[object]) -> list[str]:
+    """One note per income classification the drawn income groups use (none without groups).
+
+    Every statement about income groups names its classification: today's groups applied to
+    every year (World Bank aggregates) or the groups ITU used for its edition.
+    """
+    found = dict.fromkeys(classification_of(snapshot, str(c)) for c in dict.fromkeys(codes))
+    return [f"Income groups: {text}." for text in found if text]
 
 
 def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import ESTIMATE_NOTE, Chart, frame_figure, line_chart, slug
+from dashboard.figures.chart import (
+    ESTIMATE_NOTE,
+    Chart,
+    classification_notes,
+    frame_figure,
+    line_chart,
+    slug,
+)
 from dashboard.figures.explorer_common import (
     fit_title,
     most_words,
@@ -28,6 +35,7 @@ from dashboard.figures.explorer_common import (
 )
 from dashboard.figures.plotly_text import escape
 from dashboard.formatting import entity_labels
+from dashboard.theme import LINE_DASHES, line_dash
 from dashboard.views.explorer_series import (
     WINDOW,
     entity_colours,
@@ -91,8 +99,12 @@ def line_figure(
         )
     else:
         title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
-    computed = data.loc[data["value_source"] == "computed", "entity"].unique()
-    notes = [*vintage_notes(data), *([computed_note(ind)] if len(computed) else [])]
+    dashes = line_dashes(snapshot, data)
+    notes = [
+        *vintage_notes(data),
+        *dash_notes(dashes, ind),
+        *classification_notes(snapshot, data["entity"]),
+    ]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
     chart = line_chart(
         data,
@@ -108,14 +120,34 @@ def line_figure(
     )
     labels = entity_labels(snapshot)
     colours = entity_colours(list(dict.fromkeys(data["entity"])))
-    by_name = {labels.get(code, code): code for code in colours}
+    by_name = {escape(labels.get(code, code)): code for code in colours}
     for trace in chart.figure.data:
         code = by_name.get(trace.name)
         if code is not None:
             _recolour(trace, colours[code])
-        if code in set(computed):
-            trace.line.dash = "dot"
+            trace.line.dash = dashes[code]
     return chart
+
+
+def line_dashes(snapshot: Snapshot, data: pd.DataFrame) -> dict[str, str]:
+    """The dash of each entity's line (`theme.line_dash`): ITU's aggregates dashed, groups
+    computed here dotted, published series solid, so a group and ITU's figure for it differ."""
+    itu = set(snapshot.entities.loc[snapshot.entities["kind"] == "itu_aggregate", "code"])
+    computed = set(data.loc[data["value_source"] == "computed", "entity"])
+    return {
+        str(e): line_dash(itu=e in itu, computed=e in computed)
+        for e in dict.fromkeys(data["entity"])
+    }
+
+
+def dash_notes(dashes: dict[str, str], ind: Indicator) -> list[str]:
+    """Say what the dashed and dotted lines of a chart are, when it has any."""
+    notes = []
+    if LINE_DASHES["itu"] in dashes.values():
+        notes.append("Dashed lines: ITU's own aggregates (its groupings and estimates).")
+    if LINE_DASHES["computed"] in dashes.values():
+        notes.append(computed_note(ind))
+    return notes
 
 
 def _recolour(trace: go.Scatter, colour: str) -> None:
@@ -150,8 +182,10 @@ def slope_figure(
             f"of {baseline} and a later one; choose another baseline"
         )
     data = _slope_data(ok, ind.code)
+    ends = end_labels(ok)
     fig = go.Figure()
     colours = entity_colours(list(ok["entity"]))
+    dashes = line_dashes(snapshot, ok)
     for row in ok.itertuples(index=False):
         colour = colours[row.entity]
         pts = data[data["entity"] == row.entity]
@@ -159,11 +193,11 @@ def slope_figure(
         fills = ["rgba(0,0,0,0)" if e else colour for e in pts["estimate"]]
         fig.add_trace(
             go.Scatter(
-                x=["Baseline", "Latest"],
+                x=list(ends),
                 y=pts["value"],
                 name=escape(row.entity_name),
                 mode="lines+markers",
-                line={"color": colour, "width": 2.5},
+                line={"color": colour, "width": 2.5, "dash": dashes[row.entity]},
                 marker={
                     "size": 11,
                     "symbol": symbols,
@@ -195,9 +229,10 @@ def slope_figure(
         type="log" if log_y else "linear",
         rangemode=None if log_y else "tozero",
     )
-    fig.update_xaxes(range=[-0.3, 1.8])
-    _label_ends(fig, ok, colours, log_y=log_y)
-    notes = substitution_notes(ok, baseline) + vintage_notes(data)
+    fig.update_xaxes(type="category", range=[-0.3, 1.8])
+    _label_ends(fig, ok, colours, log_y=log_y, years=ends_differ(ok))
+    notes = substitution_notes(ok, baseline) + vintage_notes(data) + year_mismatch_notes(ok)
+    notes += dash_notes(dashes, ind) + classification_notes(snapshot, ok["entity"])
     notes += [ESTIMATE_NOTE] if data["estimate"].any() else []
     skipped = prog[prog["status"] != "ok"]
     if len(skipped):
@@ -218,8 +253,45 @@ def slope_figure(
     )
 
 
-def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool) -> None:
-    """Entity names at the right end of each slope, nudged apart so they never overlap."""
+def end_labels(ok: pd.DataFrame) -> tuple[str, str]:
+    """The two ends of a slope chart, each named by its year ('2005', '2025'), or by the range
+    of years when the entities' ends differ ('2005 or nearest', '2023-2025').
+
+    >>> end_labels(pd.DataFrame({"baseline_year": [2005, 2005], "latest_year": [2024, 2025]}))
+    ('2005', 'Latest: 2024-2025')
+    """
+    out = []
+    for column, word in (("baseline_year", "Baseline"), ("latest_year", "Latest")):
+        years = sorted({int(y) for y in ok[column]})
+        out.append(str(years[0]) if len(years) == 1 else f"{word}: {years[0]}-{years[-1]}")
+    return out[0], out[1]
+
+
+def ends_differ(ok: pd.DataFrame) -> bool:
+    """True when the entities' baseline or latest years are not all the same."""
+    return bool(ok["baseline_year"].nunique() > 1 or ok["latest_year"].nunique() > 1)
+
+
+def year_mismatch_notes(ok: pd.DataFrame) -> list[str]:
+    """A warning when the compared ends are different years (each end's year is labelled)."""
+    if not ends_differ(ok):
+        return []
+    pairs = [
+        f"{n} {int(b)}-{int(y)}"
+        for n, b, y in zip(ok["entity_name"], ok["baseline_year"], ok["latest_year"], strict=True)
+    ]
+    return [
+        "The ends are not the same years for every line (each label gives its own): "
+        + names_of(pairs, {}, limit=6)
+        + "."
+    ]
+
+
+def _label_ends(
+    fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, log_y: bool, years: bool
+) -> None:
+    """Entity names at the right end of each slope, nudged apart so they never overlap; with
+    their own years when the ends differ between entities."""
     values = ok[["baseline_value", "latest_value"]].to_numpy(dtype=float)
     if log_y:
         values = np.log10(np.clip(values, 1e-9, None))
@@ -230,7 +302,11 @@ def _label_ends(fig: go.Figure, ok: pd.DataFrame, colours: dict[str, str], *, lo
         fig.add_annotation(
             x=1,
             y=y,
-            text=escape(row.entity_name),
+            text=escape(
+                f"{row.entity_name} ({row.baseline_year}-{row.latest_year})"
+                if years
+                else row.entity_name
+            ),
             showarrow=False,
             xanchor="left",
             xshift=10,

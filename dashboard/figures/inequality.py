@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
+    classification_notes,
     frame_figure,
     legend_on_top,
     slug,
@@ -107,16 +108,15 @@ def gender_dumbbell(
     summary: GenderSummary | None = None,
 ) -> Chart:
     """Women's vs men's Internet use per economy (latest year each, shown in the label), sorted
-    by the gap (men minus women, widest at the top). `limit` keeps the economies with the widest
-    gaps either way; the title counts all economies. Pass a precomputed `summary` to reuse it."""
+    by the size of the gap either way (widest at the top, as the subtitle says). `limit` keeps
+    the economies with the widest gaps; the title counts all economies. Pass a precomputed
+    `summary` to reuse it."""
     s = summary or latest_gender_summary(
         snapshot, catalogue, indicator=indicator, window_years=window_years
     )
-    table = s.latest.sort_values(["gap_points", "name"], ascending=[False, True])
-    if limit is not None and len(table) > limit:
-        keep = table["gap_points"].abs().nlargest(limit).index
-        table = table.loc[table.index.isin(keep)]
-    table = table.reset_index(drop=True)
+    table = widest_first(s.latest)
+    if limit is not None:
+        table = table.head(limit)
     labels = [f"{n} ({y})" for n, y in zip(table["name"], table["year"], strict=True)]
     fig = go.Figure()
     _dumbbell(
@@ -168,6 +168,14 @@ def gender_dumbbell(
         ]
     ].assign(indicator=indicator)
     return Chart(slug(f"gender-gap-{indicator}"), fig, data, title, subtitle, source, tuple(notes))
+
+
+def widest_first(latest: pd.DataFrame) -> pd.DataFrame:
+    """Economies by the size of their gender gap, either way, widest first (ties by name)."""
+    order = latest.assign(_size=latest["gap_points"].abs()).sort_values(
+        ["_size", "name"], ascending=[False, True], kind="stable"
+    )
+    return order.drop(columns="_size").reset_index(drop=True)
 
 
 def parity_groups(summary: GenderSummary) -> dict[str, pd.DataFrame]:
@@ -270,6 +278,8 @@ def parity_over_time(
         notes.append(
             "ITU estimates use ITU's current grouping, not the fiscal-year classification."
         )
+    itu_groups = [f"ITU_{g}" for g in groups] if not published.empty else []
+    notes += classification_notes(snapshot, [*itu_groups, *([] if fiscal_year else groups)])
     fig.update_yaxes(title_text="women ÷ men")
     fig.update_xaxes(dtick=2)
     fig.update_layout(height=540)
@@ -340,6 +350,7 @@ def breakdown_levels(
         )
     subtitle = f"{ind.name.split(' (')[0]}, % of each population group, {year}; ITU estimates"
     notes = [ESTIMATE_NOTE + " All values here are ITU estimates."]
+    notes += classification_notes(snapshot, rows["entity"])
     fig.update_xaxes(title_text="%", range=[0, 102])
     fig.update_yaxes(automargin=True)
     fig.update_layout(height=max(420, 56 * len(rows) + 240))

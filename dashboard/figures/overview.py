@@ -12,13 +12,26 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.chart import Chart, frame_figure, line_chart, slug, source_line
+from dashboard.figures.chart import (
+    Chart,
+    classification_notes,
+    frame_figure,
+    line_chart,
+    slug,
+    source_line,
+)
 from dashboard.figures.plotly_text import escape
-from dashboard.formatting import entity_labels, format_value
+from dashboard.formatting import entity_labels, format_value, join_texts
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, TARGET_COLOUR
 from dashboard.views.cards import INTERNET
 from indicators.analytics.aggregates import aggregate
-from indicators.analytics.divides import IncomeGap, income_gap
+from indicators.analytics.divides import (
+    ClassifiedGap,
+    IncomeGap,
+    income_gap,
+    income_gap_at_the_time,
+)
+from indicators.analytics.reporting import mark_estimates
 from indicators.catalogue import Catalogue, Target
 from indicators.errors import AnalysisError
 from indicators.narrative.claims import ClaimCheck
@@ -55,6 +68,7 @@ def published_rows(
         }
     )
     out.insert(1, "name", out["entity"].map(labels))
+    out = mark_estimates(snapshot, out, indicator=indicator)  # thinly reported group values
     order = {e: i for i, e in enumerate(entities)}
     out["_o"] = out["entity"].map(order)
     return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
@@ -110,7 +124,7 @@ def internet_use_since_tunis(
     subtitle = f"{ind.name}, {y0}-{y1}; World Bank income groups"
     if target is not None:
         subtitle += f". Dashed line: target '{target.label}'"
-    notes = ["Income groups as published by the World Bank: today's classification for every year."]
+    notes = classification_notes(snapshot, groups)
     thin = _reporting_note(snapshot, catalogue, indicator, int(y1))
     if thin:
         notes.append(thin)
@@ -263,7 +277,7 @@ def income_gap_chart(
         row=1,
         col=1,
     )
-    fig.update_yaxes(range=[0, float(table["gap"].max()) * 1.18], row=1, col=1)
+    fig.update_yaxes(range=[0, float(table["gap"].max()) * 1.3], row=1, col=1)
     fig.update_layout(height=540)
     ticks = [t for t in LOG_TICKS if table["ratio"].min() / 2 <= t <= table["ratio"].max() * 2]
     fig.update_yaxes(
@@ -283,15 +297,31 @@ def income_gap_chart(
         "Large dots: the baseline, the start of the recent period and the latest year.",
         gap.note,
     ]
-    source = source_line(snapshot, catalogue, gap.source.split("; "))
+    at_time: list[ClassifiedGap] = []
+    if basis == "published":
+        at_time = income_gap_at_the_time(
+            snapshot, catalogue, indicator=indicator, high=high, low=low,
+            years=[int(y) for y in table["year"]],
+        )  # fmt: skip
+    if at_time:
+        _add_at_the_time(fig, at_time)
+        top = max(float(table["gap"].max()), *(g.gap for g in at_time))
+        fig.update_yaxes(range=[0, top * 1.3], row=1, col=1)
+        title = both_ways_title(gap, table=table, at_time=at_time)
+        notes.append(at_the_time_note(at_time))
+    elif basis == "computed":
+        notes += published_difference_notes(snapshot, catalogue, gap)
+    source_ids = [gap.source, *(g.source for g in at_time)]
+    source = source_line(snapshot, catalogue, source_ids)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
-    data = table.assign(
+    data = table.merge(_at_the_time_table(at_time), on="year", how="left") if at_time else table
+    data = data.assign(
         indicator=indicator,
         high_group=high,
         low_group=low,
         basis=basis,
         fiscal_year=fiscal_year,
-        source=gap.source,
+        source=join_texts(source_ids),
         vintage=gap.vintage,
     )
     return Chart(
@@ -303,6 +333,102 @@ def income_gap_chart(
         source=source,
         notes=tuple(notes),
     )
+
+
+def _at_the_time_table(at_time: Sequence[ClassifiedGap]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [g.year for g in at_time],
+            "gap_groups_at_the_time": [g.gap for g in at_time],
+            "ratio_groups_at_the_time": [g.ratio for g in at_time],
+            "classification_at_the_time": [g.classification for g in at_time],
+        }
+    )
+
+
+def _add_at_the_time(fig: go.Figure, at_time: Sequence[ClassifiedGap]) -> None:
+    """The gap and ratio with the groups of each year, dashed beside today's groups (solid)."""
+    years = [g.year for g in at_time]
+    for col, values in ((1, [g.gap for g in at_time]), (2, [g.ratio for g in at_time])):
+        colour = OKABE_ITO["vermillion"] if col == 1 else NEUTRAL_INK
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=values,
+                mode="lines",
+                name="Groups as classified at the time (computed)",
+                line={"color": colour, "width": 2, "dash": "dash"},
+                hovertemplate="%{x}, groups of the time: %{y:,.1f}<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+
+
+def both_ways_title(
+    gap: IncomeGap, *, table: pd.DataFrame, at_time: Sequence[ClassifiedGap]
+) -> str:
+    """The income gap as a headline both ways: today's groups and the groups of the time.
+
+    The published aggregates apply today's classification to every year; with the groups as
+    classified at the time, the story since the baseline can differ, so a headline gives both.
+    """
+    by_year = table.set_index("year")["gap"]
+    first = next((g for g in at_time if g.year == gap.baseline_year), at_time[0])
+    last = at_time[-1]
+    title = (
+        f"High-low income gap, today's groups: {by_year[gap.latest_year]:.1f} points in "
+        f"{gap.latest_year}, {gap_phrase(gap.pace_recent)} since {gap.recent_start_year}"
+    )
+    if gap.baseline_year is not None and gap.baseline_year in by_year.index:
+        title += f" ({by_year[gap.baseline_year]:.1f} in {gap.baseline_year})"
+    title += f"; groups of the time: {last.gap:.1f} in {last.year}"
+    if first.year != last.year:
+        title += f" ({first.gap:.1f} in {first.year})"
+    return title
+
+
+def at_the_time_note(at_time: Sequence[ClassifiedGap]) -> str:
+    """What the dashed lines are: which classifications, computed how."""
+    first, last = at_time[0], at_time[-1]
+    return (
+        f"Dashed: groups as classified at the time ({first.classification} for {first.year} to "
+        f"{last.classification} for {last.year}), computed here from reported economy values; "
+        "solid: published, today's groups for every year."
+    )
+
+
+def published_difference_notes(
+    snapshot: Snapshot, catalogue: Catalogue, gap: IncomeGap
+) -> list[str]:
+    """Why a computed gap differs from the published one the overview shows, with both figures.
+
+    The World Bank's published aggregates also count estimates for members that did not report
+    and may reach a later year; a gap computed from reported values differs from them.
+    """
+    try:
+        pub = income_gap(
+            snapshot, catalogue, indicator=gap.indicator, high=gap.high, low=gap.low,
+            basis="published", baseline=gap.baseline,
+        )  # fmt: skip
+    except AnalysisError:
+        return []
+    groups = f"the groups of FY{gap.fiscal_year % 100:02d}" if gap.fiscal_year else "today's groups"
+    by_year = pub.table.set_index("year")["gap"]
+    mine = gap.table.set_index("year")["gap"]
+    same = (
+        f" ({by_year[gap.latest_year]:.1f} in {gap.latest_year}, against "
+        f"{mine[gap.latest_year]:.1f} here)"
+        if gap.latest_year in by_year.index and pub.latest_year != gap.latest_year
+        else ""
+    )
+    return [
+        f"The overview shows the World Bank's published gap: {by_year[pub.latest_year]:.1f} "
+        f"points in {pub.latest_year}{same}. It differs because the published aggregates "
+        "include estimates for members that did not report and use today's groups for every "
+        f"year; this chart uses {groups} and reported values only."
+    ]
 
 
 def income_levels_chart(
@@ -379,16 +505,14 @@ def claims_table(checks: Sequence[ClaimCheck]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "claim": [c.id for c in checks],
+            "part": [c.part for c in checks],
             "area": [c.area for c in checks],
+            "topic": [c.topic for c in checks],
             "briefing_note": [c.quote for c in checks],
-            "paraphrase": [c.paraphrase for c in checks],
             "verdict": [c.verdict for c in checks],
             "summary": [c.summary for c in checks],
-            "evidence": ["; ".join(f"{e.label}: {e.text()}" for e in c.evidence) for c in checks],
-            "sources": [
-                "; ".join(dict.fromkeys(f"{e.source} (vintage {e.vintage})" for e in c.evidence))
-                for c in checks
-            ],
+            "figures": [c.figures for c in checks],
+            "sources": ["; ".join(c.citations) for c in checks],
             "note": [c.note for c in checks],
         }
     )

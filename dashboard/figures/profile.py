@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 from dashboard.figures.chart import (
     ESTIMATE_NOTE,
     Chart,
+    classification_notes,
     frame_figure,
     pin_header,
     slug,
@@ -205,6 +206,7 @@ def profile_small_multiples(
         f", against {others}" if others else ""
     )
     notes = ["Thick line: the selected economy or group; dotted: its groups as published."]
+    notes += classification_notes(snapshot, data["entity"])
     if any_est:
         notes.append(ESTIMATE_NOTE)
     ids = sorted({i for s in data["source"] for i in s.split("; ") if i})

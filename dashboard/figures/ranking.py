@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.chart import Chart, frame_figure, slug
+from dashboard.figures.chart import Chart, classification_notes, frame_figure, slug
 from dashboard.figures.explorer_common import (
     fit_title,
     most_words,
@@ -32,13 +32,16 @@ from dashboard.views.explorer_series import (
     entity_colours,
     fmt_relative,
     fmt_value,
+    names_of,
     series,
 )
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError
 from indicators.store.snapshot import Snapshot
 
-HATCH_NOTE = "Hatched bars: producer's estimates."
+HATCH_NOTE = (
+    "Hatched bars: estimates (the producer's, or group values that most members did not report)."
+)
 OTHER_BAR = "#BBBBBB"
 
 
@@ -87,7 +90,10 @@ def ranking_figure(
         fig = go.Figure(_bar_trace(ranked, fmt, rel=rel))
         fig.update_yaxes(autorange="reversed", title_text="", automargin=True)
         fig.update_xaxes(
-            title_text=label[measure], type="log" if log else "linear", zeroline=not log
+            title_text=label[measure],
+            type="log" if log else "linear",
+            zeroline=not log,
+            range=None if log else label_room(ranked["value"], longest=_longest(fig)),
         )
         fig.update_layout(bargap=0.25)
     hi, lo = ranked.iloc[0], ranked.iloc[-1]
@@ -104,10 +110,17 @@ def ranking_figure(
         notes += substitution_notes(
             ranked.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
         )
+    dropped = got.data.drop_duplicates("entity").query("entity not in @ranked.entity")
+    if measure == "change" and entities is not None and len(dropped):
+        notes.append(
+            f"Not shown (no value within {WINDOW} years of {baseline} and a later one): "
+            f"{names_of(list(dropped['entity_name']), {})}."
+        )
     if ranked["value_source"].eq("computed").any():
         notes.append("Computed aggregates: see the table for their coverage.")
-    if measure == "level":
-        notes.append("Each bar is the latest year with a value up to the end year; see the table.")
+    notes += year_notes(ranked, measure=measure)
+    if entities is not None:
+        notes += classification_notes(snapshot, ranked["entity"])
     scope = "all economies" if entities is None else "chosen economies and groups"
     subtitle = f"{ind.name}; {ind.unit}; {scope}, {len(ranked)} with a value"
     source = series_source(snapshot, catalogue, ranked)
@@ -137,7 +150,7 @@ def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) 
             "pattern": {"shape": ["/" if e else "" for e in ranked["estimate"]]},
             "line": {"width": 0},
         },
-        text=[fmt(v) for v in ranked["value"]],
+        text=[f"{fmt(v)} ({y})" for v, y in zip(ranked["value"], _years(ranked), strict=True)],
         textposition="outside",
         cliponaxis=False,
         customdata=np.stack([_years(ranked)], axis=1),
@@ -148,10 +161,48 @@ def _bar_trace(ranked: pd.DataFrame, fmt: Callable[[float], str], *, rel: bool) 
     )
 
 
+def label_room(values: pd.Series, *, longest: int) -> list[float]:
+    """An axis range with room beyond the bars for labels of up to `longest` characters.
+
+    About 1.6% of the span per character keeps a label inside a chart of phone width or more.
+
+    >>> label_room(pd.Series([10.0, 50.0]), longest=10)
+    [0.0, 58.0]
+    """
+    lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    pad = (hi - lo) * 0.016 * longest
+    return [lo - pad if lo < 0 else lo, hi + pad if hi > 0 else hi]
+
+
+def _longest(fig: go.Figure) -> int:
+    return max((len(str(t)) for t in fig.data[0].text or ()), default=0)
+
+
 def _years(ranked: pd.DataFrame) -> list[str]:
+    """Each bar's year, or its baseline and latest years for a change ("2005–2024")."""
     return [
-        f"{b}-{y}" if pd.notna(b) else str(y)
+        f"{int(b)}–{int(y)}" if pd.notna(b) else str(int(y))
         for b, y in zip(ranked["baseline_year"], ranked["latest_year"], strict=True)
+    ]
+
+
+def year_notes(ranked: pd.DataFrame, *, measure: str) -> list[str]:
+    """Say which year the bars are, and name the bars from another year when years differ.
+
+    A ranking that compares one economy's 2019 with the others' 2024 must say so.
+    """
+    years = ranked["latest_year"].astype(int)
+    usual = int(years.mode().max())
+    what = "Each bar is its latest year with a value up to the end year"
+    if measure == "change":
+        what = "Each bar runs from its baseline year to its latest year"
+    odd = ranked[years != usual]
+    if odd.empty:
+        return [f"{what}: {usual} for all."]
+    pairs = [f"{n} {y}" for n, y in zip(odd["entity_name"], odd["latest_year"], strict=True)]
+    return [
+        f"{what}; years differ: {usual} for {len(ranked) - len(odd)}, "
+        f"other years for {names_of(pairs, {}, limit=6)}."
     ]
 
 
@@ -185,6 +236,7 @@ def _skyline(
         tops = np.log10(np.clip(tops, 1e-9, None))
     span = max(float(np.nanmax(tops) - min(0.0, float(np.nanmin(tops)))), 1e-9)
     heights = spread(list(tops + span * 0.08), span * 0.09)
+    years = _years(ranked)
     for i, top, label_y in zip(named, tops, heights, strict=True):
         row = ranked.iloc[i]
         fig.add_annotation(
@@ -194,7 +246,7 @@ def _skyline(
             ay=label_y,
             axref="x",
             ayref="y",
-            text=escape(f"{row['entity_name']} {fmt(row['value'])}"),
+            text=escape(f"{row['entity_name']} {fmt(row['value'])} ({years[i]})"),
             showarrow=True,
             arrowhead=0,
             yanchor="bottom",

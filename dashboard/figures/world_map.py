@@ -29,12 +29,19 @@ from dashboard.views.explorer_series import (
     fmt_relative,
     fmt_value,
     map_codes,
+    map_points,
     names_of,
     series,
 )
 from indicators.catalogue import Catalogue, Indicator
 from indicators.errors import AnalysisError
 from indicators.store.snapshot import Snapshot
+
+# The United Nations' standard disclaimer, carried by every map the dashboard draws.
+UN_MAP_DISCLAIMER = (
+    "The boundaries and names shown and the designations used on this map do not imply "
+    "official endorsement or acceptance by the United Nations."
+)
 
 
 def map_figure(
@@ -63,10 +70,17 @@ def map_figure(
             raise AnalysisError(
                 f"no economy has a baseline value within {WINDOW} years of {baseline}"
             )
-    codes = map_codes()
-    shown = shown.assign(on_map=shown["entity"].isin(codes)).reset_index(drop=True)
+    codes, points = map_codes(), map_points()
+    shown = shown.assign(
+        on_map=shown["entity"].isin(codes),
+        as_point=~shown["entity"].isin(codes) & shown["entity"].isin(points),
+    ).reset_index(drop=True)
     rel = mode == "change" and change == "relative"
-    fig = go.Figure(_choropleth(shown, ind, mode=mode, rel=rel))
+    fig = go.Figure(_choropleth(shown[shown["on_map"]], ind, mode=mode, rel=rel))
+    small = shown[shown["as_point"]]
+    if len(small):
+        fig.add_trace(_points(small, points, mode=mode))
+    fig.update_layout(coloraxis=_colour_axis(shown, ind, mode=mode, rel=rel))
     fig.update_geos(
         projection_type="natural earth",
         showframe=False,
@@ -94,18 +108,21 @@ def map_figure(
         f"{hi['entity_name']}",
         fallback=f"{what}: highest in {hi['entity_name']} ({fmt(hi['value'])})",
     )
-    off = shown.loc[~shown["on_map"], "entity_name"].tolist()
+    off = shown.loc[~shown["on_map"] & ~shown["as_point"], "entity_name"].tolist()
     notes = vintage_notes(shown)
     if mode == "change":
         notes += substitution_notes(
             shown.rename(columns={"substituted": "baseline_substituted"}), baseline, diamonds=False
         )
         notes.append("Colours are centred on no change; each economy's years are in the data.")
-    if off:
+    if len(small):
         notes.append(
-            f"Too small for this map or without a shape: {names_of(off, {}, limit=6)} (in the data)."
+            f"Circles: {len(small)} small states and territories, too small to see as shapes."
         )
+    if off:
+        notes.append(f"Without a shape or a point: {names_of(off, {}, limit=6)} (in the data).")
     notes.append("Grey: no value. Economies only; group values are not mapped.")
+    notes.append(UN_MAP_DISCLAIMER)
     subtitle = f"{ind.name}; {ind.unit}; {len(shown)} economies with a value"
     source = series_source(snapshot, catalogue, shown)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
@@ -126,32 +143,64 @@ def _bar_unit(ind: Indicator, *, mode: str, rel: bool) -> str:
     return change_unit(ind) if mode == "change" else ind.short_unit
 
 
-def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> go.Choropleth:
-    values = shown["value"]
-    common = {
-        "locations": shown["entity"],
-        "z": values,
-        "locationmode": "ISO-3",
-        "text": escape_all(shown["entity_name"]),
-        "marker": {"line": {"color": "#FFFFFF", "width": 0.4}},
+def _colour_axis(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> dict:
+    """One colour scale for shapes and points: sequential for levels, diverging at no change."""
+    axis: dict = {
         "colorbar": {"title": {"text": _bar_unit(ind, mode=mode, rel=rel)}, "thickness": 14},
+        "colorscale": SEQUENTIAL_SCALE,
     }
     if mode == "change":
-        bound = float(np.nanmax(np.abs(values))) or 1.0
-        years = [
+        bound = float(np.nanmax(np.abs(shown["value"]))) or 1.0
+        axis.update(colorscale=DIVERGING_SCALE, cmid=0, cmin=-bound, cmax=bound)
+    return axis
+
+
+def _years(shown: pd.DataFrame, *, mode: str) -> list[str]:
+    if mode == "change":
+        return [
             f"{b}-{y}" for b, y in zip(shown["baseline_year"], shown["latest_year"], strict=True)
         ]
-        return go.Choropleth(
-            **common,
-            colorscale=DIVERGING_SCALE,
-            zmid=0,
-            zmin=-bound,
-            zmax=bound,
-            customdata=np.stack([years], axis=1),
-            hovertemplate="%{text} (%{customdata[0]}): %{z:+,.2f}<extra></extra>",
-        )
+    return [str(y) for y in shown["year"]]
+
+
+def _hover(mode: str, value: str) -> str:
+    sign = "+" if mode == "change" else ""
+    return f"%{{text}} (%{{customdata[0]}}): %{{{value}:{sign},.2f}}<extra></extra>"
+
+
+def _choropleth(shown: pd.DataFrame, ind: Indicator, *, mode: str, rel: bool) -> go.Choropleth:
+    """The economies with a shape on the map, coloured on the shared colour axis."""
     return go.Choropleth(
-        **common,
-        colorscale=SEQUENTIAL_SCALE,
-        hovertemplate="%{text}: %{z:,.2f}<extra></extra>",
+        locations=shown["entity"],
+        z=shown["value"],
+        locationmode="ISO-3",
+        text=escape_all(shown["entity_name"]),
+        marker={"line": {"color": "#FFFFFF", "width": 0.4}},
+        coloraxis="coloraxis",
+        customdata=np.stack([_years(shown, mode=mode)], axis=1),
+        hovertemplate=_hover(mode, "z"),
+        showlegend=False,
+    )
+
+
+def _points(
+    small: pd.DataFrame, points: dict[str, tuple[float, float]], *, mode: str
+) -> go.Scattergeo:
+    """Small states as circles at their centres, coloured on the same axis as the shapes."""
+    where = [points[e] for e in small["entity"]]
+    return go.Scattergeo(
+        lon=[p[0] for p in where],
+        lat=[p[1] for p in where],
+        text=escape_all(small["entity_name"]),
+        mode="markers",
+        marker={
+            "size": 9,
+            "color": small["value"],
+            "coloraxis": "coloraxis",
+            "line": {"color": "#333333", "width": 0.8},
+        },
+        customdata=np.stack([_years(small, mode=mode)], axis=1),
+        hovertemplate=_hover(mode, "marker.color"),
+        name="small states",
+        showlegend=False,
     )

@@ -16,9 +16,11 @@ import pandas as pd
 from dashboard.formatting import format_change, format_value, source_names
 from dashboard.theme import STATUS_COLOURS, TARGET_COLOUR
 from dashboard.views.published import published_series
+from indicators.analytics.aggregates import aggregate_groups
+from indicators.analytics.groups import resolve_group
 from indicators.analytics.progress import STATUS_OK, progress_table
 from indicators.analytics.targets import target_status
-from indicators.catalogue import Area, Catalogue, Indicator, Target
+from indicators.catalogue import Area, Catalogue, Indicator, Target, UnmeasuredTarget
 from indicators.store.snapshot import Snapshot
 
 MEDIAN_MIN_SHARE = 0.5  # a median is shown for years with >= half the best year's reporters
@@ -30,7 +32,9 @@ MEASUREMENT = {"measured": "Measured", "partial": "Partly measured", "gap": "No 
 @dataclass(frozen=True)
 class WorldSeries:
     """The series standing for the world: basis 'world' (World Bank row), 'world (ITU
-    estimate)', 'median of economies' or 'no data'."""
+    estimate)', 'world (computed)' (the World Bank rule over economies, where they cover two
+    thirds of the population), 'median of economies' (prices, or where no world value can be
+    computed: never presented as a world value) or 'no data'."""
 
     indicator: str
     basis: str
@@ -90,6 +94,7 @@ class AreaSummary:
     indicators: tuple[IndicatorSummary, ...]
     context: tuple[str, ...]  # short names of context indicators
     targets: tuple[TargetBadge, ...]
+    unmeasured: tuple[UnmeasuredTarget, ...] = ()  # targets of the area no indicator measures
 
 
 # --- series and coverage ---------------------------------------------------------------------
@@ -112,10 +117,25 @@ def world_series(snapshot: Snapshot, catalogue: Catalogue, *, indicator: str) ->
             tuple(sorted(set(sel["source"].astype(str)))),
             ", ".join(sorted(set(sel["vintage"].astype(str)))),
         )  # fmt: skip
+    ind = catalogue.indicator(indicator)
+    if ind.aggregation == "weighted_mean" and "WLD" in snapshot.group_index:
+        agg = aggregate_groups(
+            snapshot, catalogue, indicator=indicator, groups=[resolve_group(snapshot, "WLD")]
+        )
+        ok = agg[agg["status"] == "ok"].set_index("year")
+        if len(ok):
+            members = rows[rows["economy"].astype(str).isin(set(_economy_codes(snapshot)))]
+            return WorldSeries(
+                indicator, "world (computed)", "WLD", ok["value"].astype(float),
+                pd.Series(False, index=ok.index), ok["reporting"].astype(int),
+                tuple(sorted(set(members["source"].astype(str)))),
+                ", ".join(sorted(set(members["vintage"].astype(str)))),
+            )  # fmt: skip
     wide = snapshot.wide(indicator).reindex(_economy_codes(snapshot)).dropna(how="all")
-    if wide.empty:
-        empty = pd.Series(dtype=float)
-        return WorldSeries(indicator, "no data", None, empty, empty.astype(bool), None, (), "")
+    if wide.empty or ind.aggregation != "median":  # a median stands for the world only for
+        empty = pd.Series(dtype=float)  # prices, which producers summarise by their median
+        basis = "no data" if wide.empty else "no world value"
+        return WorldSeries(indicator, basis, None, empty, empty.astype(bool), None, (), "")
     counts = wide.notna().sum(axis=0)
     years = counts.index[counts >= MEDIAN_MIN_SHARE * counts.max()]
     sel = rows[rows["economy"].astype(str).isin(set(wide.index)) & rows["year"].isin(years)]
@@ -313,6 +333,7 @@ def area_summaries(
                 indicators=tuple(inds),
                 context=tuple(i.short_name for i in catalogue.context(area.id)),
                 targets=tuple(badges),
+                unmeasured=tuple(u for u in catalogue.unmeasured if u.area == area.id),
             )
         )
     return out

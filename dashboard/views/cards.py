@@ -24,18 +24,21 @@ from dashboard.formatting import (
 from indicators.analytics.affordability import affordability_by_group, median_cost_over_time
 from indicators.analytics.divides import online_offline
 from indicators.analytics.gaps import gender_parity, latest_gender_summary
+from indicators.analytics.groups import HISTORY_CODES
 from indicators.analytics.progress import STATUS_OK, progress
+from indicators.analytics.reporting import reporting
 from indicators.catalogue import Catalogue
 from indicators.errors import WsisDataError
 from indicators.store.snapshot import Snapshot
 
 INTERNET = "IT.NET.USER.ZS"
+INCOME_GROUP_CODES = frozenset(HISTORY_CODES)
 FIXED_BROADBAND = "IT.NET.BBND.P2"
 MOBILE = "IT.CEL.SETS.P2"
 FIXED_PRICE = "i154_FBB5_GNI"
 PROFILE_CARD_CODES = (INTERNET, FIXED_BROADBAND, MOBILE, "xHH6_IDI", FIXED_PRICE, "NY.GNP.PCAP.CD")
 CARD_LABELS = {FIXED_BROADBAND: "Fixed broadband", MOBILE: "Mobile subscriptions"}
-CARD_LABELS |= {FIXED_PRICE: "Broadband price, % income", "xHH6_IDI": "Homes with Internet"}
+CARD_LABELS |= {FIXED_PRICE: "Median broadband price, % income", "xHH6_IDI": "Homes with Internet"}
 COMPACT_UNITS = {" per 100": " /100", " per million": " /mn"}  # card values must stay short
 
 
@@ -72,7 +75,10 @@ class Card:
         parts = [f"Year: {self.year}." if self.year is not None else ""]
         parts += [f"Source: {self.source} (vintage {self.vintage}).", self.note]
         if self.estimate:
-            parts.append("The producer marks this value as an estimate.")
+            parts.append(
+                "This value is an estimate (the producer's, or a group value most members did "
+                "not report)."
+            )
         return " ".join(p for p in parts if p)
 
     @property
@@ -111,6 +117,8 @@ def indicator_card(
         delta_text = f"{format_change(delta, ind)} since {by}"
         if bool(row["baseline_substituted"]):
             delta_text += f" ({baseline} not available)"
+    behind = reporting(snapshot, indicator=indicator, entity=entity, year=year) if year else None
+    thin = behind is not None and behind.thin
     return Card(
         key=f"{indicator}:{entity}",
         label=label or f"{ind.short_name}, {name}" + (f", {year}" if year else ""),
@@ -122,10 +130,21 @@ def indicator_card(
         delta=delta,
         delta_text=delta_text,
         higher_is_better=ind.higher_is_better,
-        note=str(row["note"] or ""),
-        estimate=bool(row["latest_estimate"]) if found else False,
+        note=" ".join(x for x in (str(row["note"] or ""), _classification(entity)) if x),
+        estimate=(bool(row["latest_estimate"]) if found else False) or thin,
         baseline_value=float(row["baseline_value"]) if is_number(row["baseline_value"]) else None,
         baseline_year=int(row["baseline_year"]) if pd.notna(row["baseline_year"]) else None,
+        flag=f"estimate: {behind.text}" if thin and behind is not None else "",
+    )
+
+
+def _classification(entity: str) -> str:
+    """Which income classification a published income-group value uses ('' otherwise)."""
+    if entity not in INCOME_GROUP_CODES:
+        return ""
+    return (
+        "World Bank income groups as classified today: the published aggregate applies today's "
+        "groups to every year."
     )
 
 
@@ -189,6 +208,8 @@ def people_cards(
 ) -> tuple[Card, Card]:
     """(online, offline): people using and not using the Internet (counts and shares)."""
     row = online_offline(snapshot, catalogue, groups=[group], year=year).iloc[0]
+    behind = reporting(snapshot, indicator=INTERNET, entity=group, year=int(row["year"]))
+    thin = behind is not None and behind.thin
     source = (
         f"{source_names(snapshot, [row['source']])} (use) × "
         f"{source_names(snapshot, [row['population_source']])} (population)"
@@ -203,6 +224,8 @@ def people_cards(
         "source": source,
         "vintage": vintage,
         "note": note,
+        "estimate": thin,
+        "flag": f"estimate: {behind.text}" if thin and behind is not None else "",
     }
     online = Card(
         key=f"online:{group}",

@@ -15,6 +15,7 @@ from dashboard.views.explorer_series import (
     map_years,
 )
 from indicators.catalogue import Catalogue
+from indicators.sources.names import matches
 from indicators.store.snapshot import Snapshot
 
 
@@ -70,3 +71,23 @@ def profile_choices(snapshot: Snapshot, catalogue: Catalogue) -> ProfileChoices:
     options = profile_options(snapshot)
     kinds = snapshot.entity_index["kind"].astype(str)
     return ProfileChoices(options, {code: str(kinds[code]) for code, _ in options})
+
+
+def find_entities(snapshot: Snapshot, catalogue: Catalogue, *, query: str) -> list[str]:
+    """Codes of the entities a search finds: its code, every word in the UN name or an alias
+    (the World Bank's name among them), or the economy's name pattern ("Turkey", "Ivory Coast",
+    "Palestin"); economies first, then groups, each in name order."""
+    ent = snapshot.entities
+    text = query.strip()
+    found = []
+    for row in ent.sort_values(["kind", "name"], key=lambda s: s.astype(str)).itertuples():
+        code = str(row.code)
+        aliases = row.aliases if isinstance(row.aliases, str) else None
+        pattern = row.pattern if isinstance(row.pattern, str) else None
+        if text.upper() == code or matches(
+            text, name=str(row.name), aliases=aliases, pattern=pattern
+        ):
+            found.append(code)
+    rank = {"economy": 0, "wb_aggregate": 1, "itu_aggregate": 2}
+    kinds = dict(zip(ent["code"].astype(str), ent["kind"].astype(str), strict=True))
+    return sorted(found, key=lambda c: rank.get(kinds[c], 3))

@@ -22,11 +22,15 @@ from dashboard.theme import ENTITY_COLOURS, SERIES_COLOURS
 from indicators.analytics.aggregates import aggregate_groups
 from indicators.analytics.groups import resolve_group
 from indicators.analytics.progress import progress_table
+from indicators.analytics.reporting import mark_estimates
 from indicators.catalogue import Catalogue, Indicator
+from indicators.rules import BASELINE_WINDOW
 from indicators.store.snapshot import PROJECT_ROOT, Snapshot
 
-WINDOW = 3  # years searched on each side of a missing baseline
+WINDOW = BASELINE_WINDOW  # years searched on each side of a missing baseline (one rule)
 TOPOJSON = PROJECT_ROOT / "static" / "topojson" / "world_110m.json"
+# The finer shapes of the same package: their centres place the small states as points.
+TOPOJSON_FINE = PROJECT_ROOT / "static" / "topojson" / "world_50m.json"
 KIND_LABEL = {"wb_aggregate": "WB aggregate", "itu_aggregate": "ITU aggregate"}
 SERIES_COLUMNS = (
     "entity",
@@ -149,7 +153,19 @@ def _published(snapshot: Snapshot, code: str, entities: Sequence[str] | None) ->
         }
     )
     out["note"] = out["note"].replace({"nan": "", "None": ""})
-    return out
+    return with_reporting(snapshot, out, indicator=code)
+
+
+def with_reporting(snapshot: Snapshot, frame: pd.DataFrame, *, indicator: str) -> pd.DataFrame:
+    """Group values that most members did not report marked as estimates, the number of
+    reporting members added to their note (the project's one estimate rule)."""
+    marked = mark_estimates(snapshot, frame, indicator=indicator)
+    thin = marked["estimate"] & ~frame["estimate"].astype(bool) & (marked["reported"] != "")
+    marked["note"] = [
+        "; ".join(x for x in (n, f"estimate: {r}") if x) if t else n
+        for n, r, t in zip(marked["note"], marked["reported"], thin, strict=True)
+    ]
+    return marked.drop(columns="reported")
 
 
 def _computed(
@@ -302,6 +318,25 @@ def map_codes(path: Path = TOPOJSON) -> frozenset[str]:
         return frozenset()
     geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
     return frozenset(str(g["id"]) for g in geoms if g.get("id"))
+
+
+@cache
+def map_points(path: Path = TOPOJSON_FINE) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each economy's centre, as the bundled finer shapes give it ("ct").
+
+    The coarse map drops small states; their centres from the finer file let the map draw them
+    as points. Read once; an unreadable file gives no points (the map names what it leaves out).
+    """
+    try:
+        topo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    geoms = topo.get("objects", {}).get("countries", {}).get("geometries", [])
+    return {
+        str(g["id"]): (float(g["properties"]["ct"][0]), float(g["properties"]["ct"][1]))
+        for g in geoms
+        if g.get("id") and len(g.get("properties", {}).get("ct", ())) == 2
+    }
 
 
 def map_years(snapshot: Snapshot, indicator: str) -> list[int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.analytics.reporting import mark_estimates
 from indicators.catalogue import Catalogue
 from indicators.store.snapshot import Snapshot
 
@@ -19,7 +20,8 @@ class Published:
     entity: str  # the entity whose row it is (WLD, HIC, ITU_WLD, ...)
     producer: str  # "World Bank" or "ITU"
     values: pd.Series  # indexed by year
-    estimate: pd.Series  # bool per year
+    estimate: pd.Series  # bool per year: the producer's flag, or a thinly reported group value
+    reported: pd.Series  # per year: how many members reported ('' where not counted)
 
 
 def published_series(
@@ -43,9 +45,21 @@ def published_series(
         if kind == "itu_aggregate"
         else catalogue.dataset(catalogue.indicator(indicator).dataset).producer
     )
+    marked = mark_estimates(
+        snapshot,
+        pd.DataFrame(
+            {
+                "entity": entity,
+                "year": rows["year"].to_numpy(int),
+                "estimate": rows["estimate"].to_numpy(bool),
+            }
+        ),
+        indicator=indicator,
+    )
     return Published(
         entity=entity,
         producer=producer,
         values=pd.Series(rows["value"].to_numpy(float), index=rows["year"].to_numpy(int)),
-        estimate=pd.Series(rows["estimate"].to_numpy(bool), index=rows["year"].to_numpy(int)),
+        estimate=pd.Series(marked["estimate"].to_numpy(bool), index=rows["year"].to_numpy(int)),
+        reported=pd.Series(marked["reported"].to_numpy(object), index=rows["year"].to_numpy(int)),
     )

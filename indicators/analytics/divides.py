@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from indicators.analytics.aggregates import aggregate_groups
-from indicators.analytics.groups import Group, group_codes, resolve_group
+from indicators.analytics.groups import Group, fiscal_years, group_codes, resolve_group
 from indicators.analytics.provenance import (
+    computed_provenance,
     entity_name,
     provenance,
     resolve_for_year,
@@ -24,6 +25,7 @@ from indicators.analytics.provenance import (
 )
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.rules import BASELINE_WINDOW, baseline_search_order
 from indicators.store.snapshot import Snapshot
 
 POPULATION = "SP.POP.TOTL"
@@ -117,7 +119,13 @@ def _income_table(
             "low_coverage": lo["coverage"],
         }
     )
-    src, vin = provenance(snapshot, indicator, gh.members + gl.members)
+    src, vin = computed_provenance(
+        snapshot,
+        indicator=indicator,
+        weight=catalogue.indicator(indicator).weight,
+        groups=[gh, gl],
+        fiscal_year=fiscal_year,
+    )
     text = (
         f"aggregates computed from economy values by the World Bank rule (no value below "
         f"two-thirds coverage); {high}: {gh.basis}; {low}: {gl.basis}"
@@ -150,7 +158,7 @@ def income_gap(
     basis: str = "published",
     fiscal_year: int | None = None,
     baseline: int = 2005,
-    baseline_window: int = 2,
+    baseline_window: int = BASELINE_WINDOW,
     recent_years: int = 5,
 ) -> IncomeGap:
     """The gap between a high and a low group (points and ratio), with its pace and direction.
@@ -160,7 +168,8 @@ def income_gap(
     classified in that fiscal year (e.g. 2006 for the groups set on 2004 GNI, in force in 2005).
     `pace_recent` is the change of the gap per year from `latest_year - recent_years` (or the
     first year after it with data) to the latest year; `pace_since_baseline` the change per year
-    since `baseline` (or the nearest year within `baseline_window`, flagged as substituted).
+    since `baseline` (or the nearest year within `baseline_window`, earlier first: the project's
+    one substitution rule, `indicators.rules.baseline_search_order`; flagged as substituted).
     See IncomeGap for why the gap in points can widen while the ratio falls.
     """
     if basis not in BASES:
@@ -196,8 +205,14 @@ def income_gap(
     in_window = [y for y in earlier if y >= latest - recent_years]
     start = min(in_window) if in_window else max(earlier)
     pace_recent = (gap[latest] - gap[start]) / (latest - start)
-    near = [y for y in years if abs(y - baseline) <= baseline_window and y < latest]
-    base = min(near, key=lambda y: (abs(y - baseline), -y)) if near else None
+    base = next(
+        (
+            baseline + off
+            for off in baseline_search_order(baseline_window)
+            if baseline + off in gap and baseline + off < latest
+        ),
+        None,
+    )
     pace_base = (gap[latest] - gap[base]) / (latest - base) if base is not None else np.nan
     notes = [f"Basis: {text}."]
     if start != latest - recent_years:
@@ -359,3 +374,87 @@ def online_offline(
         for c in dict.fromkeys(groups)
     ]
     return pd.DataFrame.from_records(recs)
+
+
+# --- the income divide with the groups as classified at the time ------------------------------
+@dataclass(frozen=True)
+class ClassifiedGap:
+    """The gap between two income groups in one year, each group as classified in `fiscal_year`
+    (the World Bank classification in force in that year: FY06 for 2005)."""
+
+    year: int
+    fiscal_year: int
+    high: float
+    low: float
+    high_coverage: float
+    low_coverage: float
+    source: str = ""  # the indicator's, the weights' and the classification's sources
+
+    @property
+    def gap(self) -> float:
+        return self.high - self.low
+
+    @property
+    def ratio(self) -> float:
+        return self.high / self.low if self.low else float("nan")
+
+    @property
+    def classification(self) -> str:
+        return f"FY{self.fiscal_year % 100:02d}"
+
+
+def classified_in(year: int) -> int:
+    """The World Bank fiscal year whose classification was in force in a calendar year: FY06
+    (July 2005 - June 2006, set on 2004 GNI) for 2005.
+
+    >>> classified_in(2005)
+    2006
+    """
+    return year + 1
+
+
+def income_gap_at_the_time(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str = "IT.NET.USER.ZS",
+    high: str = "HIC",
+    low: str = "LIC",
+    years: Sequence[int],
+) -> list[ClassifiedGap]:
+    """The gap in each of `years` with both groups as classified at the time (aggregates
+    computed by the World Bank rule from economy values; a year whose groups are not covered
+    enough, or whose classification the history lacks, is left out)."""
+    out = []
+    known = set(fiscal_years(snapshot))
+    for year in years:
+        fy = classified_in(year)
+        if fy not in known:
+            fy = max(f for f in known if f <= fy) if any(f <= fy for f in known) else fy
+        if fy not in known:
+            continue
+        groups = [resolve_for_year(snapshot, code, fy) for code in (high, low)]
+        agg = aggregate_groups(
+            snapshot, catalogue, indicator=indicator, groups=groups, years=[year]
+        )
+        ok = agg[(agg["status"] == "ok") & (agg["year"] == year)].set_index("group")
+        if high in ok.index and low in ok.index:
+            src, _ = computed_provenance(
+                snapshot,
+                indicator=indicator,
+                weight=catalogue.indicator(indicator).weight,
+                groups=groups,
+                fiscal_year=fy,
+            )
+            out.append(
+                ClassifiedGap(
+                    year=year,
+                    fiscal_year=fy,
+                    high=float(ok.at[high, "value"]),
+                    low=float(ok.at[low, "value"]),
+                    high_coverage=float(ok.at[high, "coverage"]),
+                    low_coverage=float(ok.at[low, "coverage"]),
+                    source=src,
+                )
+            )
+    return out

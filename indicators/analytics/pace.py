@@ -8,6 +8,10 @@ the target (`Target.is_met`); the pace needed from the latest year to the target
 indicator's units (negative when the value must fall, as for prices), so their ratio
 ``pace_ratio = observed_pace / reference_pace`` is positive when the entity moves the right way:
 
+- met / missed: the target's year has passed (it is not after the catalogue's review year,
+  2025): the latest value meets the target or not, whatever the pace;
+- insufficient recent data: the latest value is older than `RECENCY_YEARS` before the newest
+  year of the snapshot (indicators.rules), so no status is given on it;
 - achieved: the latest value meets the target (``Target.is_met``), whatever the pace;
 - on track: ``pace_ratio >= ON_TRACK_RATIO`` (0.95) or the projected year <= target year;
 - improving but off track: ``STAGNATION_RATIO <= pace_ratio < ON_TRACK_RATIO`` (0.1 to 0.95);
@@ -37,18 +41,19 @@ import numpy as np
 
 from indicators.analytics.progress import int_array, latest_positions, nearest_positions, pick
 from indicators.catalogue import Target
+from indicators.rules import RECENCY_YEARS
 
 ON_TRACK_RATIO = 0.95  # observed pace at least 95% of the reference pace: on track
 STAGNATION_RATIO = 0.10  # |observed / reference| below 10%: stagnating
 PACE_TOLERANCE = 1  # the pace start may be 1 year off the wanted year (earlier first)
 DEFAULT_WINDOW = 5  # years over which the observed pace is measured
-STALE_AFTER_YEARS = 5  # a latest value older than this vs the newest year gets a note
 PROJECTION_LIMIT = 2100  # projected years beyond this are reported as NaN ("not before 2100")
 YEAR_EPSILON = 1e-9  # rounding tolerance when the projected year is rounded up
 
 ACHIEVED, ON_TRACK, OFF_TRACK = "achieved", "on track", "improving but off track"
 STAGNATING, MOVING_AWAY, NO_DATA = "stagnating", "moving away", "insufficient data"
-STATUSES = (ACHIEVED, ON_TRACK, OFF_TRACK, STAGNATING, MOVING_AWAY, NO_DATA)
+MET, MISSED, STALE = "met", "missed", "insufficient recent data"
+STATUSES = (MET, MISSED, ACHIEVED, ON_TRACK, OFF_TRACK, STAGNATING, MOVING_AWAY, STALE, NO_DATA)
 
 ASSESS_COLUMNS = (
     "latest_year",
@@ -93,6 +98,8 @@ def _status(
     good: np.ndarray,
     projected: np.ndarray,
     target_year: int,
+    due: bool,
+    stale: np.ndarray,
 ) -> np.ndarray:
     """The status of each row by the rules of the module docstring (`usable`: ratio defined)."""
     on_track = ~passed & (np.where(usable, ratio, -np.inf) >= ON_TRACK_RATIO)
@@ -102,9 +109,11 @@ def _status(
     )
     by_sign = np.select([good > 0, good == 0], [OFF_TRACK, STAGNATING], MOVING_AWAY)
     moving = np.where(usable, by_ratio, by_sign)
+    if due:  # the target's year has passed: judged on the latest (recent) value alone
+        return np.select([~has_latest, stale, met], [NO_DATA, STALE, MET], MISSED).astype(object)
     return np.select(
-        [~has_latest, met, ~has_start, on_track],
-        [NO_DATA, ACHIEVED, NO_DATA, ON_TRACK],
+        [~has_latest, stale, met, ~has_start, on_track],
+        [NO_DATA, STALE, ACHIEVED, NO_DATA, ON_TRACK],
         moving,
     ).astype(object)
 
@@ -116,7 +125,16 @@ def assess_arrays(
     *,
     window: int,
     tolerance: int,
+    due: bool = False,
+    newest_year: int | None = None,
 ) -> dict[str, Any]:
+    """Assess rows of values (rows x `years`, NaN = missing) against one target.
+
+    `due`: the target's year has passed (the catalogue's review year): the status is then met
+    or missed on the latest value. `newest_year`: the latest year of data in the snapshot; a
+    latest value before `newest_year - RECENCY_YEARS` gives "insufficient recent data", and
+    any older-than-newest value is named in the note with its age.
+    """
     if int(window) != window or window < 1:
         raise ValueError(f"the pace window must be a whole number of years >= 1, not {window!r}")
     if int(tolerance) != tolerance or tolerance < 0:
@@ -157,6 +175,9 @@ def assess_arrays(
         projected = np.where(ahead, np.ceil(reach - YEAR_EPSILON), np.nan)
     beyond = projected > PROJECTION_LIMIT
     projected = np.where(beyond, np.nan, projected)
+    stale = has_latest & (
+        ly < newest_year - RECENCY_YEARS if newest_year is not None else np.zeros_like(has_latest)
+    )
     status = _status(
         has_latest=has_latest,
         met=met,
@@ -167,6 +188,8 @@ def assess_arrays(
         good=good,
         projected=projected,
         target_year=year_t,
+        due=due,
+        stale=stale,
     )
     notes = _assess_notes(
         target,
@@ -179,6 +202,8 @@ def assess_arrays(
         passed=passed,
         reference=reference,
         beyond=beyond,
+        due=due,
+        newest_year=newest_year,
     )
     n = len(lv)
     return {
@@ -213,14 +238,31 @@ def _assess_notes(
     passed: np.ndarray,
     reference: np.ndarray,
     beyond: np.ndarray,
+    due: bool = False,
+    newest_year: int | None = None,
 ) -> np.ndarray:
-    """A sentence per row on what the figures rest on (substituted years, a passed deadline)."""
+    """A sentence per row on what the figures rest on (the age of the latest value, substituted
+    years, a passed deadline)."""
     notes = np.full(len(ly), "", dtype=object)
     for i in range(len(ly)):
         parts: list[str] = []
         if not has_latest[i]:
             parts.append("no value")
+        elif due:
+            parts.append(
+                f"the target year {target.year} has passed: judged on the latest value ({ly[i]})"
+            )
+            if newest_year is not None and ly[i] < newest_year:
+                age = newest_year - ly[i]
+                parts.append(
+                    f"that value is {age} year{'s' if age > 1 else ''} older than {newest_year}"
+                )
         else:
+            if newest_year is not None and ly[i] < newest_year:
+                parts.append(
+                    f"latest value from {ly[i]}, {newest_year - ly[i]} "
+                    f"year{'s' if newest_year - ly[i] > 1 else ''} before {newest_year}"
+                )
             want = ly[i] - window
             if has_start[i] and sy[i] != want:
                 parts.append(f"pace measured from {sy[i]} ({want} has no value)")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from indicators.catalogue import Catalogue
 from indicators.errors import AnalysisError, UnknownCodeError
+from indicators.rules import BASELINE_WINDOW, baseline_search_order
 from indicators.store.snapshot import Snapshot
 
 STATUS_OK = "ok"
@@ -65,14 +66,6 @@ def check_window(window: int) -> None:
         raise ValueError(f"window must be a whole number of years >= 0, not {window!r}")
 
 
-def search_offsets(window: int) -> list[int]:
-    """Year offsets in search order: 0, -1, +1, -2, +2, ... (earlier year first on ties)."""
-    out = [0]
-    for k in range(1, int(window) + 1):
-        out += [-k, k]
-    return out
-
-
 def nearest_positions(
     has: np.ndarray,
     years: np.ndarray,
@@ -96,7 +89,7 @@ def nearest_positions(
     col_of[np.asarray(years, dtype=np.int64) - first] = np.arange(len(years))
     want = np.broadcast_to(np.asarray(wanted, dtype=np.int64), (n_rows,))
     rows = np.arange(n_rows)
-    for off in search_offsets(window):
+    for off in baseline_search_order(window):
         rel = want + off - first
         inside = (rel >= 0) & (rel < len(col_of))
         col = np.where(inside, col_of[np.clip(rel, 0, len(col_of) - 1)], -1)
@@ -280,7 +273,11 @@ def _year_columns(wide: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def progress_table(
-    wide: pd.DataFrame, *, baseline: int = 2005, window: int = 3, latest: int | None = None
+    wide: pd.DataFrame,
+    *,
+    baseline: int = 2005,
+    window: int = BASELINE_WINDOW,
+    latest: int | None = None,
 ) -> pd.DataFrame:
     """Progress from `baseline` to the latest year for every row of an entity x year table.
 
@@ -401,7 +398,7 @@ def progress(
     indicators: Sequence[str] | None = None,
     entities: Sequence[str] | None = None,
     baseline: int = 2005,
-    window: int = 3,
+    window: int = BASELINE_WINDOW,
     latest: int | None = None,
 ) -> pd.DataFrame:
     """Progress since `baseline` for indicators x entities of a snapshot, with provenance.
@@ -474,7 +471,11 @@ def join_notes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def progress_of_aggregate(
-    agg: pd.DataFrame, *, baseline: int = 2005, window: int = 3, latest: int | None = None
+    agg: pd.DataFrame,
+    *,
+    baseline: int = 2005,
+    window: int = BASELINE_WINDOW,
+    latest: int | None = None,
 ) -> pd.DataFrame:
     """Progress of computed group aggregates (the output of `aggregates.aggregate_groups`).
 

@@ -104,3 +104,32 @@ def provenance(
         join_labels(v for p in picked for v in p["source"].unique()),
         join_labels(v for p in picked for v in p["vintage"].unique()),
     )
+
+
+def classification_reference(snapshot: Snapshot, fiscal_year: int | None) -> str:
+    """The id of the reference file that says which economies an income group holds: the income
+    history for a past fiscal year, today's country metadata otherwise ('' if not held)."""
+    loader = "wb_income_history" if fiscal_year is not None else "wb_country_metadata"
+    ref = snapshot.descriptor.reference_for(loader)
+    return ref.id if ref is not None else ""
+
+
+def computed_provenance(
+    snapshot: Snapshot,
+    *,
+    indicator: str,
+    weight: str | None,
+    groups: Sequence[Group],
+    fiscal_year: int | None,
+) -> tuple[str, str]:
+    """Source ids and vintages behind groups computed here from economy values: the indicator's
+    rows, the weights' rows and, for income groups, the classification that chose the members.
+
+    A computed aggregate uses all three, so every one of them is cited.
+    """
+    members = [m for g in groups for m in g.members]
+    codes = [indicator, *([weight] if weight else [])]
+    src, vin = provenance(snapshot, codes, members)
+    if any(g.code in HISTORY_CODES for g in groups):
+        src = join_labels([*src.split("; "), classification_reference(snapshot, fiscal_year)])
+    return src, vin

@@ -22,7 +22,6 @@ from indicators.analytics.pace import (
     ASSESS_COLUMNS,
     DEFAULT_WINDOW,
     PACE_TOLERANCE,
-    STALE_AFTER_YEARS,
     assess_arrays,
 )
 from indicators.analytics.progress import (
@@ -31,6 +30,7 @@ from indicators.analytics.progress import (
     join_notes,
     stack_wide,
 )
+from indicators.analytics.reporting import reporting
 from indicators.catalogue import Catalogue, Target
 from indicators.errors import AnalysisError, UnknownCodeError
 from indicators.store.snapshot import Snapshot
@@ -169,10 +169,13 @@ def _economy_matrix(
 
 
 def _scope_entities(snapshot: Snapshot, target: Target, wanted: list[str] | None) -> list[str]:
+    """Whom a target is assessed for: its scope group (and, with `members`, each member), or
+    for scope 'each' the world and every economy; limited to `wanted` when given."""
     if target.scope != "each":
-        if wanted is None or target.scope in wanted:
-            return [target.scope]
-        return []
+        scope = [target.scope]
+        if target.members:
+            scope += sorted(resolve_group(snapshot, target.scope).members)
+        return scope if wanted is None else [e for e in wanted if e in set(scope)]
     if wanted is not None:
         return wanted
     world = ["WLD"] if "WLD" in snapshot.entity_index.index else []
@@ -222,7 +225,15 @@ def _evaluate(
     blocks += [s.values.to_frame(g).T for g, s in series.items()]
     years, values = stack_wide(blocks)
     order = econ + groups
-    cols = assess_arrays(values, years, target, window=window, tolerance=PACE_TOLERANCE)
+    cols = assess_arrays(
+        values,
+        years,
+        target,
+        window=window,
+        tolerance=PACE_TOLERANCE,
+        due=target.year <= catalogue.review_year,
+        newest_year=int(snapshot.observations["year"].max()),
+    )
     found = ~cols["latest_year"].isna()
     ly = np.where(found, cols["latest_year"].to_numpy(dtype=np.int64, na_value=0), 0)
     pairs = [tuple((e, c) for c in codes) for e in econ]
@@ -239,9 +250,19 @@ def _evaluate(
         coverage.append(cov)
         kind = {"computed": f"computed (coverage {cov:.0%})", "published": "published"}
         value_source.append(kind[s.kind] if found[i] and s.kind in kind else "no value")
-        extra.append(_series_note(s, found[i], int(ly[i]), vintage[i]))
+        note = _series_note(s, found[i], int(ly[i]), vintage[i])
+        if s.kind == "published" and found[i] and s.pairs:
+            entity, code = s.pairs[0]
+            behind = reporting(snapshot, indicator=code, entity=entity, year=int(ly[i]))
+            if behind is not None and behind.thin:
+                note = "; ".join(
+                    x for x in (note, f"the {int(ly[i])} value is an estimate: {behind.text}") if x
+                )
+        extra.append(note)
     info = snapshot.entity_index.reindex(order)
-    notes = join_notes(np.asarray(extra, dtype=object), _stale_notes(ly, found, len(econ)))
+    notes = np.asarray(extra, dtype=object)
+    if target.proxy:
+        notes = join_notes(notes, np.full(len(notes), target.proxy, dtype=object))
     cols["note"] = join_notes(cols["note"], notes)
     cols |= {
         "target_id": target.id,
@@ -268,17 +289,6 @@ def _series_note(series: _Series, found: bool, year: int, vintage: str | None) -
         return series.note.format(vintage=vintage)
     assert series.reporting is not None
     return f"{series.note}; {int(series.reporting.get(year, 0))} members reporting in {year}"
-
-
-def _stale_notes(ly: np.ndarray, found: np.ndarray, n_econ: int) -> np.ndarray:
-    """Flag economies whose latest value is much older than the newest in the series."""
-    notes = np.full(len(ly), "", dtype=object)
-    if not found[:n_econ].any():
-        return notes
-    newest = int(ly[:n_econ][found[:n_econ]].max())
-    for i in np.flatnonzero(found[:n_econ] & (ly[:n_econ] < newest - STALE_AFTER_YEARS)):
-        notes[i] = f"latest value is {newest - int(ly[i])} years older than the newest ({newest})"
-    return notes
 
 
 def target_status(

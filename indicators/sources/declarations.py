@@ -77,6 +77,11 @@ class NewerEdition:
     note: str = ""
 
 
+MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
+MONTH_NAMES += ("August",)
+MONTH_NAMES += ("September", "October", "November", "December")
+
+
 @dataclass(frozen=True)
 class SourceDeclaration:
     """A source of observations: the files one loader reads and the series kept from them."""
@@ -92,11 +97,26 @@ class SourceDeclaration:
     origin: Origin
     folder: str | None = None
     newer_edition: NewerEdition | None = None
+    pattern: str | None = None  # other editions of the file in the raw folder (a glob)
 
     @property
     def series_map(self) -> dict[str, str]:
         """File code -> catalogue code."""
         return dict(self.series)
+
+    def named(self, text: str, *, vintage: str) -> str:
+        """A label or title with `{edition}` ('November 2024') and `{year}` filled from a
+        'YYYY-MM' vintage (text without placeholders is returned as it is).
+
+        >>> SourceDeclaration("s", "x", "x", "d", "l", "2024-11", (), (), Origin()).named(
+        ...     "Aggregates, {edition} (edition {year})", vintage="2025-11")
+        'Aggregates, November 2025 (edition 2025)'
+        """
+        if "{" not in text:
+            return text
+        year, _, month = vintage.partition("-")
+        words = f"{MONTH_NAMES[int(month) - 1]} {year}" if month.isdigit() else vintage
+        return text.format(edition=words, year=year)
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,7 @@ class SourceDeclarations:
     sources: tuple[SourceDeclaration, ...]
     reference: tuple[ReferenceDeclaration, ...]
     not_used: tuple[NotUsed, ...]
+    names_rule: str = ""
 
     def source(self, source_id: str) -> SourceDeclaration:
         for decl in self.sources:
@@ -175,6 +196,7 @@ def _source(entry: Mapping[str, Any]) -> SourceDeclaration:
         origin=Origin.from_json(entry.get("origin"), where),
         folder=None if folder is None else str(folder),
         newer_edition=_newer(entry.get("newer_edition"), where),
+        pattern=text(entry, "pattern", where, default="") or None,
     )
 
 
@@ -205,6 +227,7 @@ def parse_source_declarations(document: Mapping[str, Any]) -> SourceDeclarations
             )
             for e in document.get("not_used") or ()
         ),
+        names_rule=text(require(document, "names", "sources.yaml"), "rule", "sources.yaml names"),
     )
     ids = [d.id for d in decls.sources] + [d.id for d in decls.reference]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -49,6 +49,7 @@ class LoadedSource:
     tables: Mapping[str, pd.DataFrame] = field(default_factory=lambda: FrozenMap({}))
     entity_names: Mapping[str, str] = field(default_factory=lambda: FrozenMap({}))
     details: Mapping[str, Any] = field(default_factory=lambda: FrozenMap({}))
+    vintage: str | None = None  # the edition found in the files, when they carry one
 
 
 Loader = Callable[[Path, Any], LoadedSource]
@@ -142,21 +143,45 @@ def load_itu_datahub_csv(raw: Path, decl: Declaration) -> LoadedSource:
     )
 
 
+def editions_in(raw: Path, decl: SourceDeclaration) -> list[str]:
+    """The declared files that exist and every other file the declaration's pattern finds,
+    relative to the raw folder, declared files first."""
+    found = [rel for rel in decl.files if (raw / rel).is_file()]
+    if decl.pattern:
+        found += sorted(
+            p.relative_to(raw).as_posix() for p in raw.glob(decl.pattern) if p.is_file()
+        )
+    return list(dict.fromkeys(found))
+
+
 def load_itu_key_ict_workbook(raw: Path, decl: Declaration) -> LoadedSource:
-    """ITU's Key ICT indicator aggregates workbook (world, groups, breakdowns)."""
+    """ITU's Key ICT indicator aggregates workbook (world, groups, breakdowns).
+
+    Every edition present (the declared file and whatever the pattern finds) is read, and the
+    newest edition is used (the declared file wins a tie); the details say which files and
+    editions were found and which one was used.
+    """
     decl = _source_decl(decl)
-    parts, details = [], {}
-    entities = pd.DataFrame(columns=["code", "name", "kind", "description"])
-    for rel in decl.files:
-        result = itu_keyict.read_key_ict_workbook(raw / rel, source=decl.id, vintage=decl.vintage)
-        parts.append(result.observations)
-        details = {"skipped_blocks": list(result.skipped), "conflicts": len(result.conflicts)}
-        entities = result.entities
+    candidates = editions_in(raw, decl)
+    if not candidates:
+        missing = decl.files[0] if decl.files else decl.pattern
+        raise SourceFormatError(raw / str(missing), "file not found in the raw folder")
+    read = [
+        (rel, itu_keyict.read_key_ict_workbook(raw / rel, source=decl.id)) for rel in candidates
+    ]
+    rel, result = max(read, key=lambda pair: pair[1].vintage)  # max keeps the first of a tie
+    details = {
+        "editions_found": [f"{r} ({w.vintage})" for r, w in read],
+        "edition_used": f"{rel} ({result.vintage})",
+        "skipped_blocks": list(result.skipped),
+        "conflicts": len(result.conflicts),
+    }
     return LoadedSource(
-        observations=concat_observations(parts),
-        files=decl.files,
-        tables=FrozenMap({"itu_entities": entities}),
+        observations=concat_observations([result.observations]),
+        files=(rel,),
+        tables=FrozenMap({"itu_entities": result.entities}),
         details=FrozenMap(details),
+        vintage=result.vintage,
     )
 
 

@@ -28,17 +28,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import requests
+import urllib3
 import wbgapi
 from tqdm import tqdm
 
-from indicators.errors import RefreshError, SourceFormatError
+from indicators.errors import RefreshBusy, RefreshError, SourceFormatError, bounded
 from indicators.schema import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -55,6 +56,7 @@ API_ORIGIN = "World Bank API"
 _ECONOMY_ID = re.compile(r"[A-Z0-9]{3}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
+NAME_LIMIT = 120  # longest economy name kept from the API
 # wbgapi keeps its options in module globals; this lock keeps two fetches in one process (e.g.
 # two Streamlit sessions) from swapping each other's options mid-fetch.
 _WBGAPI_LOCK = threading.Lock()
@@ -76,17 +78,48 @@ class ApiFetch:
 
     `observations` follows indicators/schema.py; `fetched_at` is the UTC time the fetch began
     (ISO 8601); `last_updated` maps each database to its last-updated date (yyyy-mm-dd);
-    `counts` maps each series code to its number of non-null observations kept.
+    `counts` maps each series code to its number of non-null observations kept; `names` maps
+    each economy code to the name the API gives it (bounded), so that a refresh can describe an
+    economy the snapshot did not know yet.
     """
 
     observations: pd.DataFrame
     fetched_at: str
     last_updated: dict[int, str]
     counts: dict[str, int]
+    names: dict[str, str] = field(default_factory=dict)  # economy code -> the API's name
 
 
 class _BadResponse(Exception):
     """A response the API should not have sent; retrying will not fix it."""
+
+
+class _OutOfTime(Exception):
+    """The fetch's deadline passed; no further request is sent."""
+
+
+class DeadlineReached(RefreshError):
+    """The fetch stopped because its deadline left no time for the next request or retry."""
+
+
+class Budget:
+    """The time a fetch may take: each request's timeout is the smaller of the per-request
+    timeout and the time left, and no request or back-off starts once it is spent."""
+
+    def __init__(self, seconds: float | None, *, timeout: float) -> None:
+        self.seconds = seconds
+        self.timeout = timeout
+        self.until = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float:
+        return math.inf if self.until is None else self.until - time.monotonic()
+
+    def request_timeout(self) -> float:
+        """The timeout for the next request (raises _OutOfTime when nothing is left)."""
+        left = self.left()
+        if left <= 0:
+            raise _OutOfTime("no time left before the deadline")
+        return min(self.timeout, left)
 
 
 @dataclass(frozen=True)
@@ -94,6 +127,8 @@ class _RetryPolicy:
     retries: int
     backoff: float
     sleep: Callable[[float], None]
+    budget: Budget
+    options: dict[str, Any]  # wbgapi's get_options while the fetch runs (timeout set per attempt)
 
 
 def fetch_series(
@@ -109,6 +144,7 @@ def fetch_series(
     progress: ProgressCallback | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], datetime] | None = None,
+    deadline: float | None = None,
 ) -> ApiFetch:
     """Fetch each series for all economies and aggregates, years first_year..last_year.
 
@@ -116,37 +152,52 @@ def fetch_series(
     database knows. `per_page` is the page size asked of the API. `progress(done, total, code)`
     is called after each series. Raises RefreshError naming the series, the database and the
     fault on any failure after `retries` retries spaced `backoff * 2**attempt` seconds apart.
+    `deadline` (seconds) bounds the whole fetch: no request or back-off starts after it, and a
+    request never waits longer than the time left (see `Budget`).
     """
     now = _utc_now(clock)
     last = min(now.year, LAST_YEAR) if last_year is None else last_year
-    _check_arguments(requests_, first_year, last, timeout, retries, backoff, per_page)
-    policy = _RetryPolicy(retries=retries, backoff=backoff, sleep=sleep)
+    _check_arguments(requests_, first_year, last, timeout, retries, backoff, per_page, deadline)
+    budget = Budget(deadline, timeout=timeout)
     last_updated: dict[int, str] = {}
     frames: list[pd.DataFrame] = []
     counts: dict[str, int] = {}
-    with _WBGAPI_LOCK, _wbgapi_options(timeout=timeout, per_page=per_page):
-        for done, request in enumerate(requests_, start=1):
-            what = f"series {request.code} (database {request.db})"
-            if request.db not in last_updated:
-                last_updated[request.db] = _with_retries(
-                    functools.partial(_last_updated, request.db),
-                    what=f"{what}: last-updated date of database {request.db}",
+    names: dict[str, str] = {}
+    if not _WBGAPI_LOCK.acquire(blocking=False):
+        raise RefreshBusy(
+            f"{API_ORIGIN}: another refresh is already fetching in this process; this one was "
+            "not started (try again when it has finished)"
+        )
+    try:
+        with _wbgapi_options(timeout=timeout, per_page=per_page, budget=budget) as options:
+            policy = _RetryPolicy(
+                retries=retries, backoff=backoff, sleep=sleep, budget=budget, options=options
+            )
+            for done, request in enumerate(requests_, start=1):
+                what = f"series {request.code} (database {request.db})"
+                if request.db not in last_updated:
+                    last_updated[request.db] = _with_retries(
+                        functools.partial(_last_updated, request.db),
+                        what=f"{what}: last-updated date of database {request.db}",
+                        policy=policy,
+                    )
+                frame = _with_retries(
+                    functools.partial(_fetch_one, request, first_year=first_year, last_year=last),
+                    what=what,
                     policy=policy,
                 )
-            frame = _with_retries(
-                functools.partial(_fetch_one, request, first_year=first_year, last_year=last),
-                what=what,
-                policy=policy,
-            )
-            frames.append(
-                frame.assign(
-                    source=source, vintage=last_updated[request.db], estimate=False, note=""
+                names.update(zip(frame["economy"], frame.pop("economy_name"), strict=True))
+                frames.append(
+                    frame.assign(
+                        source=source, vintage=last_updated[request.db], estimate=False, note=""
+                    )
                 )
-            )
-            counts[request.code] = len(frame)
-            if progress is not None:
-                progress(done, len(requests_), request.code)
-        _confirm_vintages(last_updated, policy=policy)
+                counts[request.code] = len(frame)
+                if progress is not None:
+                    progress(done, len(requests_), request.code)
+            _confirm_vintages(last_updated, policy=policy)
+    finally:
+        _WBGAPI_LOCK.release()
     observations = concat_observations(frames)
     try:
         check_observations(observations, origin=API_ORIGIN)
@@ -157,6 +208,7 @@ def fetch_series(
         fetched_at=now.isoformat(timespec="seconds").replace("+00:00", "Z"),
         last_updated=last_updated,
         counts=counts,
+        names=names,
     )
 
 
@@ -177,21 +229,30 @@ def default_progress_bar() -> ProgressCallback:
 
 
 @contextmanager
-def _wbgapi_options(*, timeout: float, per_page: int) -> Iterator[None]:
-    """Give wbgapi a timeout, a page size and the page check, restoring its globals after.
+def _wbgapi_options(*, timeout: float, per_page: int, budget: Budget) -> Iterator[dict[str, Any]]:
+    """Give wbgapi a timeout, a page size and the page checks, restoring its globals after.
 
-    The saved `get_options` dict is put back as the same object, untouched: any options a
-    caller set (proxies, headers, hooks) are kept during the fetch and survive it unchanged.
+    wbgapi copies `get_options` for every request, so the options dict yielded here is where
+    the timeout of the next request is set (`_with_retries` and the budget hook do it). The
+    saved `get_options` dict is put back as the same object, untouched: any options a caller
+    set (proxies, headers, hooks) are kept during the fetch and survive it unchanged.
     """
     saved_options, saved_per_page = wbgapi.get_options, wbgapi.per_page
     hooks = dict(saved_options.get("hooks") or {})
     earlier = hooks.get("response") or []
     earlier = [earlier] if callable(earlier) else list(earlier)
-    hooks["response"] = [*earlier, _check_page]
-    wbgapi.get_options = {**saved_options, "timeout": timeout, "hooks": hooks}
+    options: dict[str, Any] = {**saved_options, "timeout": timeout}
+
+    def within_budget(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """After each page: stop if the deadline passed, else shorten the next timeout."""
+        options["timeout"] = budget.request_timeout()
+
+    hooks["response"] = [*earlier, _check_page, within_budget]
+    options["hooks"] = hooks
+    wbgapi.get_options = options
     wbgapi.per_page = per_page
     try:
-        yield
+        yield options
     finally:
         wbgapi.get_options, wbgapi.per_page = saved_options, saved_per_page
 
@@ -204,6 +265,7 @@ def _check_arguments(
     retries: int,
     backoff: float,
     per_page: int,
+    deadline: float | None = None,
 ) -> None:
     """Reject calls that cannot be right before any request is sent."""
     if not requests_:
@@ -217,8 +279,13 @@ def _check_arguments(
         raise ValueError(
             f"years {first_year}-{last_year} must be ordered and within {FIRST_YEAR}-{LAST_YEAR}"
         )
-    if timeout <= 0 or retries < 0 or backoff < 0 or per_page < 1:
-        raise ValueError("timeout and per_page must be positive, retries and backoff >= 0")
+    finite = all(math.isfinite(x) for x in (timeout, backoff, deadline or 1.0))
+    if not finite or timeout <= 0 or retries < 0 or backoff < 0 or per_page < 1:
+        raise ValueError(
+            "timeout and per_page must be positive, retries and backoff >= 0, all finite"
+        )
+    if deadline is not None and deadline <= 0:
+        raise ValueError("the deadline must be a positive number of seconds")
 
 
 def _utc_now(clock: Callable[[], datetime] | None) -> datetime:
@@ -231,22 +298,43 @@ def _with_retries(action: Callable[[], T], *, what: str, policy: _RetryPolicy) -
     """Run `action`, retrying transient failures; turn every failure into a RefreshError."""
     for attempt in range(policy.retries + 1):
         try:
+            policy.options["timeout"] = policy.budget.request_timeout()
+            capped = policy.options["timeout"] < policy.budget.timeout  # cut short by the deadline
             return action()
+        except _OutOfTime as exc:
+            raise DeadlineReached(f"{API_ORIGIN}: {what}: stopped ({exc})") from exc
         except (requests.exceptions.RequestException, wbgapi.APIError, _BadResponse) as exc:
             transient, problem = _describe_failure(exc)
             if not transient:
                 raise RefreshError(f"{API_ORIGIN}: {what}: {problem}") from exc
+            pause = policy.backoff * 2**attempt
             if attempt == policy.retries:
                 raise RefreshError(
                     f"{API_ORIGIN}: {what}: {problem}; gave up after {attempt + 1} attempts"
                 ) from exc
-            policy.sleep(policy.backoff * 2**attempt)
+            if capped and _timed_out(exc):
+                raise DeadlineReached(f"{API_ORIGIN}: {what}: {problem}") from exc
+            if pause >= policy.budget.left():
+                raise RefreshError(
+                    f"{API_ORIGIN}: {what}: {problem}; gave up after {attempt + 1} attempts "
+                    "(the refresh's deadline leaves no time for another)"
+                ) from exc
+            policy.sleep(pause)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _timed_out(exc: Exception) -> bool:
+    """Whether a request failed by waiting too long: a connect or read timeout, including one
+    while the body was read (which requests reports as a ConnectionError)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return True
+    inner = exc.args[0] if exc.args else None
+    return isinstance(inner, urllib3.exceptions.TimeoutError | TimeoutError)
 
 
 def _describe_failure(exc: Exception) -> tuple[bool, str]:
     """Whether a failure is worth retrying, and what went wrong in words."""
-    if isinstance(exc, requests.exceptions.Timeout):
+    if _timed_out(exc):
         return True, f"request timed out ({exc})"
     if isinstance(
         exc, requests.exceptions.ConnectionError | requests.exceptions.ChunkedEncodingError
@@ -331,17 +419,18 @@ def _fetch_one(request: ApiSeriesRequest, *, first_year: int, last_year: int) ->
         raise _BadResponse(f"the database has no year between {first_year} and {last_year}")
     rows = wbgapi.data.fetch(request.code, economy="all", time=years, labels=True, db=request.db)
     seen: set[tuple[str, int]] = set()
-    records: list[tuple[str, int, float]] = []
+    records: list[tuple[str, int, float, str]] = []
     for number, row in enumerate(_guarded_rows(rows), start=1):
         economy, year, value = _parse_row(row, code=request.code, years=years)
         if (economy, year) in seen:
             raise _BadResponse(f"row {number}: second value for {economy} {year}")
         seen.add((economy, year))
         if value is not None:
-            records.append((economy, year, value))
+            name = _label(row.get("economy"), key="value")
+            records.append((economy, year, value, bounded(name, NAME_LIMIT) if name else economy))
     if not records:
         raise _BadResponse(f"no observation between {first_year} and {last_year}")
-    frame = pd.DataFrame(records, columns=["economy", "year", "value"])
+    frame = pd.DataFrame(records, columns=["economy", "year", "value", "economy_name"])
     return frame.assign(indicator=request.code)
 
 

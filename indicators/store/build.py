@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalogue import Catalogue, load_catalogue
+from indicators.declared import frozen
 from indicators.errors import SourceFormatError, WsisDataError
 from indicators.schema import DroppedValue, concat_observations, normalise_observations
 from indicators.sources.declarations import (
@@ -25,6 +26,7 @@ from indicators.sources.declarations import (
     SourceDeclarations,
     load_source_declarations,
 )
+from indicators.sources.names import ITU_SOURCE, WB_SOURCE, libraries, un_names
 from indicators.sources.registry import LoadedSource, run_loader
 from indicators.store.descriptor import (
     DerivedEntry,
@@ -95,14 +97,24 @@ def source_entry(
 ) -> SourceEntry:
     """The descriptor entry of one source: its declaration, files, series and credit."""
     dataset = catalogue.dataset(decl.dataset)
+    vintage = loaded.vintage or decl.vintage
+    declared_copy = set(loaded.files) <= set(decl.files)
+    origin = (
+        decl.origin
+        if declared_copy
+        else Origin(
+            note=f"Found in the raw folder by the pattern {decl.pattern}; not a declared copy."
+        )
+    )
+    newer = decl.newer_edition
     return SourceEntry(
         id=decl.id,
-        title=decl.title,
-        label=decl.label,
+        title=decl.named(decl.title, vintage=vintage),
+        label=decl.named(decl.label, vintage=vintage),
         dataset=decl.dataset,
-        vintage=decl.vintage,
+        vintage=vintage,
         loader=decl.loader,
-        origin=decl.origin,
+        origin=origin,
         files=file_entries(raw, loaded.files),
         series=tuple(sorted(loaded.observations["indicator"].unique().tolist())),
         rows=len(loaded.observations),
@@ -110,7 +122,7 @@ def source_entry(
         licence=dataset.licence,
         attribution=dataset.attribution,
         details=loaded.details,
-        newer_edition=decl.newer_edition,
+        newer_edition=newer if newer is not None and newer.published > vintage else None,
     )
 
 
@@ -222,6 +234,22 @@ def build_entities(
             }
         )
     frame = pd.DataFrame(rows).sort_values("code", ignore_index=True)
+    economy = frame["kind"] == "economy"
+    wb_names = {
+        **{c: n for c, n in class_names.items() if c in set(frame["code"])},
+        **dict(zip(metadata["code"], metadata["name"], strict=True)),
+    }
+    names = un_names(
+        frame.loc[economy, "code"], itu_names=other_names, wb_names=wb_names
+    ).set_index("code")
+    frame["wb_name"] = frame["name"]
+    frame["name_source"] = frame["kind"].map(
+        {"wb_aggregate": WB_SOURCE, "itu_aggregate": ITU_SOURCE}
+    )
+    frame["aliases"] = None
+    frame["pattern"] = None
+    for column in ("name", "name_source", "wb_name", "aliases", "pattern"):
+        frame.loc[economy, column] = frame.loc[economy, "code"].map(names[column]).to_numpy()
     return frame.astype(object).where(frame.notna(), None)
 
 
@@ -314,6 +342,9 @@ def build_tables(
     for decl in decls.sources:
         say(f"reading {decl.id}")
         loaded = run_loader(raw, decl)
+        if len(loaded.details.get("editions_found", ())) > 1:
+            say(f"  {decl.id}: using {loaded.details['edition_used']}, the newest of "
+                + ", ".join(loaded.details["editions_found"]))  # fmt: skip
         parts.append(loaded.observations)
         entries.append(source_entry(raw, decl, loaded, catalogue))
         dropped += loaded.dropped
@@ -349,6 +380,12 @@ def build_tables(
     history = history.astype({"fiscal_year": "int16"})
 
     entries.append(derived_entry(observations, catalogue))
+    economies = entities[entities["kind"] == "economy"]
+    names = {
+        "rule": decls.names_rule,
+        "libraries": libraries(),
+        "by_source": economies["name_source"].value_counts().sort_index().to_dict(),
+    }
     licences = sorted({(e.producer, e.licence, e.attribution) for e in entries})
     descriptor = Descriptor(
         title="WSIS+20 dashboard snapshot: digital progress since the 2005 Tunis summit",
@@ -357,6 +394,9 @@ def build_tables(
         catalogue_version=catalogue.version,
         sources=tuple(entries),
         reference=tuple(reference_entry(raw, d) for d in decls.reference),
+        names=frozen(
+            {**names, "by_source": {str(k): int(v) for k, v in names["by_source"].items()}}
+        ),
         derived=tuple(
             DerivedEntry(indicator=i.code, formula=i.derived)
             for i in catalogue.indicators

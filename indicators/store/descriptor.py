@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indicators.declared import FrozenMap, frozen, thawed
-from indicators.errors import SnapshotError
+from indicators.errors import SnapshotError, bounded
 from indicators.schema import DroppedValue
 from indicators.sources.declarations import NewerEdition, NotUsed, Origin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entities carry UN names, World Bank names, aliases and search patterns
 TEXT_LIMIT = 2_000  # longest text field a descriptor may hold (longer is damage, not data)
 LIST_LIMIT = 100_000  # most entries a descriptor list may hold
 
@@ -61,6 +61,21 @@ class SourceEntry:
     attribution: str
     details: Mapping[str, Any] = field(default_factory=lambda: FrozenMap({}))
     newer_edition: NewerEdition | None = None
+
+    @property
+    def release(self) -> str:
+        """How a figure cites this source: its label and vintage (one rule for every citation)."""
+        return f"{self.label} (vintage {self.vintage})"
+
+    @property
+    def edition_note(self) -> str:
+        """A sentence naming a newer edition that exists but is not in the snapshot ('' if none)."""
+        if self.newer_edition is None:
+            return ""
+        return (
+            f"A newer edition, {self.newer_edition.name}, is not in this snapshot "
+            f"({self.label} is used)."
+        )
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,7 @@ class Descriptor:
     tables: Mapping[str, TableEntry] = field(default_factory=lambda: FrozenMap({}))
     previous_snapshot: str | None = None
     refresh_changes: tuple[Mapping[str, Any], ...] = ()
+    names: Mapping[str, Any] | None = None  # how economies are named: rule, libraries, counts
 
     def source(self, source_id: str) -> SourceEntry:
         """The entry of a source id; a SnapshotError when the snapshot has none."""
@@ -147,6 +163,7 @@ class Descriptor:
             "catalogue_version": self.catalogue_version,
             "sources": [_source_json(s) for s in self.sources],
             "reference": [_reference_json(r) for r in self.reference],
+            **({"names": thawed(self.names)} if self.names is not None else {}),
             "derived": [{"indicator": d.indicator, "formula": d.formula} for d in self.derived],
             "dropped": [d.to_json() for d in self.dropped],
             "not_used": [{"what": n.what, "why": n.why} for n in self.not_used],
@@ -228,6 +245,7 @@ class Descriptor:
                 frozen(_mapping(c, f"{where} refresh_changes"))
                 for c in _list(doc, "refresh_changes", where, required=False)
             ),
+            names=None if doc.get("names") is None else frozen(_names_from(doc["names"], where)),
         )
 
 
@@ -333,8 +351,23 @@ def _origin_from(entry: Any, where: str) -> Origin:
         },
         databases=None
         if databases is None
-        else frozen({str(k): str(v) for k, v in _mapping(databases, f"{where} origin").items()}),
+        else frozen(
+            {
+                _text_value(str(k), f"{where} origin"): _text_value(str(v), f"{where} origin")
+                for k, v in _mapping(databases, f"{where} origin").items()
+            }
+        ),
     )
+
+
+def _names_from(entry: Any, where: str) -> Mapping[str, Any]:
+    doc = _mapping(entry, f"{where} names")
+    counts = _mapping(doc.get("by_source"), f"{where} names by_source")
+    return {
+        "rule": _text(doc, "rule", f"{where} names"),
+        "libraries": _text(doc, "libraries", f"{where} names"),
+        "by_source": {str(k): _int(counts, k, f"{where} names by_source") for k in counts},
+    }
 
 
 def _file_from(entry: Any, where: str) -> FileEntry:
@@ -348,6 +381,9 @@ def _file_from(entry: Any, where: str) -> FileEntry:
 
 def _dropped_from(entry: Any, where: str) -> DroppedValue:
     doc = _mapping(entry, where)
+    for key in ("source", "indicator", "economy", "reason"):
+        if isinstance(doc.get(key), str):
+            _text_value(doc[key], f"{where} {key}")  # bounded like every text field
     try:
         return DroppedValue.from_json(doc)
     except (KeyError, TypeError, ValueError) as exc:
@@ -358,11 +394,12 @@ def _tables_from(doc: Mapping[str, Any], where: str) -> dict[str, TableEntry]:
     tables = _mapping(doc.get("tables"), f"{where} tables")
     out = {}
     for name, entry in tables.items():
-        t = _mapping(entry, f"{where} tables.{str(name)[:40]}")
+        here = f"{where} tables.{bounded(name, 40)}"
+        t = _mapping(entry, here)
         out[str(name)] = TableEntry(
-            file=_text(t, "file", f"{where} tables.{name}"),
-            rows=_int(t, "rows", f"{where} tables.{name}"),
-            sha256=_text(t, "sha256", f"{where} tables.{name}"),
+            file=_text(t, "file", here),
+            rows=_int(t, "rows", here),
+            sha256=_text(t, "sha256", here),
         )
     return out
 

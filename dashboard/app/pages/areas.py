@@ -33,7 +33,7 @@ def render_area(summary: AreaSummary, chart: Chart | None, *, baseline: int) -> 
     st.markdown(area_lead(summary))
     if summary.indicators:
         st.markdown(indicator_table(summary, baseline=baseline))
-    if summary.targets:
+    if summary.targets or summary.unmeasured:
         st.markdown(target_lines(summary))
     if chart is not None:
         show_chart(chart, key=f"area-{area.id}")
