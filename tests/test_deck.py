@@ -75,9 +75,15 @@ def test_claims_are_quoted_with_verdict_words_in_accessible_colours(
     slides, bundled_snapshot, catalogue
 ):
     checks = check_claims(bundled_snapshot, catalogue)
-    table = slides["claims"].table
-    assert len(table.rows) == len(checks)
-    for row, check in zip(table.rows, checks, strict=True):
+    checked = [c for c in checks if c.verdict != "cannot be checked"]
+    unchecked = [c for c in checks if c.verdict == "cannot be checked"]
+    assert checked and unchecked  # the main slide shows the first, the appendix the others
+    assert slides["claims"].title.startswith(f"{len(checked)} of the note's {len(checks)} claims")
+    assert any(f"other {len(unchecked)} claims" in f for f in slides["claims"].footnotes)
+    assert slides["unchecked"].title.startswith(f"{len(unchecked)} of the note's {len(checks)}")
+    rows = [*slides["claims"].table.rows, *slides["unchecked"].table.rows]
+    assert len(rows) == len(checks)
+    for row, check in zip(rows, [*checked, *unchecked], strict=True):
         quote, verdict, figures = row
         assert quote.text.startswith("\u201c") and quote.text.endswith("\u201d")
         assert " ".join(check.quote.split())[:40] in quote.text
@@ -86,8 +92,32 @@ def test_claims_are_quoted_with_verdict_words_in_accessible_colours(
         )
         for e in check.evidence:
             assert str(e.year) in figures.text and e.label in figures.text
+            measure = P.measure_name(catalogue.indicator(e.indicator).short_name)
+            assert P.says_measure(e.label, measure) or measure in figures.text, figures.text
         if not check.evidence:
             assert figures.text == check.summary
+
+
+def test_without_the_appendix_slide_the_claims_slide_lists_every_claim_and_any_verdict(
+    monkeypatch, bundled_snapshot, catalogue
+):
+    import dataclasses
+
+    real = check_claims(bundled_snapshot, catalogue)
+    verdicts = ["supported", "partly supported", "not supported", "cannot be checked"]
+    fixture = [  # the real checks, given each of the four verdicts in turn (a fixture)
+        dataclasses.replace(c, verdict=verdicts[i % 4]) for i, c in enumerate(real)
+    ]
+    monkeypatch.setattr(P, "check_claims", lambda *a, **k: fixture)
+    deck = P.prepare_deck(bundled_snapshot, catalogue, pictures=False,
+                          options=StoryOptions(slides=("claims",)))  # fmt: skip
+    (slide,) = deck.slides
+    assert len(slide.table.rows) == len(fixture)
+    for row, check in zip(slide.table.rows, fixture, strict=True):
+        assert row[1].text.lower() == check.verdict and row[1].bold
+        assert row[1].colour == verdict_colour(check.verdict)
+    for verdict in verdicts:
+        assert verdict in slide.title
 
 
 def test_figures_are_labelled_and_grouped_by_year(bundled_snapshot, catalogue):

@@ -40,6 +40,7 @@ class Frame:
     title_width: float = SLIDE_W - 2 * MARGIN
     title_height: float = 1.05
     text_scale: float = 1.0  # how much wider than Liberation Sans the slides' font may run
+    foot: float = 0.25  # inches kept clear below the source line (a template's footer zone)
 
     def measure(self, width_in: float) -> float:
         """The width to measure text in: narrower for a template whose font is not measured."""
@@ -66,12 +67,12 @@ class Frame:
 
     def body_bottom(self, footer: float) -> float:
         """Where the body ends above a footer `footer` inches tall."""
-        return self.height - 0.3 - footer - 0.1
+        return self.height - self.foot - 0.05 - footer - 0.1
 
     @property
     def number_box(self) -> tuple[float, float, float, float]:
         """(left, top, width, height) of the slide number, bottom right."""
-        return (self.width - self.left - 0.8, self.height - 0.5, 0.8, 0.4)
+        return (self.width - self.left - 0.8, self.height - self.foot - 0.25, 0.8, 0.4)
 
     @property
     def footer_width(self) -> float:
@@ -189,6 +190,28 @@ def split_paragraphs(paragraphs: Sequence[str], *, width_in: float, room: float,
     """Paragraph ranges [start, end) of each slide at `pt`, a `gap` inches between paragraphs."""
     heights = [text_height(p, width_in=width_in, pt=pt) + gap for p in paragraphs]
     return split_rows(heights, room=room, header=0.0, max_rows=10_000)
+
+
+TILE_COLUMNS, TILE_GAP, TILE_PT = 5, 0.12, 18  # the challenge-area grid: columns, inches, pt
+
+
+def tiles_fit(texts: Sequence[Sequence[str]], *, frame: Frame, room: float) -> bool:
+    """True when every tile's lines (heading, status), set bold at TILE_PT, fit their tile in
+    a grid `room` inches tall on `frame`'s body; else the areas are shown as a table."""
+    rows = -(-len(texts) // TILE_COLUMNS)
+    width = (frame.body_width - TILE_GAP * (TILE_COLUMNS - 1)) / TILE_COLUMNS
+    height = (room - TILE_GAP * max(rows - 1, 0)) / max(rows, 1)
+    need = max(
+        (
+            sum(
+                text_lines(line, width_in=frame.measure(width), pt=TILE_PT, bold=True)
+                for line in lines
+            )
+            for lines in texts
+        ),
+        default=0,
+    )
+    return lines_height(need, TILE_PT) <= height
 
 
 def tile_grid(count: int, *, columns: int) -> list[tuple[int, int]]:

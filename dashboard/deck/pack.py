@@ -111,10 +111,15 @@ def readme_text(deck: Deck, *, files: Mapping[str, str], pages: list, problems: 
 
 
 def _claims_csv(deck: Deck) -> bytes | None:
-    slide = next((s for s in deck.slides if s.kind == "claims"), None)
-    if slide is None or slide.table is None:
+    """Every claim of the deck's claim slides (checked and not), with provenance."""
+    parts = [
+        _with_provenance(s, s.table.frame())
+        for s in deck.slides
+        if s.kind in ("claims", "unchecked") and s.table is not None
+    ]
+    if not parts:
         return None
-    return csv_bytes(_with_provenance(slide, slide.table.frame()))
+    return csv_bytes(pd.concat(parts, ignore_index=True))
 
 
 def _with_provenance(slide: SlideContent, table: pd.DataFrame) -> pd.DataFrame:

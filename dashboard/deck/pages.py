@@ -23,6 +23,7 @@ from dashboard.deck.layout import (
     row_height,
     split_paragraphs,
     split_rows,
+    tiles_fit,
 )
 from dashboard.deck.prepare import Bullet, Deck, SlideContent
 
@@ -94,16 +95,32 @@ def _bullet_pages(slide: SlideContent, bullets: Sequence[Bullet], frame: Frame,
     return [{"bullets": tuple(bullets[a:b]), "text_pt": pt} for a, b in ranges]
 
 
+def _agenda_pt(texts: Sequence[str], frame: Frame, room: float) -> int:
+    """The largest size at which the agenda's lines, page spans included, fit its slide."""
+    for pt in (28, 24, BODY_PT):
+        ranges = split_paragraphs(
+            [f"1.  {t}" for t in texts], width_in=frame.measure(frame.body_width), room=room,
+            pt=pt, gap=pt * 0.6 / 72,
+        )  # fmt: skip
+        if len(ranges) == 1:
+            return pt
+    return MIN_TEXT_PT
+
+
 def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
     """The deck's pages in order, numbered from 1 (the title slide)."""
     drafts: list[tuple[SlideContent, list[dict[str, object]], tuple[str, ...], float]] = []
     for slide in deck.slides:
         footer = _footer(slide)
         height = footer_height(footer, width_in=frame.measure(frame.footer_width))
-        top = frame.height - 0.25 - height
+        top = frame.height - frame.foot - height
         room = frame.body_bottom(height) - frame.body_top
         parts: list[dict[str, object]]
-        if slide.tiles and frame.wide:
+        if (
+            slide.tiles
+            and frame.wide
+            and tiles_fit([(t.heading, t.status) for t in slide.tiles], frame=frame, room=room)
+        ):
             parts = [{"tiles": True}]
         elif slide.table is not None:
             parts = _table_pages(slide, frame, room)
@@ -133,21 +150,28 @@ def pages_of(deck: Deck, frame: Frame = DEFAULT_FRAME) -> list[Page]:
                 )
             )
             number += 1
-    return [_with_agenda(p, pages, deck) if p.kind == "agenda" else p for p in pages]
+    return [_with_agenda(p, pages, deck, frame) if p.kind == "agenda" else p for p in pages]
 
 
-def _with_agenda(page: Page, pages: Sequence[Page], deck: Deck) -> Page:
+def _with_agenda(page: Page, pages: Sequence[Page], deck: Deck, frame: Frame) -> Page:
     """The agenda page: each section with a selected slide, and the pages it covers."""
     bullets = []
     for section in deck.sections:
         numbers = [p.number for p in pages if p.slide.section == section.id]
         if not numbers:
             continue
-        span = f"slide {numbers[0]}" if len(numbers) == 1 else f"slides {numbers[0]}–{numbers[-1]}"
+        nb = "\u00a0"  # a page span never breaks over two lines
+        span = (
+            f"slide{nb}{numbers[0]}"
+            if len(numbers) == 1
+            else f"slides{nb}{numbers[0]}{nb}to{nb}{numbers[-1]}"
+        )
         bullets.append(Bullet(f"{section.title} ({span})"))
+    room = page.footer_top - 0.15 - frame.body_top
+    pt = _agenda_pt([b.full for b in bullets], frame, room)
     return Page(
         number=page.number, slide=page.slide, title=page.title, bullets=tuple(bullets),
-        footer=page.footer, footer_top=page.footer_top, text_pt=28,
+        footer=page.footer, footer_top=page.footer_top, text_pt=pt,
     )  # fmt: skip
 
 

@@ -31,13 +31,16 @@ from dashboard.deck.layout import (
     PANEL,
     RULE,
     SOURCE_PT,
+    TILE_COLUMNS,
+    TILE_GAP,
+    TILE_PT,
     Frame,
     tile_grid,
     title_size,
 )
 from dashboard.deck.native import NativeChart
 from dashboard.deck.pages import TABLE_PT, Page, pages_of
-from dashboard.deck.powerpoint import TILE_COLUMNS, pptx_bytes
+from dashboard.deck.powerpoint import pptx_bytes
 from dashboard.deck.prepare import Deck, DeckError
 from dashboard.exports import renderer, text_metrics
 from dashboard.theme import FONT_FAMILY, UN_BLUE
@@ -218,7 +221,7 @@ def compose_page(page: Page, *, frame: Frame | None = None, px: float = PX) -> I
         c.text(
             (f.title_left, f.title_top), [page.title], pt=size, width_in=f.title_width, bold=True
         )
-        bottom = page.footer_top - 0.1 if page.footer else f.height - 0.6
+        bottom = page.footer_top - 0.1 if page.footer else f.height - f.foot - 0.35
         box = (f.left, f.body_top, f.body_width, bottom - f.body_top)
         _compose_body(c, page, box)
         c.text(
@@ -277,7 +280,7 @@ def _compose_body(c: Canvas, page: Page, box: tuple[float, float, float, float])
         _draw_table(c, page, box, rows=rows, widths=page.widths, pt=TABLE_PT)
     elif page.tiles:
         rows_n = (len(content.tiles) + TILE_COLUMNS - 1) // TILE_COLUMNS
-        gap = 0.12
+        gap = TILE_GAP
         w = (width - gap * (TILE_COLUMNS - 1)) / TILE_COLUMNS
         h = (height - gap * (rows_n - 1)) / rows_n
         for tile, (r, col) in zip(
@@ -287,8 +290,10 @@ def _compose_body(c: Canvas, page: Page, box: tuple[float, float, float, float])
             fill = PANEL if tile.status.startswith("no") else "#FFFFFF"
             c.draw.rectangle([x0 * c.px, y0 * c.px, (x0 + w) * c.px, (y0 + h) * c.px], fill=fill,
                              outline=tile.colour, width=max(round(2.5 * c.px / 72), 1))  # fmt: skip
-            y = c.text((x0, y0), [tile.heading], pt=18, width_in=w, bold=True)
-            c.text((x0, y - 0.05), [tile.status], pt=18, width_in=w, bold=True, fill=tile.colour)
+            y = c.text((x0, y0), [tile.heading], pt=TILE_PT, width_in=w, bold=True)
+            c.text(
+                (x0, y - 0.05), [tile.status], pt=TILE_PT, width_in=w, bold=True, fill=tile.colour
+            )
     elif page.bullets:
         numbered = content.numbered or content.kind == "agenda"
         paragraphs = [

@@ -57,6 +57,9 @@ from dashboard.deck.layout import (
     SLIDE_W,
     SOURCE_PT,
     TEMPLATE_TEXT_SCALE,
+    TILE_COLUMNS,
+    TILE_GAP,
+    TILE_PT,
     Frame,
     text_height,
     tile_grid,
@@ -79,7 +82,6 @@ CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "clustered_bar": XL_CHART_TYPE.BAR_CLUSTERED,
 }
-TILE_COLUMNS = 5
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -154,6 +156,24 @@ def _pick_layouts(prs):
     return title, content
 
 
+FOOTER_ZONE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE)
+
+
+def _foot(layout, height: float) -> float:
+    """Inches to keep clear at the bottom of a template's slide: down to the top of its footer,
+    slide-number or date placeholders (where its bands and logos usually are), at least the
+    built-in 0.25 and never more than a quarter of the slide."""
+    tops = [
+        p.top / 914400
+        for owner in (layout, layout.slide_master)
+        for p in owner.placeholders
+        if p.placeholder_format.type in FOOTER_ZONE and p.top is not None
+    ]
+    if not tops:
+        return DEFAULT_FRAME.foot
+    return min(max(height - min(tops) + 0.15, DEFAULT_FRAME.foot), height / 4)
+
+
 def _scale_layouts(prs, factor: float) -> None:
     """Widen the built-in template's master and layout placeholders for a 16:9 slide."""
     for owner in (prs.slide_master, *prs.slide_layouts):
@@ -202,14 +222,15 @@ def open_base(template: bytes | None) -> Base:
     width, height = int(prs.slide_width or 0) / 914400, int(prs.slide_height or 0) / 914400
     ph = _placeholder(content_layout, (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
     left = MARGIN * width / SLIDE_W
+    foot = _foot(content_layout, height)
     if ph is not None and None not in (ph.left, ph.top, ph.width, ph.height):
         frame = Frame(width=width, height=height, title_left=ph.left / 914400,
                       title_top=ph.top / 914400, title_width=ph.width / 914400,
                       title_height=min(ph.height / 914400, 1.6),
-                      text_scale=TEMPLATE_TEXT_SCALE)  # fmt: skip
+                      text_scale=TEMPLATE_TEXT_SCALE, foot=foot)  # fmt: skip
     else:
         frame = Frame(width=width, height=height, title_left=left, title_width=width - 2 * left,
-                      text_scale=TEMPLATE_TEXT_SCALE)  # fmt: skip
+                      text_scale=TEMPLATE_TEXT_SCALE, foot=foot)  # fmt: skip
     return Base(prs, title_layout, content_layout, frame, Style(builtin=False))
 
 
@@ -283,7 +304,7 @@ def _footer(slide, page: Page, base: Base) -> None:
     if not page.footer:
         return
     f = base.frame
-    height = f.height - page.footer_top - 0.1
+    height = f.height - f.foot + 0.15 - page.footer_top
     shape = _box(slide, "Source line", (f.left, page.footer_top, f.footer_width, height))
     shape.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     _paragraphs(shape, page.footer, base.style, size=SOURCE_PT, muted=True)
@@ -296,7 +317,7 @@ def _alt(shape, text: str) -> None:
 
 def _body_box(page: Page, base: Base) -> tuple[float, float, float, float]:
     f = base.frame
-    bottom = page.footer_top - 0.1 if page.footer else f.height - 0.6
+    bottom = page.footer_top - 0.1 if page.footer else f.height - f.foot - 0.35
     return (f.left, f.body_top, f.body_width, bottom - f.body_top)
 
 
@@ -499,7 +520,7 @@ def _tiles(slide, page: Page, box: tuple[float, float, float, float], base: Base
     tiles = page.slide.tiles
     left, top, width, height = box
     rows = (len(tiles) + TILE_COLUMNS - 1) // TILE_COLUMNS
-    gap = 0.12
+    gap = TILE_GAP
     w = (width - gap * (TILE_COLUMNS - 1)) / TILE_COLUMNS
     h = (height - gap * (rows - 1)) / rows
     for tile, (r, c) in zip(tiles, tile_grid(len(tiles), columns=TILE_COLUMNS), strict=True):
@@ -521,9 +542,8 @@ def _tiles(slide, page: Page, box: tuple[float, float, float, float], base: Base
             para.alignment = PP_ALIGN.LEFT
             run = para.add_run()
             run.text = text
-            base.style.font(
-                run.font, size=18, bold=bold, colour=colour or (INK if base.style.builtin else None)
-            )
+            # the tile's fill is ours, so is its ink (a template's shape style may set white)
+            base.style.font(run.font, size=TILE_PT, bold=bold, colour=colour or INK)
 
 
 def _picture(slide, page: Page, box: tuple[float, float, float, float], base: Base) -> None:

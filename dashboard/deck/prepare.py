@@ -340,7 +340,7 @@ class _Builder:
 
     def __init__(
         self, snapshot: Snapshot, catalogue: Catalogue, story: Story, options: StoryOptions,
-        *, pictures: bool,
+        *, pictures: bool, kinds: Iterable[str] = (),
     ) -> None:  # fmt: skip
         self.snapshot, self.catalogue, self.story, self.options = (
             snapshot,
@@ -349,6 +349,7 @@ class _Builder:
             options,
         )
         self.pictures = pictures
+        self.kinds = frozenset(kinds)
         self.baseline = options.baseline
         self._charts: dict[str, tuple[Chart, str]] = {}
         self._points: list[TalkingPoint] | None = None
@@ -382,6 +383,10 @@ class _Builder:
         if self._claims is None:
             self._claims = check_claims(self.snapshot, self.catalogue)
         return self._claims
+
+    def measures(self) -> dict[str, str]:
+        """What each indicator measures, by code (leads figures whose label does not say)."""
+        return {i.code: measure_name(i.short_name) for i in self.catalogue.indicators}
 
     def notes(self, headline: str, areas: Sequence[str], extra: Sequence[str] = ()) -> str:
         lines = [f"Takeaway: {headline}"]
@@ -497,28 +502,52 @@ class _Builder:
                          footnotes=tuple(notes), chart=chart, problem=problem,
                          notes=self.notes(title, ("access",), [chart.source, *notes]))  # fmt: skip
 
-    def slide_claims(self, decl: SlideDecl) -> SlideContent:
-        checks = self.claims()
+    def _claims_slide(self, decl: SlideDecl, title: str, checks: Sequence[ClaimCheck],
+                      footnotes: tuple[str, ...] = ()) -> SlideContent:  # fmt: skip
+        """A table of the note's claims: the quote, the verdict in words and colour, and the
+        figures (each labelled) or what the check says."""
         rows, ids, notes = [], [], []
+        measures = self.measures()
         for c in checks:
             rows.append((Cell(quote_text(c.quote)),
                          Cell(c.verdict[:1].upper() + c.verdict[1:], verdict_colour(c.verdict), True),
-                         Cell(figures_text(c))))  # fmt: skip
+                         Cell(figures_text(c, measures))))  # fmt: skip
             ids += [e.source for e in c.evidence]
             notes.append(
                 f"- \u201c{c.quote}\u201d {c.verdict.upper()}: {c.summary} {c.note}".strip()
             )
-        counts = pd.Series([c.verdict for c in checks], dtype=object).value_counts()
-        summary = ", ".join(f"{n} {v}" for v, n in counts.items()) or "no claim declared"
-        title = f"The note's claims, checked against the data: {summary}"
         sources = "; ".join(dict.fromkeys(i for i in ids if i))
         source = (f"Sources: {sources}. " if sources else "") + f"Quotes: {self.story.title.note}."
         table = Table(
             ("The note says", "Verdict", "What the data show"), tuple(rows), (3.6, 1.7, 5.2)
         )
         vintage = "; ".join(dict.fromkeys(e.vintage for c in checks for e in c.evidence))
-        return self.base(decl, title, table=table, source=source, notes="\n".join([title, *notes]),
-                         data=table.frame(), vintage=vintage)  # fmt: skip
+        return self.base(decl, title, table=table, source=source, footnotes=footnotes,
+                         notes="\n".join([title, *notes]), data=table.frame(),
+                         vintage=vintage)  # fmt: skip
+
+    def slide_claims(self, decl: SlideDecl) -> SlideContent:
+        """The claims the data can check; all of them when no slide lists the others."""
+        checks = self.claims()
+        if "unchecked" not in self.kinds:
+            summary = _verdict_counts(checks) or "no claim declared"
+            title = f"The note's claims, checked against the data: {summary}"
+            return self._claims_slide(decl, title, checks)
+        checked = [c for c in checks if c.verdict != UNCHECKED]
+        left = len(checks) - len(checked)
+        title = (f"{len(checked)} of the note's {len(checks)} claims can be checked against "
+                 f"the data: {_verdict_counts(checked) or 'none'}")  # fmt: skip
+        more = (f"The other {left} claims cannot be checked with this snapshot: they are listed "
+                "in the appendix, with the usual source of such data.")  # fmt: skip
+        return self._claims_slide(decl, title, checked, (more,) if left else ())
+
+    def slide_unchecked(self, decl: SlideDecl) -> SlideContent:
+        """The claims the data cannot check, with where such data usually come from."""
+        checks = self.claims()
+        unchecked = [c for c in checks if c.verdict == UNCHECKED]
+        title = (f"{len(unchecked)} of the note's {len(checks)} claims cannot be checked with "
+                 "this snapshot")  # fmt: skip
+        return self._claims_slide(decl, title, unchecked)
 
     def slide_challenges(self, decl: SlideDecl) -> SlideContent:
         areas = sorted(self.catalogue.areas, key=lambda a: a.number)
@@ -666,6 +695,15 @@ def _target_counts(statuses: Sequence[str]) -> str:
 QUOTE_LIMIT = 240  # characters of a claim's quote shown on a slide (the rest marked with "…")
 
 
+UNCHECKED = "cannot be checked"
+
+
+def _verdict_counts(checks: Sequence[ClaimCheck]) -> str:
+    """'7 supported, 1 partly supported': the verdicts, most frequent first."""
+    counts = pd.Series([c.verdict for c in checks], dtype=object).value_counts()
+    return ", ".join(f"{n} {v}" for v, n in counts.items())
+
+
 def quote_text(quote: str) -> str:
     """The note's words as quoted on a slide, in quotation marks; a quote too long for its cell
     is cut at a word and the cut marked with an ellipsis."""
@@ -685,20 +723,57 @@ def _number(value: float, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def figures_text(check: ClaimCheck) -> str:
+DISAGGREGATION = re.compile(
+    r"(, (men|women|rural|urban|youth 15-24|rest of population))?( \(ITU\))?$"
+)
+
+
+def measure_name(short_name: str) -> str:
+    """What an indicator measures, without the group it is broken down by or its producer:
+    'Internet use, women (ITU)' -> 'Internet use'.
+
+    >>> measure_name("Internet use, women (ITU)"), measure_name("5G coverage")
+    ('Internet use', '5G coverage')
+    """
+    return DISAGGREGATION.sub("", short_name).strip()
+
+
+def says_measure(label: str, measure: str) -> bool:
+    """True when a figure's label already says what it measures (every word of it).
+
+    >>> says_measure("mobile-cellular subscriptions", "Mobile subscriptions")
+    True
+    >>> says_measure("the world", "5G coverage")
+    False
+    """
+    words = set(re.findall(r"\w+", label.lower()))
+    return set(re.findall(r"\w+", measure.lower())) <= words
+
+
+def figures_text(check: ClaimCheck, measures: Mapping[str, str] | None = None) -> str:
     """A claim's figures, each labelled: 'women 65.3%, men 69.5% (2024)'; figures of the same
-    year are grouped; without figures, what the check says."""
-    groups: list[tuple[int, bool, list[str]]] = []
+    year are grouped; a figure whose label does not say what it measures is led by the
+    measure ('5G coverage: the world 51.2%, ...'), `measures` mapping indicator codes to it;
+    without figures, what the check says."""
+    measures = measures or {}
+    groups: list[tuple[str, int, bool, list[str]]] = []
+    last = ""
     for e in check.evidence:
+        measure = measures.get(e.indicator, "")
+        lead = "" if says_measure(e.label, measure) else measure
+        new_lead = lead if lead != last else ""
+        last = lead
         part = f"{e.label} {_number(e.value, e.unit)}"
-        if groups and groups[-1][0] == e.year and groups[-1][1] == e.estimate:
-            groups[-1][2].append(part)
+        g = groups[-1] if groups else None
+        if g is not None and not new_lead and g[1] == e.year and g[2] == e.estimate:
+            g[3].append(part)
         else:
-            groups.append((e.year, e.estimate, [part]))
+            groups.append((new_lead, e.year, e.estimate, [part]))
     if not groups:
         return check.summary
     return "; ".join(
-        f"{', '.join(parts)} ({year}{', estimate' if est else ''})" for year, est, parts in groups
+        f"{lead + ': ' if lead else ''}{', '.join(parts)} ({year}{', estimate' if est else ''})"
+        for lead, year, est, parts in groups
     )
 
 
@@ -786,7 +861,8 @@ def prepare_deck(
     decls = select_slides(story, options.slides)
     if pictures and any(d.kind == "map" for d in decls) and renderer.image_export_available():
         renderer.renderer().warm_up()
-    builder = _Builder(snapshot, catalogue, story, options, pictures=pictures)
+    builder = _Builder(snapshot, catalogue, story, options, pictures=pictures,
+                       kinds=[d.kind for d in decls])  # fmt: skip
     built: dict[str, SlideContent] = {}
     # pictures last: the browser starts meanwhile in the background
     for decl in sorted(decls, key=lambda d: d.kind == "map"):

@@ -41,7 +41,8 @@ from indicators.errors import AnalysisError, UnknownCodeError, WsisDataError
 from indicators.store.snapshot import Snapshot
 
 STORY_PATH = Path(__file__).with_name("story.yaml")
-KINDS = frozenset({"title", "agenda", "items", "chart", "map", "claims", "challenges", "gaps",
+KINDS = frozenset({"title", "agenda", "items", "chart", "map", "claims", "unchecked",
+                   "challenges", "gaps",
                    "questions", "messages", "sources", "data_notes", "reading", "areas"})  # fmt: skip
 Progress = Callable[[str], None]
 
