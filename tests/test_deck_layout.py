@@ -63,3 +63,20 @@ def test_every_page_fits_above_its_footer(default_deck):
 @pytest.mark.parametrize(("span", "step"), [(5, 1), (12, 1), (20, 5), (16, 4), (14, 2), (19, 5)])
 def test_time_axes_are_labelled_to_their_last_year(span, step):
     assert year_step(span) == step
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [layout.DEFAULT_FRAME, layout.Frame(width=10, height=7.5, text_scale=1.25, foot=0.7)],
+    ids=["built-in", "4:3 template"],
+)
+def test_the_agenda_with_its_page_spans_fits_its_slide(default_deck, frame):
+    (agenda,) = [p for p in pages_of(default_deck, frame) if p.kind == "agenda"]
+    texts = [f"1.  {b.full}" for b in agenda.bullets]
+    room = agenda.footer_top - 0.15 - frame.body_top
+    ranges = layout.split_paragraphs(
+        texts, width_in=frame.measure(frame.body_width), room=room, pt=agenda.text_pt,
+        gap=agenda.text_pt * 0.6 / 72,
+    )  # fmt: skip
+    assert len(ranges) == 1 and agenda.text_pt >= layout.MIN_TEXT_PT
+    assert all("\u00a0" in b.full for b in agenda.bullets)  # "slides 3 to 7" never breaks

@@ -216,6 +216,31 @@ def test_a_template_gives_its_masters_layouts_and_size(bundled_snapshot, catalog
             if shape.is_placeholder:  # no empty placeholder left showing a prompt
                 assert shape.has_text_frame and shape.text_frame.text
     assert any(s.has_chart for s in prs.slides[1].shapes)
+    footer_zone = min(  # the template's footer, slide-number and date placeholders
+        p.top for p in prs.slide_master.placeholders
+        if p.placeholder_format.type in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER,
+                                         PP_PLACEHOLDER.DATE)
+    )  # fmt: skip
+    for slide in prs.slides:  # source lines and numbers stay above it
+        for shape in slide.shapes:
+            if shape.name in ("Source line", "Slide number"):
+                assert shape.top + shape.height <= footer_zone + Inches(0.01), shape.name
+
+
+def test_a_wide_template_gets_area_tiles_with_their_own_ink(bundled_snapshot, catalogue):
+    prs = Presentation(io.BytesIO(make_template()))
+    prs.slide_width, prs.slide_height = Inches(20), Inches(11.25)  # 16:9, room for the tiles
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    options = StoryOptions(slides=("challenges",))
+    deck = prepare_deck(bundled_snapshot, catalogue, options=options, pictures=False)
+    built = Presentation(io.BytesIO(powerpoint.pptx_bytes(deck, template=buffer.getvalue())))
+    tiles = [s for slide in built.slides for s in slide.shapes if s.name.startswith("Area ")]
+    tables = [s for slide in built.slides for s in slide.shapes if s.has_table]
+    assert len(tiles) == len(catalogue.areas) and not tables
+    for tile in tiles:  # white text of a template's shape style never lands on a white tile
+        for run in runs(tile):
+            assert run.font.color.rgb is not None, run.text
 
 
 def test_a_file_that_is_no_powerpoint_is_refused(default_deck):
