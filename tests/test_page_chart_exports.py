@@ -93,6 +93,34 @@ def test_long_rankings_and_panel_grids_get_the_height_they_need(charts):
             assert smallest * plot >= chart_files.MIN_PANEL - 1, key
 
 
+@pytest.mark.parametrize("variant", ["slide", "square"])
+def test_text_tiles_and_text_legends_fit_their_room(charts, variant):
+    """A grid drawn as text tiles (the challenge areas) gets the height its lines need, no
+    tile line runs into the next column, and a legend drawn as text fits the image."""
+    from dashboard.exports.text_metrics import text_width
+
+    tiled = [(key, chart) for key, chart in charts
+             if len(chart_files.in_plot_blocks(chart.figure)) > 3]  # fmt: skip
+    assert tiled, "the challenge-area grid is among the page charts"
+    for key, chart in tiled:
+        fig = chart_files.export_figure(chart, variant=variant)
+        plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        plot_w = fig.layout.width - fig.layout.margin.l - fig.layout.margin.r
+        assert plot_h >= chart_files.text_blocks_height(fig) - 1, key
+        blocks = chart_files.in_plot_blocks(fig)
+        xs = sorted({x for x, _, _, _ in blocks})
+        for a in fig.layout.annotations:
+            if a.name == "footer" or a.xref != "paper" or not a.text:
+                continue
+            lines = [chart_files.plain_text(t) for t in str(a.text).split("<br>")]
+            widest = max(text_width(t, size=round(a.font.size)) for t in lines)
+            if (a.x, a.y, len(lines), a.font.size) in blocks:
+                right = min((x for x in xs if x > a.x + 1e-6), default=1.0)
+                assert widest <= (right - a.x) * plot_w, (key, lines)
+            else:
+                assert widest <= fig.layout.width * (1 - a.x), (key, lines)
+
+
 def tick_counts(svg: bytes) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for axis, label in TICK.findall(svg.decode("utf-8")):

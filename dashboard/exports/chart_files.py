@@ -245,7 +245,94 @@ def needed_plot_height(fig: go.Figure) -> float:
     if len(domains) > 1:  # a grid of panels: each row of panels at least MIN_PANEL high
         smallest = min(b - a for a, b in domains)
         need = max(need, MIN_PANEL / max(smallest, 1e-3))
+    return max(need, text_blocks_height(fig))
+
+
+def in_plot_blocks(fig: go.Figure) -> list[tuple[float, float, int, float]]:
+    """(x, y, lines, font px) of the text blocks hung from the top inside the plot area (the
+    tiles of a grid drawn with shapes and annotations)."""
+    blocks = []
+    default = float(fig.layout.font.size or 12)
+    for a in fig.layout.annotations:
+        if (a.xref, a.yref, a.yanchor) != ("paper", "paper", "top") or not a.text:
+            continue
+        if a.name == "footer" or a.x is None or a.y is None or not 0 < float(a.y) <= 1:
+            continue
+        lines = str(a.text).count("<br>") + 1
+        blocks.append((float(a.x), float(a.y), lines, float(a.font.size or default)))
+    return blocks
+
+
+def text_blocks_height(fig: go.Figure) -> float:
+    """The plot height in px at which each text block hung inside the plot fits above the next
+    block below it in its column (or the plot's bottom): 0 without such blocks."""
+    blocks = in_plot_blocks(fig)
+    need = 0.0
+    for x, y, lines, size in blocks:
+        below = [y2 for x2, y2, _, _ in blocks if abs(x2 - x) < 1e-6 and y2 < y]
+        room = y - max(below, default=0.0)
+        need = max(need, (lines * size * 1.3 + 8) / max(room, 1e-3))
     return need
+
+
+def plain_text(text: object) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", str(text)))
+
+
+def _fit_text_blocks(fig: go.Figure, plot_width: float) -> None:
+    """Set the text blocks hung inside the plot (tiles) smaller, all alike, where the longest
+    line of one is wider than its column (up to the next block to the right, or the plot's
+    edge), down to 8 px; sizes set inside the text scale with them."""
+    default = float(fig.layout.font.size or 12)
+    xs = sorted({x for x, _, _, _ in in_plot_blocks(fig)})
+    blocks = [
+        a for a in fig.layout.annotations
+        if a.name != "footer" and a.text and (a.xref, a.yref, a.yanchor) == ("paper", "paper", "top")
+        and a.x is not None and a.y is not None and 0 < float(a.y) <= 1
+    ]  # fmt: skip
+    ratio = 1.0
+    for a in blocks:
+        x = float(a.x)
+        right = min((x2 for x2 in xs if x2 > x + 1e-6), default=1.0)
+        room = (right - x) * plot_width - 12
+        size = float(a.font.size or default)
+        wide = max(
+            text_width(plain_text(line), size=round(size)) for line in str(a.text).split("<br>")
+        )
+        if wide > room > 0:
+            ratio = min(ratio, max(room / wide, 8 / size))
+    if ratio >= 1.0:
+        return
+    for a in blocks:
+        a.font.size = max(math.floor(float(a.font.size or default) * ratio), 8)
+        a.text = _scaled_spans(str(a.text), ratio)
+
+
+def _scaled_spans(text: str, ratio: float) -> str:
+    """`text` with the font sizes set inside it scaled by `ratio` (at least 7 px)."""
+    return re.sub(
+        r"font-size:\s*(\d+)px",
+        lambda m: f"font-size:{max(round(int(m.group(1)) * ratio), 7)}px",
+        text,
+    )
+
+
+def _fit_wide_annotations(fig: go.Figure, width: float) -> None:
+    """Set a one-line annotation placed above or in the plot (a legend drawn as text) smaller
+    when it is wider than the image, so that nothing is cut at the right edge."""
+    default = float(fig.layout.font.size or 12)
+    for a in fig.layout.annotations:
+        if a.name == "footer" or a.xref != "paper" or not a.text or "<br>" in str(a.text):
+            continue
+        size = float(a.font.size or default)
+        plain = plain_text(a.text)
+        x = float(a.x or 0) if a.xanchor == "left" else 0.0
+        room = width * (1 - x) - 8
+        wide = text_width(plain, size=round(size)) * 1.15  # symbols and spans set wider
+        if wide > room:
+            ratio = max(room / wide, 7 / size)
+            a.font.size = max(math.floor(size * ratio), 7)
+            a.text = _scaled_spans(str(a.text), ratio)
 
 
 def export_figure(chart: Chart, *, variant: Variant = "slide") -> go.Figure:
@@ -296,6 +383,8 @@ def export_figure(chart: Chart, *, variant: Variant = "slide") -> go.Figure:
             trace.uid = f"{chart.name}-{i}"
     plot_height = height - top - extra_top - bottom - extra_bottom
     _show_all_categories(fig, plot_height)
+    _fit_wide_annotations(fig, width)
+    _fit_text_blocks(fig, width - left - right)
     if lift:
         fig.layout.legend.y = 1 + lift / max(plot_height, 1)
     fig.update_layout(
