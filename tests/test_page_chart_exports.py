@@ -94,6 +94,14 @@ def test_long_rankings_and_panel_grids_get_the_height_they_need(charts):
 
 
 @pytest.mark.parametrize("variant", ["slide", "square"])
+def test_long_titles_and_notes_never_squeeze_the_plot(charts, variant):
+    for key, chart in charts:
+        fig = chart_files.export_figure(chart, variant=variant)
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        assert plot >= chart_files.MIN_PLOT - 1, (key, plot)
+
+
+@pytest.mark.parametrize("variant", ["slide", "square"])
 def test_text_tiles_and_text_legends_fit_their_room(charts, variant):
     """A grid drawn as text tiles (the challenge areas) gets the height its lines need, no
     tile line runs into the next column, and a legend drawn as text fits the image."""

@@ -213,6 +213,7 @@ def _legend_in_container(fig: go.Figure) -> bool:
 
 
 MIN_PANEL = 170  # px: the least height a panel of a small-multiple grid gets in an export
+MIN_PLOT = 150  # px: the least height of any plot area, however long its title and notes
 ROW_PAD = 8  # px between the labels of a categorical axis (each row gets font size + pad)
 
 
@@ -372,7 +373,7 @@ def export_figure(chart: Chart, *, variant: Variant = "slide") -> go.Figure:
     extra_top += lift
     extra_bottom = _fit_footer(fig, chart, text_width_px)
     frame = top + extra_top + max(bottom + extra_bottom, 40)
-    height = max(height, round(frame + needed_plot_height(fig)))
+    height = max(height, round(frame + max(needed_plot_height(fig), MIN_PLOT)))
     if pinned_title:
         title.y = 1 - (TITLE_TOP_PAD + TITLE_SIZE) / height
     if in_container:
