@@ -248,6 +248,8 @@ def test_a_file_that_is_no_powerpoint_is_refused(default_deck):
 
     with pytest.raises(DeckError, match="PowerPoint"):
         powerpoint.pptx_bytes(default_deck, template=b"not a zip at all")
+    assert "PowerPoint" in powerpoint.template_problem(b"not a zip at all")  # the page's check
+    assert powerpoint.template_problem(make_template()) == ""
 
 
 # --- without chromium -------------------------------------------------------------------------

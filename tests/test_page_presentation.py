@@ -123,3 +123,22 @@ def test_with_pictures_the_deck_is_built_once_per_set_of_choices(monkeypatch):
     assert len(captions(at)) >= len(load_story().slides)
     at.run()  # a rerun with the same choices reuses the deck and its thumbnails
     assert len(decks) == 1
+
+
+def test_a_template_that_cannot_be_used_is_one_plain_error(no_chromium):
+    from test_deck_pptx import make_template
+
+    at = page_test("presentation", timeout=240).run()
+    for sid in [s.id for s in load_story().slides if s.id not in ("title", "questions")]:
+        at.checkbox(key=f"deck-inc-{sid}").uncheck()
+    at.run()
+    mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    at.get("file_uploader")[0].set_value(("ours.pptx", b"not a PowerPoint file", mime))
+    build(at)
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("Your template cannot be used:") and "PowerPoint" in error
+    assert downloads(at) == DOWNLOADS  # the built-in layout is still offered
+    at.get("file_uploader")[0].set_value(("ours.pptx", make_template(), mime))
+    build(at)
+    assert not at.exception and not at.error and downloads(at) == DOWNLOADS

@@ -196,6 +196,19 @@ def _set_language(prs) -> None:
             rpr.set("lang", LANG)
 
 
+def template_problem(template: bytes) -> str:
+    """Why a user's template cannot be built on, in one sentence; '' when it can.
+
+    >>> "cannot be read as a PowerPoint file" in template_problem(b"not a PowerPoint file")
+    True
+    """
+    try:
+        open_base(template)
+    except DeckError as exc:
+        return str(exc)
+    return ""
+
+
 def open_base(template: bytes | None) -> Base:
     """The presentation to write into: the built-in layout, or a user's template."""
     if template is None:

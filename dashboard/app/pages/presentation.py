@@ -19,7 +19,7 @@ from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.ui import current_view, page_guard, sync_view, with_changes
 from dashboard.deck.pack import build_pack
 from dashboard.deck.pdf import pdf_bytes
-from dashboard.deck.powerpoint import pptx_bytes
+from dashboard.deck.powerpoint import pptx_bytes, template_problem
 from dashboard.deck.preview import deck_preview
 from dashboard.deck.story import StoryOptions, baseline_range, load_story, moved
 from dashboard.exports import renderer
@@ -132,6 +132,10 @@ def page() -> None:
             preview = compute(deck_preview, options=request)
         deck, thumbs = preview.deck, preview.thumbnails
         template_bytes = template.getvalue() if template is not None else None
+        if template_bytes is not None and (problem := template_problem(template_bytes)):
+            st.error(f"Your template cannot be used: {esc(problem)}. The files below use the "
+                     "built-in layout.", icon=":material/error:")  # fmt: skip
+            template_bytes = None
 
         st.subheader("The deck")
         st.markdown(deck_summary(len(thumbs), slides=len(deck.slides), missing=deck.problems))
