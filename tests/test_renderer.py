@@ -80,14 +80,15 @@ def test_an_idle_browser_is_closed(monkeypatch, tmp_path):
     browser = tmp_path / "chromium"
     browser.write_text("#!/bin/sh\n")
     browser.chmod(0o755)
-    idle = renderer.ImageRenderer(browser, timeout=5, idle=0.3)
-    assert idle.render(fixture_chart().figure, fmt="png") == b"png" and idle.running
-    idle.render(fixture_chart().figure, fmt="png")  # a use re-arms the timer
-    deadline = time.time() + 5
+    figure = fixture_chart().figure  # built before the clock starts (slow on a busy machine)
+    idle = renderer.ImageRenderer(browser, timeout=5, idle=1.5)
+    assert idle.render(figure, fmt="png") == b"png" and idle.running
+    idle.render(figure, fmt="png")  # a use re-arms the timer
+    deadline = time.time() + 10
     while idle.running and time.time() < deadline:
         time.sleep(0.05)
     assert not idle.running and calls == ["start", "stop"]
-    assert idle.render(fixture_chart().figure, fmt="png") == b"png"  # started again on demand
+    assert idle.render(figure, fmt="png") == b"png"  # started again on demand
     assert calls == ["start", "stop", "start"]
     idle.close()
 
