@@ -219,3 +219,12 @@ def test_the_optional_areas_appendix_gives_every_area_its_headline_figure(
         else:
             assert re.search(r"\((19|20)\d\d;", row[2].text), row[2].text
     assert all(0 < b - a <= 8 for a, b in (p.rows for p in pages_of(deck)))
+
+
+def test_the_gender_slide_cites_and_notes_only_what_its_chart_draws(slides):
+    slide = slides["gender"]  # ITU's world and income groups, not the groups computed here
+    assert "open-numbers" not in slide.source and "ITU" in slide.source
+    assert not any("as classified in FY" in n for n in slide.footnotes)
+    assert any(
+        n.startswith("Income groups: the World Bank income groups ITU") for n in slide.footnotes
+    )

@@ -456,13 +456,18 @@ class _Builder:
         spec = CHART_SLIDES[decl.id]
         chart, headline = self.chart(decl.id)
         native = spec.native(chart, self.catalogue)
+        kept = [n for n in chart.notes if not n.startswith(spec.skip_notes or ("\0",))]
         footnotes = tuple(
-            plain_codes(self.snapshot, n) for n in chart.notes if not n.startswith(MARK_NOTES)
+            plain_codes(self.snapshot, n) for n in kept if not n.startswith(MARK_NOTES)
         )
-        notes = self.notes(headline, spec.areas, [chart.source, *chart.notes])
+        notes = self.notes(headline, spec.areas, [chart.source, *kept])
         source = chart.source
-        if spec.drawn:  # the native chart draws some of the chart's indicators: cite those
-            rows = chart.data[chart.data["indicator"].astype(str).isin(spec.drawn)]
+        if spec.drawn or spec.kinds:  # the native chart draws some of the chart's rows: cite those
+            rows = chart.data
+            if spec.drawn:
+                rows = rows[rows["indicator"].astype(str).isin(spec.drawn)]
+            if spec.kinds:
+                rows = rows[rows["kind"].astype(str).str.startswith(spec.kinds)]
             ids = [i for v in rows["source"].dropna().astype(str) for i in v.split("; ")]
             source = source_line(self.snapshot, self.catalogue, sorted(set(ids)))
         return self.base(decl, headline, native=native, alt=native.alt_text, source=source,

@@ -356,6 +356,8 @@ class ChartSlide:
     native: Native
     areas: tuple[str, ...] = field(default_factory=tuple)
     drawn: tuple[str, ...] = ()  # the indicators the native chart draws, when only some
+    kinds: tuple[str, ...] = ()  # the data's `kind` prefixes the native chart draws, when only some
+    skip_notes: tuple[str, ...] = ()  # starts of the chart's notes about what it does not draw
 
 
 def _pct(value: float) -> str:
@@ -794,7 +796,9 @@ CHART_SLIDES: dict[str, ChartSlide] = {
         native_income, ("income",),
     ),
     "gender": ChartSlide(
-        lambda s, c, b: parity_over_time(s, c, start=b), headline_gender, native_gender, ("gender",)
+        lambda s, c, b: parity_over_time(s, c, start=b), headline_gender, native_gender, ("gender",),
+        kinds=("published",),  # ITU's groups only: not the groups computed here
+        skip_notes=("Income groups: World Bank income groups as classified",),
     ),
     "urban_rural": ChartSlide(
         lambda s, c, b: breakdown_levels(s, c, pair=("urban", "rural")), headline_geography,
