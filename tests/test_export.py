@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -62,13 +63,43 @@ def png_array(data: bytes) -> np.ndarray:
 # --- pure parts (no browser) -------------------------------------------------------------------
 
 
-def test_csv_is_exactly_the_plotted_data():
+def test_csv_is_the_plotted_data_with_a_credit_column():
     chart = fixture_chart()
     back = pd.read_csv(io.BytesIO(chart_files.to_csv(chart)))
-    assert list(back.columns) == list(chart.data.columns)
+    assert list(back.columns) == [*chart.data.columns, "credit"]
     pd.testing.assert_frame_equal(
-        back, chart.data.astype({"entity": str, "source": str, "vintage": str}), check_dtype=False
+        back.drop(columns="credit"),
+        chart.data.astype({"entity": str, "source": str, "vintage": str}),
+        check_dtype=False,
     )
+    assert back["credit"].str.startswith("Credit: ").all()
+
+
+def test_csv_names_releases_vintages_and_credit_with_the_snapshot():
+    snap = fixture_snapshot()
+    chart = fixture_chart()
+    back = pd.read_csv(io.BytesIO(chart_files.to_csv(chart, snapshot=snap)))
+    ids = set(chart.data["source"])
+    labels = {snap.source(i).label for i in ids}
+    assert set(back["source"]) == labels and not ids & set(back["source"])
+    credit = back["credit"].iloc[0]
+    for sid in ids:
+        assert snap.source(sid).attribution in credit and snap.source(sid).licence in credit
+
+
+def test_csv_rounds_away_float_noise_and_writes_head_counts_whole():
+    chart = fixture_chart()
+    noisy = chart.data.assign(
+        value=chart.data["value"] + 0.1 + 0.2 - 0.3,  # binary noise, as arithmetic leaves it
+        people=chart.data["value"] * 1e7 / 3,
+    )
+    noisy_chart = Chart(chart.name, chart.figure, noisy, chart.title, chart.subtitle, chart.source)
+    text = chart_files.to_csv(noisy_chart).decode()
+    assert not re.search(r"\.\d{7,}", text)  # no 54.400000000000006
+    back = pd.read_csv(io.StringIO(text))
+    assert back["value"].round(6).tolist() == noisy["value"].round(6).tolist()
+    assert back["people"].tolist() == noisy["people"].round(0).astype(int).tolist()
+    assert "e+" not in text
 
 
 def test_html_is_standalone_with_title_and_no_cdn():

@@ -1,17 +1,21 @@
-"""The presentation pack (zip): entries, images, CSVs, README, reproducible bytes, no chromium."""
+"""The presentation pack (zip): numbered as the deck's slides, every chart as PNG, SVG and a CSV
+with rounded values and readable provenance, tables whole, a README, reproducible bytes."""
 
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ET
+import re
 import zipfile
 
 import pandas as pd
+import pytest
 from PIL import Image
-from test_deck import fixture_deck
 from test_export import chromium, needs_chromium
 
 from dashboard.deck.pack import build_pack, stable_zip, zip_entries
+from dashboard.deck.pages import pages_of
+from dashboard.deck.prepare import prepare_deck
+from dashboard.deck.story import StoryOptions
 from dashboard.exports import renderer
 
 
@@ -20,50 +24,96 @@ def entries(data: bytes) -> dict[str, bytes]:
         return {i.filename: zf.read(i.filename) for i in zf.infolist()}
 
 
-@chromium
-@needs_chromium
-def test_pack_holds_png_svg_csv_per_slide_and_a_readme():
-    deck = fixture_deck()
-    files = entries(build_pack(deck))
-    stems = [f"{i:02d}-{s.id}" for i, s in enumerate(deck.slides, start=1)]
-    expected = {f"{stem}{ext}" for stem in stems for ext in (".png", ".svg", ".csv")}
-    assert set(files) == expected | {"README.txt", "claims-check.csv"}
-    for stem, slide in zip(stems, deck.slides, strict=True):
-        back = pd.read_csv(io.BytesIO(files[f"{stem}.csv"]))
-        assert back.shape == slide.chart.data.shape
-        assert back["value"].tolist() == slide.chart.data["value"].tolist()
-        img = Image.open(io.BytesIO(files[f"{stem}.png"]))
-        assert img.size[0] == 1920
-        assert slide.chart.title in " ".join(ET.fromstring(files[f"{stem}.svg"]).itertext())
-    assert files["01-first.png"] == deck.images["first"]  # the deck's picture, not a re-render
+@pytest.fixture(scope="module")
+def small_deck(bundled_snapshot, catalogue):
+    options = StoryOptions(slides=("title", "progress", "internet_use", "gaps", "claims", "map"))
+    return prepare_deck(bundled_snapshot, catalogue, options=options)
 
 
 @chromium
 @needs_chromium
-def test_readme_lists_files_sources_vintages_and_licences():
-    deck = fixture_deck()
-    readme = entries(build_pack(deck))["README.txt"].decode("utf-8")
-    assert deck.options.title in readme and deck.snapshot_id in readme
-    for name in ("01-first.png", "02-second.svg", "03-table.csv", "claims-check.csv"):
-        assert name in readme
-    for slide in deck.slides:
-        assert slide.headline in readme
-    assert "fixture-vintage" in readme
-    assert "CC BY 4.0" in readme and "ITU" in readme and "before" in readme
+def test_the_numbering_follows_the_deck_and_every_chart_has_png_svg_csv(
+    small_deck, bundled_snapshot
+):
+    files = entries(build_pack(small_deck, snapshot=bundled_snapshot))
+    pages = pages_of(small_deck)
+    for page in pages:
+        if page.slide.chart is not None and page.part == 1:
+            stem = page.stem
+            assert f"{stem}.csv" in files and f"{stem}.png" in files, stem
+            if page.kind == "chart":
+                assert f"{stem}.svg" in files
+                img = Image.open(io.BytesIO(files[f"{stem}.png"]))
+                assert img.size[0] == 1920
+        elif page.slide.table is not None:
+            assert {f"{page.stem}.csv", f"{page.stem}.png"} <= set(files)
+    numbers = {int(n.split("-")[0]) for n in files if n[:2].isdigit()}
+    assert numbers <= {p.number for p in pages}
+    chart_page = next(p for p in pages if p.slide.id == "internet_use")
+    assert f"{chart_page.number:02d}-internet_use.png" in files
 
 
 @chromium
 @needs_chromium
-def test_pack_is_reproducible():
-    assert build_pack(fixture_deck()) == build_pack(fixture_deck())
+def test_every_csv_is_rounded_with_source_vintage_and_credit(small_deck, bundled_snapshot):
+    files = entries(build_pack(small_deck, snapshot=bundled_snapshot))
+    for name, blob in files.items():
+        if not name.endswith(".csv"):
+            continue
+        text = blob.decode("utf-8")
+        assert not re.search(r"\.\d{7,}", text), name  # no float noise
+        frame = pd.read_csv(io.StringIO(text))
+        chart_csv = any(
+            name.startswith(p.stem) and p.slide.chart is not None for p in pages_of(small_deck)
+        )
+        if chart_csv:
+            assert {"source", "vintage", "credit"} <= set(frame.columns), name
+            ids = {s.id for s in bundled_snapshot.descriptor.sources}
+            assert not set(frame["source"].astype(str)) & ids, name  # readable release names
+            assert frame["credit"].str.startswith("Credit: ").all()
 
 
-def test_pack_without_chromium_has_data_and_says_why(monkeypatch):
+@chromium
+@needs_chromium
+def test_table_pictures_show_whole_tables(small_deck, bundled_snapshot):
+    files = entries(build_pack(small_deck, snapshot=bundled_snapshot))
+    for page in pages_of(small_deck):
+        if page.slide.table is None:
+            continue
+        start, end = page.rows
+        frame = pd.read_csv(io.BytesIO(files[f"{page.stem}.csv"]))
+        assert len(frame) == end - start
+        img = Image.open(io.BytesIO(files[f"{page.stem}.png"]))
+        assert img.size == (1920, 1080)
+
+
+@chromium
+@needs_chromium
+def test_readme_lists_files_slides_and_licences(small_deck, bundled_snapshot):
+    files = entries(build_pack(small_deck, snapshot=bundled_snapshot))
+    readme = files["README.txt"].decode("utf-8")
+    for name in files:
+        if name != "README.txt":
+            assert name in readme
+    for page in pages_of(small_deck):
+        assert page.title in readme
+    assert "CC BY 4.0" in readme and "ITU" in readme and small_deck.options.title in readme
+
+
+@chromium
+@needs_chromium
+def test_pack_is_reproducible(small_deck, bundled_snapshot):
+    assert build_pack(small_deck, snapshot=bundled_snapshot) == build_pack(
+        small_deck, snapshot=bundled_snapshot
+    )
+
+
+def test_pack_without_chromium_has_the_data_and_says_why(monkeypatch, bundled_snapshot, catalogue):
     monkeypatch.setenv(renderer.CHROMIUM_ENV, "/nonexistent/chromium")
-    deck = fixture_deck()
-    files = entries(build_pack(deck))
+    deck = prepare_deck(bundled_snapshot, catalogue, options=StoryOptions(slides=("internet_use",)))
+    files = entries(build_pack(deck, snapshot=bundled_snapshot))
     assert not any(name.endswith((".png", ".svg")) for name in files)
-    assert {"01-first.csv", "02-second.csv", "03-table.csv", "README.txt"} <= set(files)
+    assert "01-internet_use.csv" in files
     assert "apt-get install chromium" in files["README.txt"].decode("utf-8")
 
 

@@ -18,17 +18,18 @@ from dashboard.app.page_text import (
     claim_lines,
     credit_line,
     deck_file_stem,
+    deck_summary,
     figure_alts,
     fy_label,
     group_only_line,
     indicator_table,
     slide_alt,
-    slide_table,
+    slide_line,
     snapshot_caption,
     talking_point_block,
     target_lines,
 )
-from dashboard.deck.story import DEFAULT_DECK, StoryOptions
+from dashboard.deck.story import StoryOptions
 from dashboard.views.area_summary import area_summaries
 from indicators.catalogue import load_catalogue
 from indicators.narrative.claims import check_claims
@@ -88,9 +89,13 @@ def test_fiscal_year_labels_name_the_tunis_year():
     assert fy_label(2010, today=2026) == "As classified in FY10"
 
 
-def test_deck_choices_and_file_names():
-    table = slide_table()
-    assert list(table["id"]) == [s.id for s in DEFAULT_DECK] and table["include"].all()
+def test_deck_slide_lines_summary_and_file_names():
+    assert slide_line(3, "The *note*", included=True) == "3. The \\*note\\*"
+    assert "~~" in slide_line(3, "Map", included=False) and "left out" in slide_line(
+        3, "Map", included=False
+    )
+    summary = deck_summary(30, slides=24, missing=("World map: no browser",))
+    assert summary.startswith("30 pages from 24 slides") and "World map" in summary
     assert deck_file_stem(StoryOptions()) == "wsis20-deck"
     assert deck_file_stem(StoryOptions(date=dt.date(2026, 12, 16))) == "wsis20-deck-2026-12-16"
 
@@ -133,10 +138,10 @@ def test_chart_texts_are_escaped_and_complete(bundled_snapshot):
 
 
 def test_slide_alt_names_the_slide_and_its_numbers(default_deck):
-    slide = next(s for s in default_deck.slides if s.layout == "chart")
-    alt = slide_alt(3, slide.headline, default_deck.slides)
-    assert alt.startswith(f"Slide 3: {slide.headline}")
-    assert slide.chart.alt_text.split(".")[0] in alt
+    slide = next(s for s in default_deck.slides if s.chart is not None and s.alt)
+    alt = slide_alt(3, slide.title, default_deck.slides)
+    assert alt.startswith(f"Slide 3: {slide.title}")
+    assert slide.alt.split(".")[0] in alt and any(ch.isdigit() for ch in alt)
     assert slide_alt(1, "Title page", default_deck.slides) == "Slide 1: Title page"
 
 

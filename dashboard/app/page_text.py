@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
-
 from dashboard.app.safe_text import md_badge, plain
 from dashboard.app.safe_text import md_escape as esc
-from dashboard.deck.story import DEFAULT_DECK, Slide, StoryOptions
+from dashboard.deck.prepare import SlideContent
+from dashboard.deck.story import StoryOptions
 from dashboard.figures.chart import Chart
 from dashboard.theme import STATUS_COLOURS, streamlit_colour, verdict_colour
 from dashboard.views.area_summary import MEASUREMENT, AreaSummary, IndicatorSummary, TargetBadge
@@ -149,20 +148,22 @@ def fy_label(fy: int | None, *, today: int) -> str:
 # --- presentation -----------------------------------------------------------------------------
 
 
-def slide_table() -> pd.DataFrame:
-    """The default deck as an editable table: include, order, slide."""
-    return pd.DataFrame(
-        {
-            "include": [True] * len(DEFAULT_DECK),
-            "order": list(range(1, len(DEFAULT_DECK) + 1)),
-            "slide": [s.label for s in DEFAULT_DECK],
-            "id": [s.id for s in DEFAULT_DECK],
-        }
-    )
+def slide_line(position: int, label: str, *, included: bool) -> str:
+    """One row of the slide list: its place in the deck and its name (struck out when left out)."""
+    text = f"{position}. {esc(label)}"
+    return text if included else f":gray[~~{text}~~ (left out)]"
+
+
+def deck_summary(pages: int, *, slides: int, missing: Sequence[str]) -> str:
+    """What was built: pages, the story's slides, and any picture that could not be drawn."""
+    text = f"{pages} pages from {slides} slides of the story."
+    if missing:
+        text += " Not drawn: " + "; ".join(esc(m) for m in missing) + "."
+    return text
 
 
 def deck_file_stem(options: StoryOptions) -> str:
-    """The deck's download name without suffix: dated when the user gave a date."""
+    """The deck's download name without suffix: dated by the deck's date."""
     return f"wsis20-deck-{options.date.isoformat()}" if options.date else "wsis20-deck"
 
 
@@ -213,13 +214,14 @@ def chart_words(chart: Chart) -> str:
     return esc(chart.alt_text)
 
 
-def slide_alt(number: int, title: str, slides: Sequence[Slide]) -> str:
-    """Alternative text of a slide thumbnail: its number and title and, for a chart slide, the
-    chart's text alternative with its key numbers."""
+def slide_alt(number: int, title: str, slides: Sequence[SlideContent]) -> str:
+    """Alternative text of a slide thumbnail: its number and title and, for a slide with a
+    chart or picture, its text alternative with the key numbers."""
     words = f"Slide {number}: {plain(title)}"
-    chart = next((s.chart for s in slides if s.headline == title or s.label == title), None)
-    if chart is not None:
-        words += f". {plain(chart.alt_text)}"
+    slide = next((s for s in slides if title in (s.title, s.label)), None)
+    alt = "" if slide is None else slide.alt or (slide.chart.alt_text if slide.chart else "")
+    if alt:
+        words += f". {plain(alt)}"
     return words
 
 

@@ -1,9 +1,12 @@
 """The image renderer: one kaleido browser (Debian chromium) per process, shared by every export.
 
-The browser is started on first use and stopped at exit, so that repeated exports take a
-fraction of a second; a crashed or stuck browser is restarted by the next export. Without
-chromium, rendering raises `ExportUnavailable` saying how to install it (`image_problem` tells
-pages and the deck command beforehand).
+The browser is started on first use (or ahead of it, in the background, by `warm_up`) and
+closed when it has been idle for `WSIS_RENDER_IDLE` seconds (default 300) and at exit, so that
+repeated exports take a fraction of a second while a server does not keep a browser resident
+after its sessions end. A render taking longer than `WSIS_RENDER_TIMEOUT` seconds (default 20)
+fails with a plain message and the browser is restarted by the next export. Without chromium,
+rendering raises `ExportUnavailable` saying how to install it (`image_problem` tells pages and
+the deck command beforehand). Maps read their shapes from the bundled folder, never the network.
 """
 
 from __future__ import annotations
@@ -25,7 +28,22 @@ from indicators.errors import WsisDataError
 CHROMIUM_ENV = "WSIS_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = "Install it with `sudo apt-get install chromium` (or run `make setup`)"
-RENDER_TIMEOUT = 60.0  # seconds for one image (the first one includes the browser start)
+TIMEOUT_ENV = "WSIS_RENDER_TIMEOUT"
+IDLE_ENV = "WSIS_RENDER_IDLE"
+RENDER_TIMEOUT = 20.0  # seconds for one image (the first one includes the browser start)
+IDLE_SECONDS = 300.0  # an unused browser is closed after this long
+
+
+def seconds_setting(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable `name` (else `default`)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        return default
+    return value if value > 0 and value != float("inf") else default
 
 
 class ExportError(WsisDataError):
@@ -89,10 +107,14 @@ class ImageRenderer:
 
     browser: Path
     timeout: float = RENDER_TIMEOUT
+    idle: float = IDLE_SECONDS
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._running = False
+        self._uses = 0  # renders and starts so far: an idle timer acts only if none followed
+        self._timer: threading.Timer | None = None
+        self._exit_hook = False
 
     @property
     def running(self) -> bool:
@@ -102,6 +124,34 @@ class ImageRenderer:
         """Start the browser unless it runs already (thread-safe; Streamlit sessions share it)."""
         with self._lock:
             self._start_locked()
+            self._touch_locked()
+
+    def warm_up(self) -> threading.Thread:
+        """Start the browser in a background thread (a later render waits for it); failures are
+        left for that render to report."""
+
+        def start_quietly() -> None:
+            with contextlib.suppress(Exception):
+                self.start()
+
+        thread = threading.Thread(target=start_quietly, name="wsis-render-start", daemon=True)
+        thread.start()
+        return thread
+
+    def _touch_locked(self) -> None:
+        """Note a use and (re)arm the idle timer that closes the browser."""
+        self._uses += 1
+        if self._timer is not None:
+            self._timer.cancel()
+        uses = self._uses
+        self._timer = threading.Timer(self.idle, self._close_if_idle, args=(uses,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self, uses: int) -> None:
+        with self._lock:
+            if self._uses == uses:  # nothing happened since the timer was armed
+                self._stop_locked(wait=True)
 
     def _start_locked(self) -> None:
         if self._running:
@@ -113,6 +163,9 @@ class ImageRenderer:
             path=str(self.browser), n=1, timeout=self.timeout, mathjax=False, silence_warnings=True
         )
         self._running = True
+        if not self._exit_hook:  # after kaleido's own exit hook, so ours runs first (LIFO) and
+            atexit.register(self.close)  # the closing pipe's half-read messages stay quiet
+            self._exit_hook = True
 
     def render(self, fig: go.Figure, *, fmt: str, scale: float = 1) -> bytes:
         """Render a figure (its layout width and height) to png, svg or pdf bytes."""
@@ -132,17 +185,18 @@ class ImageRenderer:
 
             worker = threading.Thread(target=call, name="wsis-render", daemon=True)
             worker.start()
-            worker.join(self.timeout + 5)
+            worker.join(self.timeout + 2)
             problem = result.get("error")
             if worker.is_alive():
-                problem = TimeoutError(f"no image after {self.timeout + 5:.0f} s")
+                problem = TimeoutError(f"no image after {self.timeout + 2:.0f} s")
             if problem is not None or "data" not in result:
                 self._stop_locked(wait=not worker.is_alive())
+                reason = " ".join(str(problem).split())[:200] or type(problem).__name__
                 raise ExportError(
-                    f"The {fmt.upper()} image could not be rendered "
-                    f"({type(problem).__name__}: {problem}). Try again; if it keeps failing, "
-                    "download the CSV instead."
+                    f"The {fmt.upper()} image could not be rendered ({reason}). Try again; if "
+                    "it keeps failing, download the CSV instead."
                 ) from problem
+            self._touch_locked()
             return bytes(result["data"])
 
     def close(self) -> None:
@@ -151,6 +205,9 @@ class ImageRenderer:
             self._stop_locked(wait=True)
 
     def _stop_locked(self, *, wait: bool) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if not self._running:
             return
         self._running = False
@@ -184,7 +241,11 @@ def renderer() -> ImageRenderer:
     path = chromium_path()
     with _RENDERERS_LOCK:
         if path not in _RENDERERS:
-            _RENDERERS[path] = ImageRenderer(path)
+            _RENDERERS[path] = ImageRenderer(
+                path,
+                timeout=seconds_setting(TIMEOUT_ENV, RENDER_TIMEOUT),
+                idle=seconds_setting(IDLE_ENV, IDLE_SECONDS),
+            )
         return _RENDERERS[path]
 
 

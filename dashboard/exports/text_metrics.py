@@ -11,6 +11,7 @@ it is missing) and wrap it to a width in CSS pixels.
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def font(bold: bool, size: int) -> ImageFont.FreeTypeFont | None:
     return ImageFont.truetype(path, size) if path else None
 
 
+BREAKS = re.compile(r"[^\S\u00a0]+")  # whitespace where a line may break (not a no-break space)
+
+
 def text_width(text: str, *, size: int, bold: bool = False) -> float:
     """Width in CSS px of `text` set in Liberation Sans (an estimate without the font file)."""
     face = font(bold, size)
@@ -51,10 +55,15 @@ def text_width(text: str, *, size: int, bold: bool = False) -> float:
 
 
 def wrap_px(text: str, *, width: float, size: int, bold: bool = False) -> list[str]:
-    """Greedy word wrap of `text` into lines no wider than `width` px (long words kept whole)."""
+    """Greedy word wrap of `text` into lines no wider than `width` px (long words kept whole;
+    a no-break space joins words into one).
+
+    >>> wrap_px("slides\u00a028\u00a0to\u00a035", width=1, size=20)
+    ['slides\xa028\xa0to\xa035']
+    """
     lines: list[str] = []
     current = ""
-    for word in " ".join(str(text).split()).split(" "):
+    for word in BREAKS.split(str(text).strip()):
         trial = f"{current} {word}".strip()
         if current and text_width(trial, size=size, bold=bold) > width:
             lines.append(current)

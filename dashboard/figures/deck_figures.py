@@ -1,4 +1,4 @@
-"""Figures the story needs that no page shows: people offline, the data gaps and the sources.
+"""Figures the story needs that no page shows: people offline, regions, the data gaps, the sources.
 
 Figure builders with the deck's signature (snapshot, catalogue, baseline) -> Chart, used by the
 default deck of story.py; `table_chart` turns a table into a Chart (a plotly table for the
@@ -15,8 +15,11 @@ from dashboard.figures.plotly_text import escape
 from dashboard.figures.sources import sources_table
 from dashboard.theme import colour_for
 from dashboard.views.area_summary import MEASUREMENT
+from indicators.analytics.aggregates import WB_MIN_COVERAGE, aggregate_groups
 from indicators.analytics.divides import online_offline
+from indicators.analytics.groups import resolve_group
 from indicators.catalogue import Catalogue
+from indicators.errors import AnalysisError
 from indicators.store.snapshot import Snapshot
 
 INCOME = ("HIC", "UMC", "LMC", "LIC")
@@ -130,3 +133,102 @@ def sources_frame(table: pd.DataFrame) -> pd.DataFrame:
     frame = table[["title", "producer", "vintage", "licence"]]
     return frame.rename(columns={"title": "Release", "producer": "Producer", "vintage": "Vintage",
                                  "licence": "Licence"})  # fmt: skip
+
+
+def world_regions(snapshot: Snapshot) -> list[str]:
+    """The World Bank's regions (their aggregate codes), as the economies are classified today."""
+    regions = snapshot.entity_index["region"].dropna().astype(str)
+    return sorted({r for r in regions if r in snapshot.entity_index.index})
+
+
+def regions_chart(
+    snapshot: Snapshot, catalogue: Catalogue, baseline: int, *, indicator: str = "IT.NET.USER.ZS"
+) -> Chart:
+    """The World Bank regions' published values in the latest year the data support for every
+    region: the reporting economies hold at least two-thirds of each region's people (the World
+    Bank's own threshold). Each bar names the share of its region's people that reported."""
+    ind = catalogue.indicator(indicator)
+    regions = world_regions(snapshot)
+    if not regions:
+        raise AnalysisError("the snapshot classifies no economy into a World Bank region")
+    groups = [resolve_group(snapshot, r) for r in regions]
+    cover = aggregate_groups(snapshot, catalogue, indicator=indicator, groups=groups)
+    rows = snapshot.rows(indicator)
+    published = rows[rows["economy"].astype(str).isin(regions)]
+    wide = published.pivot_table(index="economy", columns="year", values="value", aggfunc="first")
+    wide = wide.reindex(regions)
+    coverage = cover.pivot_table(index="group", columns="year", values="coverage").reindex(regions)
+    supported = [
+        int(y)
+        for y in wide.columns
+        if wide[y].notna().all() and y in coverage.columns
+        and (coverage[y] + 1e-12 >= WB_MIN_COVERAGE).all()
+    ]  # fmt: skip
+    if not supported:
+        raise AnalysisError(
+            f"no year in which every region has a published {ind.short_name} value and "
+            "reporting economies with two-thirds of its people"
+        )
+    year = max(supported)
+    last = int(wide.columns.max())
+    names = {g.code: g.label for g in groups}
+    at = cover[cover["year"] == year].set_index("group")
+    pub = published[published["year"] == year].set_index("economy")
+    data = (
+        pd.DataFrame(
+            {
+                "region": regions,
+                "name": [names[r] for r in regions],
+                "year": year,
+                "value": [float(pub.at[r, "value"]) for r in regions],
+                "coverage": [float(at.at[r, "coverage"]) for r in regions],
+                "reporting": [int(at.at[r, "reporting"]) for r in regions],
+                "members": [int(at.at[r, "members"]) for r in regions],
+                "estimate": [bool(pub.at[r, "estimate"]) for r in regions],
+                "source": [str(pub.at[r, "source"]) for r in regions],
+                "vintage": [str(pub.at[r, "vintage"]) for r in regions],
+            }
+        )
+        .sort_values("value", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
+    labels = [
+        f"{n} ({c:.0%} reported)" for n, c in zip(data["name"], data["coverage"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data["value"], y=[escape(t) for t in labels], orientation="h",
+            marker={"color": colour_for("WLD", 0)}, text=[f"{v:.1f}%" for v in data["value"]],
+            textposition="outside", cliponaxis=False, showlegend=False,
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(range=[0, 105], title_text=ind.short_unit)
+    hi, lo = data.iloc[0], data.iloc[-1]
+    title = (
+        f"{ind.short_name} by World Bank region in {year}: from {lo['value']:.1f}% in "
+        f"{lo['name']} to {hi['value']:.1f}% in {hi['name']}"
+    )
+    subtitle = f"{ind.name}, {year}, as published for each region; share of its people reported"
+    notes = [
+        f"{year} is the latest year in which the economies that reported their own value hold "
+        "at least two-thirds of every region's people; the World Bank fills in the rest."
+    ]
+    if last > year:
+        thin = cover[cover["year"] == last]
+        notes.append(
+            f"Regional values for {last} are published too, but rest on economies with "
+            f"{thin['coverage'].min():.0%} to {thin['coverage'].max():.0%} of each region's "
+            "people."
+        )
+    notes.append("Regions as the World Bank classifies economies today.")
+    source = source_line(snapshot, catalogue, data["source"].unique())
+    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)
+    fig.update_layout(height=max(420, 56 * len(data) + 240))
+    return Chart(f"regions-{slug_part(indicator)}-{year}", fig, data, title, subtitle, source,
+                 tuple(notes))  # fmt: skip
+
+
+def slug_part(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
