@@ -211,3 +211,24 @@ def test_svg_is_valid_xml_with_title_source_and_stable_bytes():
 @needs_chromium
 def test_pdf_is_a_pdf():
     assert chart_files.to_pdf(fixture_chart()).startswith(b"%PDF")
+
+
+def test_csv_names_a_newer_edition_beside_each_figure_of_the_older_one(
+    bundled_snapshot, catalogue
+):
+    from dashboard.figures.inequality import breakdown_levels
+    from dashboard.figures.overview import internet_use_since_tunis
+
+    older = breakdown_levels(bundled_snapshot, catalogue)  # ITU Key ICT aggregates only
+    back = pd.read_csv(io.BytesIO(chart_files.to_csv(older, snapshot=bundled_snapshot)))
+    editions = {bundled_snapshot.source(s).newer_edition for s in set(older.data["source"])}
+    named = [e for e in editions if e is not None]
+    assert named  # the bundled Key ICT edition has a newer one we do not bundle
+    for edition in named:
+        assert back["newer_edition"].str.contains(edition.name, regex=False).all()
+        assert back["newer_edition"].str.contains("not in this snapshot").all()
+    newest = internet_use_since_tunis(bundled_snapshot, catalogue)  # WDI: the newest known
+    plain = pd.read_csv(
+        io.BytesIO(chart_files.to_csv(newest, snapshot=bundled_snapshot)), keep_default_na=False
+    )
+    assert (plain["newer_edition"] == "").all()

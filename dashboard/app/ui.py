@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.app.cache import DashboardData, compute
+from dashboard.app.cache import DashboardData, compute, get_data
 from dashboard.app.page_text import chart_footer, chart_heading, chart_words, figure_alts
 from dashboard.app.safe_text import md_escape
 from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
@@ -301,9 +301,10 @@ def chart_downloads(chart: Chart, *, key: str) -> None:
 def _csv_button(chart: Chart, *, key: str) -> None:
     from dashboard.exports import chart_files
 
+    snapshot = get_data().snapshot  # names releases, vintages, newer editions and credits
     st.download_button(
         "Data (CSV)",
-        data=lambda: chart_files.to_csv(chart),
+        data=lambda: chart_files.to_csv(chart, snapshot=snapshot),
         file_name=chart_files.file_name(chart, "csv"),
         mime="text/csv",
         key=f"{key}-csv",

@@ -500,6 +500,34 @@ def _source_ids(data: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def newer_editions(snapshot: Snapshot, data: pd.DataFrame) -> list[str]:
+    """For each row, the newer editions of its sources that the snapshot does not hold
+    ('ITU Key ICT indicator aggregates, November 2025 (...), published 2025-11, not in this
+    snapshot: get it from ...'), '' for a row whose sources are the newest known."""
+    columns = [c for c in data.columns if c == "source" or str(c).endswith("_source")]
+    known: dict[str, str] = {}
+
+    def note(sid: str) -> str:
+        if sid not in known:
+            try:
+                edition = snapshot.source(sid).newer_edition
+            except Exception:  # a reference file or an id the descriptor lacks: no edition
+                edition = None
+            known[sid] = (
+                f"{edition.name}, published {edition.published}, not in this snapshot: get it "
+                f"from {edition.where}"
+                if edition is not None
+                else ""
+            )
+        return known[sid]
+
+    out = []
+    for values in zip(*(data[c] for c in columns), strict=True) if columns else ():
+        ids = [p.strip() for v in values if pd.notna(v) for p in str(v).split(";") if p.strip()]
+        out.append("; ".join(dict.fromkeys(n for n in map(note, ids) if n)))
+    return out if columns else [""] * len(data)
+
+
 def credit_text(snapshot: Snapshot, source_ids: list[str]) -> str:
     """Whom to credit for figures from these sources, with the licences."""
     parts: list[str] = []
@@ -518,8 +546,10 @@ def csv_table(chart: Chart, *, snapshot: Snapshot | None = None) -> pd.DataFrame
     """The plotted data as it goes into a CSV file: numbers rounded (whole numbers for people
     and money totals, otherwise CSV_SIGNIFICANT digits when written), and provenance columns a
     reader understands: `source` names the releases (ids are translated with the snapshot),
-    `vintage` says when each was published and `credit` whom to credit under which licence.
-    A chart whose data lack a source or vintage column gets the chart's own source line."""
+    `vintage` says when each was published, `newer_edition` names a newer edition of a row's
+    source that the snapshot does not hold (empty when there is none) and `credit` whom to
+    credit under which licence. A chart whose data lack a source or vintage column gets the
+    chart's own source line."""
     data = chart.data.copy()
     for column in data.columns:
         values = data[column]
@@ -530,6 +560,7 @@ def csv_table(chart: Chart, *, snapshot: Snapshot | None = None) -> pd.DataFrame
             data[column] = values.round(0).astype("Int64")
     ids = _source_ids(data)
     if snapshot is not None:
+        data["newer_edition"] = newer_editions(snapshot, data)
         for column in [c for c in data.columns if c == "source" or str(c).endswith("_source")]:
             data[column] = _readable_sources(snapshot, data[column])
     if "source" not in data.columns:
