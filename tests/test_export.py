@@ -213,9 +213,7 @@ def test_pdf_is_a_pdf():
     assert chart_files.to_pdf(fixture_chart()).startswith(b"%PDF")
 
 
-def test_csv_names_a_newer_edition_beside_each_figure_of_the_older_one(
-    bundled_snapshot, catalogue
-):
+def test_csv_names_a_newer_edition_beside_each_figure_of_the_older_one(bundled_snapshot, catalogue):
     from dashboard.figures.inequality import breakdown_levels
     from dashboard.figures.overview import internet_use_since_tunis
 
