@@ -798,7 +798,7 @@ CHART_SLIDES: dict[str, ChartSlide] = {
     "gender": ChartSlide(
         lambda s, c, b: parity_over_time(s, c, start=b), headline_gender, native_gender, ("gender",),
         kinds=("published",),  # ITU's groups only: not the groups computed here
-        skip_notes=("Income groups: World Bank income groups as classified",),
+        skip_notes=("Income groups of World Bank and computed figures",),
     ),
     "urban_rural": ChartSlide(
         lambda s, c, b: breakdown_levels(s, c, pair=("urban", "rural")), headline_geography,

@@ -363,8 +363,21 @@ def classification_notes(snapshot: Snapshot, codes: Iterable[object]) -> list[st
     Every statement about income groups names its classification: today's groups applied to
     every year (World Bank aggregates) or the groups ITU used for its edition.
     """
-    found = dict.fromkeys(classification_of(snapshot, str(c)) for c in dict.fromkeys(codes))
-    return [f"Income groups: {text}." for text in found if text]
+    kinds = snapshot.entity_index["kind"].astype(str)
+    found: dict[str, set[str]] = {}
+    for code in dict.fromkeys(str(c) for c in codes):
+        text = classification_of(snapshot, code)
+        if text:
+            found.setdefault(text, set()).add(kinds.get(code, ""))
+    if len(found) < 2:
+        return [f"Income groups: {text}." for text in found]
+    # two classifications on one chart: say which lines use which
+    whose = {"itu_aggregate": "ITU's estimates", "wb_aggregate": "World Bank and computed figures"}
+    return [
+        f"Income groups of {' and '.join(sorted(whose.get(k, 'the other lines') for k in ks))}: "
+        f"{text}."
+        for text, ks in found.items()
+    ]
 
 
 def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:

@@ -223,8 +223,8 @@ def income_gap(
         notes.append(f"Baseline {baseline} replaced by {base}, the nearest year with both values.")
     for y0 in dict.fromkeys(y for y in (base, start) if y is not None):
         notes.append(
-            f"{y0} -> {latest}: gap {gap[y0]:.1f} -> {gap[latest]:.1f} points, ratio "
-            f"{ratio[y0]:.2f} -> {ratio[latest]:.2f}"
+            f"{y0} to {latest}: gap {gap[y0]:.1f} → {gap[latest]:.1f} points, ratio "
+            f"{ratio[y0]:.2f} → {ratio[latest]:.2f}"
             + (
                 " (the gap in points widened while the ratio fell: the low group grew faster "
                 "in relative terms but by fewer points)."
