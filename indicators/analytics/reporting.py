@@ -77,25 +77,46 @@ def reporting_table(snapshot: Snapshot, *, indicator: str) -> pd.DataFrame:
         if not (kinds == "economy").any():  # a series of groups only: nothing to count
             return pd.DataFrame(columns=list(REPORTING_COLUMNS))
         years = [int(y) for y in wide.columns]
-        pop = snapshot.wide(POPULATION).reindex(columns=years)
-        rows = []
-        for entity in sorted(set(group_codes(snapshot)) | set(snapshot.itu_equivalents.values())):
-            members = _members_of(snapshot, entity)
-            if not members:
-                continue
-            has = wide.reindex(index=list(members), columns=years).notna().to_numpy()
-            weights = pop.reindex(index=list(members)).to_numpy(dtype=float)
-            total = np.nansum(weights, axis=0)
-            held = np.nansum(np.where(has, weights, 0.0), axis=0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                share = np.where(total > 0, held / total, np.nan)
-            rows += [
-                (entity, year, len(members), int(n), float(s))
-                for year, n, s in zip(years, has.sum(axis=0), share, strict=True)
-            ]
+        groups, economies, member = _membership(snapshot)
+        # members' values and population as economy x year arrays (0 where unknown), summed
+        # over each group's members by one matrix product per quantity
+        has = wide.reindex(index=economies, columns=wide.columns).notna().to_numpy(dtype=float)
+        pop = snapshot.wide(POPULATION).reindex(index=economies, columns=years)
+        weights = np.nan_to_num(pop.to_numpy(dtype=float))
+        total = member @ weights
+        held = member @ (has * weights)
+        reported = member @ has
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, held / total, np.nan)
+        counts = member.sum(axis=1).astype(int)
+        rows = [
+            (group, year, int(counts[g]), int(reported[g, y]), float(share[g, y]))
+            for g, group in enumerate(groups)
+            for y, year in enumerate(years)
+        ]
         return pd.DataFrame(rows, columns=list(REPORTING_COLUMNS))
 
     return snapshot.memo(("reporting", indicator), build)
+
+
+def _membership(snapshot: Snapshot) -> tuple[list[str], list[str], np.ndarray]:
+    """(groups with known members, their member economies, a group x economy 0/1 matrix),
+    memoised per snapshot: every indicator's reporting counts are sums over it."""
+
+    def build() -> tuple[list[str], list[str], np.ndarray]:
+        found = {}
+        for entity in sorted(set(group_codes(snapshot)) | set(snapshot.itu_equivalents.values())):
+            members = _members_of(snapshot, entity)
+            if members:
+                found[entity] = members
+        economies = sorted({e for members in found.values() for e in members})
+        column = {e: i for i, e in enumerate(economies)}
+        matrix = np.zeros((len(found), len(economies)))
+        for row, members in enumerate(found.values()):
+            matrix[row, [column[e] for e in set(members)]] = 1.0
+        return list(found), economies, matrix
+
+    return snapshot.memo(("reporting_members",), build)
 
 
 def reporting_index(snapshot: Snapshot, *, indicator: str) -> dict[tuple[str, int], Reporting]:
