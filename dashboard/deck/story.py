@@ -35,6 +35,7 @@ from dashboard.figures.overview import income_gap_chart, internet_use_since_tuni
 from dashboard.formatting import format_value
 from dashboard.theme import NEUTRAL_INK, OKABE_ITO, ROLE_COLOURS, TARGET_COLOUR, colour_for
 from indicators.analytics.aggregates import aggregate
+from indicators.analytics.targets import target_status
 from indicators.catalogue import Catalogue
 from indicators.declared import DeclarationError, read_yaml, require, text, texts
 from indicators.errors import AnalysisError, UnknownCodeError, WsisDataError
@@ -534,14 +535,25 @@ def native_offline(chart: Chart, catalogue: Catalogue) -> NativeChart:
 
 def headline_income(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> str:
     first, last = _first_last(chart.data, "gap")
-    verb = "widened" if last["gap"] > first["gap"] else "narrowed"
     year = int(last["year"])
     est = estimate_word(snapshot, catalogue, groups=("HIC", "LIC"), year=year)
     when = f"{year} estimates" if est else str(year)
+    peak = chart.data.dropna(subset=["gap"]).sort_values("year").loc[lambda d: d["gap"].idxmax()]
+    if int(peak["year"]) < year and round(peak["gap"]) > round(last["gap"]):
+        # a gap that peaked and eased: "widened" would mislead as spoken in the room
+        change = (
+            f"the gap grew from {first['gap']:.0f} points in {int(first['year'])} to "
+            f"{peak['gap']:.0f} in {int(peak['year'])} and is {last['gap']:.0f} in {year}"
+        )
+    else:
+        verb = "widened" if last["gap"] > first["gap"] else "narrowed"
+        change = (
+            f"gap {verb} from {first['gap']:.0f} to {last['gap']:.0f} points since "
+            f"{int(first['year'])}"
+        )
     return (
         f"Today's income groups: {_pct(last['high'])} online in high income, "
-        f"{_pct(last['low'])} in low income ({when}); gap {verb} from {first['gap']:.0f} to "
-        f"{last['gap']:.0f} points since {int(first['year'])}"
+        f"{_pct(last['low'])} in low income ({when}); {change}"
     )
 
 
@@ -691,13 +703,31 @@ def headline_affordability(
     first, last = _first_last(fixed)
     ind = catalogue.indicator(AFFORDABLE[0])
     target = next((t for t in ind.targets if t.metric == "value"), None)
-    text = (
-        f"Fixed broadband costs the median economy {last['value']:.2f}% of monthly income "
-        f"({int(last['year'])}), {first['value']:.2f}% in {int(first['year'])}"
+    verdict = _affordability_verdict(snapshot, catalogue, target.id) if target else None
+    if verdict is None:
+        return (
+            f"Fixed broadband costs the median economy {last['value']:.2f}% of monthly income "
+            f"({int(last['year'])}), {first['value']:.2f}% in {int(first['year'])}"
+        )
+    return f"{verdict} (5 GB basket)"
+
+
+def _affordability_verdict(snapshot: Snapshot, catalogue: Catalogue, target_id: str) -> str | None:
+    """The 2% target judged for whom it is set, e.g. 'Fixed broadband under 2% of income: target
+    missed in 2025, 95 of 120 low & middle income economies paid more'; None
+    when the target's own group has no verdict."""
+    target = catalogue.target(target_id)
+    status = target_status(snapshot, catalogue, target_ids=[target_id])
+    group = status[status["entity"] == target.scope]
+    judged = status[(status["entity_kind"] == "economy") & status["status"].isin(["met", "missed"])]
+    if group.empty or group["status"].iloc[0] not in ("met", "missed"):
+        return None
+    who = str(group["entity_name"].iloc[0]).lower()
+    missed = int((judged["status"] == "missed").sum())
+    return (
+        f"Fixed broadband under {target.value:g}% of income: target {group['status'].iloc[0]} "
+        f"in {target.year}, {missed} of {len(judged)} {who} economies paid more"
     )
-    if target is not None:
-        text += f"; the target is under {target.value:g}%"
-    return text
 
 
 def native_affordability(chart: Chart, catalogue: Catalogue) -> NativeChart:
@@ -760,7 +790,8 @@ def headline_devices(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, bas
     ind = catalogue.indicator("xHH18_IDI")
     world = _first_last(d[d["indicator"].astype(str) == DEVICES[0]])[1]
     text = (
-        f"{format_value(world['value'], ind)} of the world's people owned a mobile phone in "
+        f"{format_value(world['value'], ind)} of the world's people aged 10 and over owned a "
+        "mobile phone in "
         f"{int(world['year'])}"
     )
     pair = d[d["indicator"].astype(str) == DEVICES[1]]
