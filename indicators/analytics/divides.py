@@ -99,9 +99,11 @@ def _income_table(
                 )
         table = pd.DataFrame({"high": wide.loc[high], "low": wide.loc[low]})
         src, vin = provenance(snapshot, indicator, [high, low])
+        names = snapshot.entity_index["name"].astype(str)
         text = (
-            f"published World Bank aggregates {high} and {low} (the release applies its current "
-            "income classification to every past year)"
+            f"the World Bank's published {names.get(high, high)} and {names.get(low, low)} "
+            "aggregates (the release applies its current income classification to every past "
+            "year)"
         )
         return table, src, vin, text
     gh, gl = (
@@ -138,14 +140,17 @@ def _reporting_note(snapshot: Snapshot, indicator: str, codes: Sequence[str], ye
     the rest, which matters in the most recent year)."""
     parts = []
     wide = snapshot.wide(indicator)
+    names = set(snapshot.entity_index.index)
     for code in codes:
         if code in set(group_codes(snapshot)):
             grp = resolve_group(snapshot, code)
             col = wide[year] if year in wide.columns else pd.Series(dtype=float)
-            parts.append(f"{int(col.reindex(list(grp.members)).notna().sum())}/{grp.size} {code}")
+            have = int(col.reindex(list(grp.members)).notna().sum())
+            name = str(snapshot.entity_index.at[code, "name"]) if code in names else code
+            parts.append(f"{have} of {grp.size} in {name.lower()}")
     if not parts:
         return ""
-    return f"Members with their own {year} value: {', '.join(parts)}."
+    return f"Economies that reported their own {year} value: {', '.join(parts)}."
 
 
 def income_gap(
