@@ -56,3 +56,30 @@ def test_small_states_are_points_on_the_same_colour_scale(bundled_snapshot, cata
     unseen = chart.data[~chart.data["on_map"] & ~chart.data["as_point"]]
     for name in unseen["entity_name"].head(6):
         assert name in " ".join(chart.notes)
+
+
+def test_tied_ends_are_all_named_or_counted():
+    import pandas as pd
+
+    from dashboard.figures.world_map import tied_names
+
+    assert tied_names(pd.Series(["B", "A"])) == "A and B"
+    assert tied_names(pd.Series(["C", "A", "B"])) == "A, B and C"
+    assert tied_names(pd.Series(["D", "C", "A", "B"])) == "A, B, C and 1 more"
+    assert tied_names(pd.Series(["A", "A"])) == "A"
+
+
+def test_the_title_does_not_name_one_economy_where_several_share_the_top(
+    bundled_snapshot, catalogue
+):
+    from dashboard.figures.world_map import map_figure
+
+    chart = map_figure(bundled_snapshot, catalogue, indicator="IT.NET.USER.ZS")
+    data = chart.data.dropna(subset=["value"])
+    top = data["value"].round(1) == data["value"].max().round(1)
+    if top.sum() > 1:
+        assert f"{int(top.sum())} economies" in chart.title or all(
+            n in chart.title for n in data.loc[top, "entity_name"]
+        )
+    else:
+        assert data.loc[top, "entity_name"].iloc[0] in chart.title

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.chart import Chart, frame_figure, slug
 from dashboard.figures.explorer_common import (
+    TITLE_LIMIT,
     fit_title,
     ranked_measure,
     require_values,
@@ -42,6 +43,15 @@ UN_MAP_DISCLAIMER = (
     "The boundaries and names shown and the designations used on this map do not imply "
     "official endorsement or acceptance by the United Nations."
 )
+
+
+def tied_names(names: pd.Series, *, limit: int = 3) -> str:
+    """Names sharing an end of a map's range, in name order: 'Bahrain, Saudi Arabia and United
+    Arab Emirates', or the first `limit` and how many more."""
+    ordered = sorted(dict.fromkeys(names.astype(str)))
+    if len(ordered) > limit:
+        return f"{', '.join(ordered[:limit])} and {len(ordered) - limit} more"
+    return ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} and {ordered[-1]}"
 
 
 def map_figure(
@@ -93,20 +103,28 @@ def map_figure(
         lataxis_range=[-58, 85],
     )
     fig.update_layout(height=680, margin={"l": 8, "r": 8})
-    hi = shown.loc[shown["value"].idxmax()]
-    lo = shown.loc[shown["value"].idxmin()]
     fmt = (
         (lambda v: fmt_relative(v / 100))
         if rel
         else (lambda v: fmt_value(v, ind, signed=mode == "change"))
     )
+    # the ends as written: economies tied at the written value are all named (up to three)
+    written = shown["value"].map(fmt)
+    hi_text, lo_text = fmt(shown["value"].max()), fmt(shown["value"].min())
+    hi_names = tied_names(shown.loc[written == hi_text, "entity_name"])
+    lo_names = tied_names(shown.loc[written == lo_text, "entity_name"])
     what = (
         f"{ind.short_name} in {year}" if mode == "level" else f"{ind.short_name} since {baseline}"
     )
+    hi_count, lo_count = int((written == hi_text).sum()), int((written == lo_text).sum())
+    hi_few = hi_names if hi_count == 1 else f"{hi_count} economies"
+    lo_few = lo_names if lo_count == 1 else f"{lo_count} economies"
+    full = f"{what}: from {lo_text} in {lo_names} to {hi_text} in {hi_names}"
     title = fit_title(
-        f"{what}: from {fmt(lo['value'])} in {lo['entity_name']} to {fmt(hi['value'])} in "
-        f"{hi['entity_name']}",
-        fallback=f"{what}: highest in {hi['entity_name']} ({fmt(hi['value'])})",
+        full
+        if len(full) <= TITLE_LIMIT
+        else f"{what}: from {lo_text} in {lo_few} to {hi_text} in {hi_few}",
+        fallback=f"{what}: highest in {hi_few} ({hi_text})",
     )
     off = shown.loc[~shown["on_map"] & ~shown["as_point"], "entity_name"].tolist()
     notes = vintage_notes(shown)
