@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,12 @@ from indicators.analytics.groups import economies, resolve_group
 from indicators.analytics.pace import (
     ASSESS_COLUMNS,
     DEFAULT_WINDOW,
+    MOVING_AWAY,
+    NO_DATA,
+    OFF_TRACK,
+    ON_TRACK,
     PACE_TOLERANCE,
+    STAGNATING,
     assess_arrays,
 )
 from indicators.analytics.progress import (
@@ -259,6 +265,11 @@ def _evaluate(
                     x for x in (note, f"the {int(ly[i])} value is an estimate: {behind.text}") if x
                 )
         extra.append(note)
+    for i, s in enumerate(series.values(), start=len(econ)):
+        shifted = _shifting_members(s, cols["pace_from_year"][i], cols["latest_year"][i])
+        if shifted and cols["status"][i] in TREND_STATUSES:
+            cols["status"][i] = NO_DATA
+            extra[i] = "; ".join(x for x in (extra[i], shifted) if x)
     info = snapshot.entity_index.reindex(order)
     notes = np.asarray(extra, dtype=object)
     if target.proxy:
@@ -279,6 +290,27 @@ def _evaluate(
     frame = pd.DataFrame({name: cols[name] for name in STATUS_COLUMNS})
     where = {code: i for i, code in enumerate(order)}
     return frame.iloc[[where[e] for e in entities]].reset_index(drop=True)  # requested order
+
+
+TREND_STATUSES = (ON_TRACK, OFF_TRACK, STAGNATING, MOVING_AWAY)  # statuses read from a pace
+COVERAGE_SHIFT = 0.10  # coverage moving more than this within a pace window: members changed
+
+
+def _shifting_members(series: _Series, start: Any, end: Any) -> str:
+    """Why no trend is read from a computed group series whose reporting members change within
+    the pace window (coverage moving by more than COVERAGE_SHIFT): members missing in some
+    years are counted at the group's average, so the series jumps when a large one drops out
+    or comes back; '' when the members are steady or the series is published."""
+    if series.kind != "computed" or series.coverage is None or pd.isna(start) or pd.isna(end):
+        return ""
+    window = series.coverage.loc[int(start) : int(end)].dropna()
+    if window.empty or window.max() - window.min() <= COVERAGE_SHIFT:
+        return ""
+    return (
+        f"no trend read: the economies reporting changed between {int(start)} and {int(end)} "
+        f"(coverage {window.min():.0%} to {window.max():.0%}), so the computed series moves with "
+        "them"
+    )
 
 
 def _series_note(series: _Series, found: bool, year: int, vintage: str | None) -> str:
