@@ -60,6 +60,13 @@ def people_offline(snapshot: Snapshot, catalogue: Catalogue, baseline: int) -> C
         "rates and populations; income groups as classified today.",
         str(latest["note"]),
     ]
+    in_groups = float(groups.loc[groups["year"] == y1, "offline"].sum())
+    rest = float(world[y1]) - in_groups
+    if rest > 0.005 * float(world[y1]):  # the bars fall short of the world total: say why
+        notes.append(
+            f"The income groups add up to {in_groups / 1e9:.2f} billion in {y1}; the other "
+            f"{rest / 1e6:,.0f} million live in economies without an income group."
+        )
     ids = {*data["source"].astype(str), *data["population_source"].astype(str)}
     source = source_line(snapshot, catalogue, ids)
     frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=notes)

@@ -147,7 +147,7 @@ def _reporting_note(snapshot: Snapshot, indicator: str, codes: Sequence[str], ye
             col = wide[year] if year in wide.columns else pd.Series(dtype=float)
             have = int(col.reindex(list(grp.members)).notna().sum())
             name = str(snapshot.entity_index.at[code, "name"]) if code in names else code
-            parts.append(f"{have} of {grp.size} in {name.lower()}")
+            parts.append(f"{name} {have} of {grp.size}")
     if not parts:
         return ""
     return f"Economies that reported their own {year} value: {', '.join(parts)}."
