@@ -542,8 +542,8 @@ def headline_income(chart: Chart, snapshot: Snapshot, catalogue: Catalogue, base
     if int(peak["year"]) < year and round(peak["gap"]) > round(last["gap"]):
         # a gap that peaked and eased: "widened" would mislead as spoken in the room
         change = (
-            f"the gap grew from {first['gap']:.0f} points in {int(first['year'])} to "
-            f"{peak['gap']:.0f} in {int(peak['year'])} and is {last['gap']:.0f} in {year}"
+            f"gap {first['gap']:.0f} points in {int(first['year'])}, peak {peak['gap']:.0f} in "
+            f"{int(peak['year'])}, {last['gap']:.0f} in {year}"
         )
     else:
         verb = "widened" if last["gap"] > first["gap"] else "narrowed"
