@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.cache import REFRESH_ENV
-from dashboard.app.sidebar import source_lines
+from dashboard.app.sidebar import FIELD_LIMIT, source_lines
 from indicators.store import refresh
 from indicators.store.descriptor import Descriptor, SourceEntry
 from indicators.store.snapshot import load_snapshot
@@ -58,7 +58,8 @@ def test_source_lines_name_every_vintage_of_the_bundled_snapshot(descriptor: Des
         if src.newer_edition is None:
             assert line == f"{src.label}: vintage {src.vintage}"
         else:  # a newer edition we do not bundle is named beside the one used
-            assert src.newer_edition.name in line and "not in this snapshot" in line
+            assert src.newer_edition.published in line and "not in this snapshot" in line
+            assert len(line) <= FIELD_LIMIT  # shown whole, not clipped
     assert any(s.newer_edition is not None for s in sources)  # the bundled ITU Key ICT edition
 
 

@@ -33,8 +33,7 @@ def source_lines(descriptor: Descriptor) -> list[str]:
     return [
         f"{src.label}: vintage {src.vintage}"
         + (
-            f" (newer: {src.newer_edition.name}, {src.newer_edition.published}, not in this "
-            "snapshot)"
+            f" (a newer edition, {src.newer_edition.published}, is not in this snapshot)"
             if src.newer_edition is not None
             else ""
         )
