@@ -21,13 +21,16 @@ element, chart mounted and drawn, what else was on the page then, CSS and plotly
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import print_rows, row
 from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
@@ -100,6 +103,35 @@ TIMELINE_SCRIPT = """
 """
 
 
+@contextlib.contextmanager
+def bare_and_app() -> Iterator[tuple[Any, str, str]]:
+    """(a chromium browser, the bare page's URL, the dashboard's URL): both apps served by
+    `streamlit run` for the duration, stopped afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        servers = [start_app(bare, cwd=Path(tmp)), start_app()]
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                try:
+                    yield browser, servers[0][1], servers[1][1]
+                finally:
+                    browser.close()
+        finally:
+            for proc, _ in servers:
+                stop_app(proc)
+
+
+def page_targets(app: str, pages: list[str] | None) -> list[tuple[str, str]]:
+    """(name, URL) of every page and explorer variant timed, or only those in `pages`."""
+    targets = [(name, f"{app}/{'' if name == DEFAULT_PAGE else name}") for name in PAGES]
+    targets += [(name, f"{app}/explorer?{q}") for name, q in VARIANTS.items()]
+    return [t for t in targets if not pages or t[0] in pages]
+
+
 def first_draw(browser, url: str, *, trace: bool = False) -> tuple[float, str, dict[str, float]]:
     """Seconds from navigation to the first plotly chart (else to the first table or heading),
     what was timed, and (with `trace`) the page's timeline in ms from navigation: first
@@ -163,48 +195,30 @@ def browser_rows(loads: int, pages: list[str] | None = None) -> list[tuple[str, 
     the median over its `loads` pairs of page / bare. The bare row is the median of every bare
     load (its ratio 1.0).
     """
-    from playwright.sync_api import sync_playwright
-
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp) / "bare_app.py"
-        bare.write_text(BARE_APP, encoding="utf-8")
-        servers = [start_app(bare, cwd=Path(tmp)), start_app()]
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                bare_url, app = servers[0][1], servers[1][1]
-                targets = [
-                    (name, f"{app}/{'' if name == DEFAULT_PAGE else name}") for name in PAGES
-                ]
-                targets += [(name, f"{app}/explorer?{q}") for name, q in VARIANTS.items()]
-                if pages:
-                    targets = [t for t in targets if t[0] in pages]
-                first_draw(browser, app)  # warm the app's data cache once (first visitor)
-                first_draw(browser, bare_url)
-                bare_times: list[float] = []
-                for name, url in targets:
-                    print(f"  timing {name} ...", file=sys.stderr, flush=True)
-                    first_draw(browser, url)  # warm this page's own cached results
-                    pairs = []
-                    what = ""
-                    for _ in range(loads):
-                        base = first_draw(browser, bare_url)[0]
-                        took, what, _ = first_draw(browser, url)
-                        bare_times.append(base)
-                        pairs.append((took, took / base))
-                    rows.append(
-                        (
-                            name,
-                            statistics.median(t for t, _ in pairs),
-                            statistics.median(r for _, r in pairs),
-                            what,
-                        )
-                    )
-                browser.close()
-        finally:
-            for proc, _ in servers:
-                stop_app(proc)
+    with bare_and_app() as (browser, bare_url, app):
+        targets = page_targets(app, pages)
+        first_draw(browser, app)  # warm the app's data cache once (first visitor)
+        first_draw(browser, bare_url)
+        bare_times: list[float] = []
+        for name, url in targets:
+            print(f"  timing {name} ...", file=sys.stderr, flush=True)
+            first_draw(browser, url)  # warm this page's own cached results
+            pairs = []
+            what = ""
+            for _ in range(loads):
+                base = first_draw(browser, bare_url)[0]
+                took, what, _ = first_draw(browser, url)
+                bare_times.append(base)
+                pairs.append((took, took / base))
+            rows.append(
+                (
+                    name,
+                    statistics.median(t for t, _ in pairs),
+                    statistics.median(r for _, r in pairs),
+                    what,
+                )
+            )
     bare_row = (
         "bare Streamlit page, one plotly chart",
         statistics.median(bare_times),
@@ -216,37 +230,18 @@ def browser_rows(loads: int, pages: list[str] | None = None) -> list[tuple[str, 
 
 def timelines(loads: int, pages: list[str] | None = None) -> None:
     """Print each page's browser timeline (median ms over `loads`), the bare page's first."""
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp) / "bare_app.py"
-        bare.write_text(BARE_APP, encoding="utf-8")
-        servers = [start_app(bare, cwd=Path(tmp)), start_app()]
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                bare_url, app = servers[0][1], servers[1][1]
-                targets = [("bare", bare_url)]
-                targets += [
-                    (name, f"{app}/{'' if name == DEFAULT_PAGE else name}") for name in PAGES
-                ]
-                targets += [(name, f"{app}/explorer?{q}") for name, q in VARIANTS.items()]
-                if pages:
-                    targets = [t for t in targets if t[0] in {"bare", *pages}]
-                first_draw(browser, app)
-                print(f"load average {load_average()}")
-                for name, url in targets:
-                    first_draw(browser, url)
-                    got = [first_draw(browser, url, trace=True) for _ in range(loads)]
-                    keys = dict.fromkeys(k for _, _, tl in got for k in tl)
-                    print(f"\n{name}: first chart {statistics.median(t for t, _, _ in got):.2f} s")
-                    for key in keys:
-                        values = [tl[key] for _, _, tl in got if key in tl]
-                        print(f"  {key:<50} {statistics.median(values):>9.0f}")
-                browser.close()
-        finally:
-            for proc, _ in servers:
-                stop_app(proc)
+    with bare_and_app() as (browser, bare_url, app):
+        targets = [("bare", bare_url), *page_targets(app, pages)]
+        first_draw(browser, app)
+        print(f"load average {load_average()}")
+        for name, url in targets:
+            first_draw(browser, url)
+            got = [first_draw(browser, url, trace=True) for _ in range(loads)]
+            keys = dict.fromkeys(k for _, _, tl in got for k in tl)
+            print(f"\n{name}: first chart {statistics.median(t for t, _, _ in got):.2f} s")
+            for key in keys:
+                values = [tl[key] for _, _, tl in got if key in tl]
+                print(f"  {key:<50} {statistics.median(values):>9.0f}")
 
 
 def run(
