@@ -501,31 +501,26 @@ def _source_ids(data: pd.DataFrame) -> list[str]:
 
 
 def newer_editions(snapshot: Snapshot, data: pd.DataFrame) -> list[str]:
-    """For each row, the newer editions of its sources that the snapshot does not hold
-    ('ITU Key ICT indicator aggregates, November 2025 (...), published 2025-11, not in this
-    snapshot: get it from ...'), '' for a row whose sources are the newest known."""
+    """For each row, the note on a newer edition of its sources that the snapshot does not
+    hold (`SourceDescriptor.edition_note`), '' for a row whose sources are the newest known."""
     columns = [c for c in data.columns if c == "source" or str(c).endswith("_source")]
     known: dict[str, str] = {}
 
     def note(sid: str) -> str:
         if sid not in known:
             try:
-                edition = snapshot.source(sid).newer_edition
+                known[sid] = snapshot.source(sid).edition_note
             except Exception:  # a reference file or an id the descriptor lacks: no edition
-                edition = None
-            known[sid] = (
-                f"{edition.name}, published {edition.published}, not in this snapshot: get it "
-                f"from {edition.where}"
-                if edition is not None
-                else ""
-            )
+                known[sid] = ""
         return known[sid]
 
+    if not columns:
+        return [""] * len(data)
     out = []
-    for values in zip(*(data[c] for c in columns), strict=True) if columns else ():
+    for values in zip(*(data[c] for c in columns), strict=True):
         ids = [p.strip() for v in values if pd.notna(v) for p in str(v).split(";") if p.strip()]
-        out.append("; ".join(dict.fromkeys(n for n in map(note, ids) if n)))
-    return out if columns else [""] * len(data)
+        out.append(" ".join(dict.fromkeys(n for n in map(note, ids) if n)))
+    return out
 
 
 def credit_text(snapshot: Snapshot, source_ids: list[str]) -> str:

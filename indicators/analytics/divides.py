@@ -140,13 +140,13 @@ def _reporting_note(snapshot: Snapshot, indicator: str, codes: Sequence[str], ye
     the rest, which matters in the most recent year)."""
     parts = []
     wide = snapshot.wide(indicator)
-    names = set(snapshot.entity_index.index)
+    names = snapshot.entity_index["name"].astype(str)
     for code in codes:
         if code in set(group_codes(snapshot)):
             grp = resolve_group(snapshot, code)
             col = wide[year] if year in wide.columns else pd.Series(dtype=float)
             have = int(col.reindex(list(grp.members)).notna().sum())
-            name = str(snapshot.entity_index.at[code, "name"]) if code in names else code
+            name = names.get(code, code)
             parts.append(f"{name} {have} of {grp.size}")
     if not parts:
         return ""

@@ -264,12 +264,11 @@ def _evaluate(
                 note = "; ".join(
                     x for x in (note, f"the {int(ly[i])} value is an estimate: {behind.text}") if x
                 )
-        extra.append(note)
-    for i, s in enumerate(series.values(), start=len(econ)):
         shifted = _shifting_members(s, cols["pace_from_year"][i], cols["latest_year"][i])
         if shifted and cols["status"][i] in TREND_STATUSES:
             cols["status"][i] = NO_DATA
-            extra[i] = "; ".join(x for x in (extra[i], shifted) if x)
+            note = "; ".join(x for x in (note, shifted) if x)
+        extra.append(note)
     info = snapshot.entity_index.reindex(order)
     notes = np.asarray(extra, dtype=object)
     if target.proxy:
