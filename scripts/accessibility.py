@@ -36,6 +36,7 @@ SETTLED = """() => {
   if (document.querySelector(
     '[data-testid=stSkeleton], [data-testid=stSkeletonElement], [data-testid=stAppSkeleton], '
     + '[data-stale=true], [data-testid=stSpinner]')) return false;
+  if (document.querySelector('.st-key-wsis-rest-later')) return false;  // rest still to come
   const charts = document.querySelectorAll('[data-testid=stPlotlyChart]').length;
   return document.querySelectorAll('.js-plotly-plot').length >= charts;
 }"""

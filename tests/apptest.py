@@ -12,12 +12,20 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.first_chart import FIRST_CHART_DRAWN
 from dashboard.app.registry import page_spec
 
 
-def page_test(name: str, *, timeout: float = 90) -> AppTest:
-    """An AppTest of one registered page (not run yet)."""
-    return AppTest.from_string(page_spec(name).script(), default_timeout=timeout)
+def page_test(name: str, *, timeout: float = 90, first_chart_drawn: bool = True) -> AppTest:
+    """An AppTest of one registered page (not run yet).
+
+    AppTest runs no browser, so nothing tells the page that its first chart is on screen: by
+    default the session says so already, as a browser would (`first_chart_drawn`), and every
+    chart is drawn; with False the page draws its first chart and leaves the later ones."""
+    at = AppTest.from_string(page_spec(name).script(), default_timeout=timeout)
+    if first_chart_drawn:
+        at.session_state[FIRST_CHART_DRAWN] = True
+    return at
 
 
 def run_page(
@@ -26,10 +34,11 @@ def run_page(
     *,
     timeout: float = 90,
     allow_errors: bool = False,
+    first_chart_drawn: bool = True,
 ) -> AppTest:
     """Run a page with URL query parameters; it must raise nothing (nor show an error, unless
-    `allow_errors`)."""
-    at = page_test(name, timeout=timeout)
+    `allow_errors`). See `page_test` for `first_chart_drawn`."""
+    at = page_test(name, timeout=timeout, first_chart_drawn=first_chart_drawn)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()

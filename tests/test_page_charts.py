@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from apptest import charts, run_page
 
+from dashboard.app.first_chart import FIRST_CHART_DRAWN
 from dashboard.app.page_text import chart_words
 from dashboard.app.registry import PAGE_NAMES
 from dashboard.figures.overview import income_gap_chart, internet_use_since_tunis
@@ -81,3 +82,27 @@ def test_every_chart_of_every_page_has_words_a_name_and_a_table(name):
     assert sum(t.label == TABLE for t in at.toggle) == len(drawn)
     alts = [c.proto.alt for c in at.get("plotly_chart")]
     assert all(alt.strip() for alt in alts), name
+
+
+@pytest.mark.parametrize("name", ["overview", "areas", "inequalities", "profile"])
+def test_a_page_draws_its_first_chart_then_the_rest_once_the_browser_says_so(name):
+    """Before the browser has drawn a chart (a new session), a page draws what is in view,
+    its first chart, and a note; the signal (set here as the browser's script would) brings
+    the rest of the page on the next run, the same as a page drawn whole (#12)."""
+    whole = run_page(name)
+    at = run_page(name, first_chart_drawn=False)
+    first = charts(at)
+    assert len(first) == 1 and first[0]["title"] == charts(whole)[0]["title"]
+    assert "Drawing the rest of the page…" in [c.value for c in at.caption]
+    assert len(charts(whole)) > 1
+    at.session_state[FIRST_CHART_DRAWN] = True  # what the component's callback does
+    at.run()
+    assert not at.exception
+    assert [c["title"] for c in charts(at)] == [c["title"] for c in charts(whole)]
+    assert "Drawing the rest of the page…" not in [c.value for c in at.caption]
+    assert [m.value for m in at.markdown] == [m.value for m in whole.markdown]
+
+
+def test_the_print_view_is_drawn_whole_at_once():
+    at = run_page("overview", {"print": "1"}, first_chart_drawn=False)
+    assert len(charts(at)) == len(charts(run_page("overview")))

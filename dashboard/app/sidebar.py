@@ -42,13 +42,14 @@ def source_lines(descriptor: Descriptor) -> list[str]:
     ]
 
 
-def render_sidebar(*, data_page: Any = None) -> None:
-    """Draw the sidebar; `data_page` is the st.Page of the Data and sources page (for a link).
+def render_sidebar(*, data_page: Any = None, where: Any = None) -> None:
+    """Draw the sidebar (or into `where`, a container in it reserved earlier); `data_page` is
+    the st.Page of the Data and sources page (for a link).
 
     A snapshot that cannot be opened, for whatever reason, is named in one line (the page says
     why and what to do); any other failure of the sidebar is shown in it, never as a traceback.
     """
-    with st.sidebar:
+    with where if where is not None else st.sidebar:
         st.markdown("### WSIS+20 dashboard")
         st.caption("Digital progress since the 2005 Tunis summit, from World Bank and ITU data.")
         try:

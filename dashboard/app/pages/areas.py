@@ -22,6 +22,7 @@ from dashboard.app.ui import (
     current_view,
     follow_url,
     page_guard,
+    rest_of_page_now,
     show_chart,
     sync_view,
     with_changes,
@@ -67,6 +68,8 @@ def page() -> None:
             "about each, how far the targets are, and where no indicator exists."
         )
         show_chart(grid, key="areas-grid", narrow=narrow_grid)
+        if not rest_of_page_now():  # drawn once the grid is on screen
+            return
         options = [ALL, *names]
         follow_url({"areas-filter": view.area or ALL})
         picked = st.selectbox(

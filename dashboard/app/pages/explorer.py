@@ -22,6 +22,7 @@ from dashboard.app.ui import (
     find_by_other_name,
     follow_url,
     page_guard,
+    rest_of_page_now,
     show_chart,
     sync_view,
 )
@@ -177,7 +178,8 @@ def render(view: View, *, last_year: int) -> None:
             slope_figure, entities=view.economies, baseline=view.baseline, log_y=log, **common
         )
         show_chart(fig, key="explorer-slope")
-        st.dataframe(fig.data, hide_index=True, key="slope-table")
+        if rest_of_page_now():  # the table's grid is drawn once the chart is on screen
+            st.dataframe(fig.data, hide_index=True, key="slope-table")
     elif chart == "bar":
         fig = compute(
             ranking_figure,

@@ -17,6 +17,7 @@ from dashboard.app.ui import (
     current_view,
     follow_url,
     page_guard,
+    rest_of_page_now,
     show_chart,
     sync_view,
     with_changes,
@@ -54,6 +55,8 @@ def page() -> None:
         parity = compute(parity_over_time)
         lists = compute(parity_lists)
         show_chart(dumbbell, key="ineq-gender")
+        if not rest_of_page_now():  # drawn once the chart above is on screen
+            return
         show_chart(parity, key="ineq-parity")
         cols = st.columns(3)
         for col, (status, table) in zip(cols, lists.items(), strict=True):

@@ -11,7 +11,13 @@ import streamlit as st
 
 from dashboard.app.cache import compute, get_data
 from dashboard.app.page_text import claim_lines, talking_point_block
-from dashboard.app.ui import current_view, page_guard, show_cards, show_chart
+from dashboard.app.ui import (
+    current_view,
+    page_guard,
+    rest_of_page_now,
+    show_cards,
+    show_chart,
+)
 from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.overview import (
     claims_table,
@@ -41,9 +47,13 @@ def page() -> None:
             "met in Tunis in November 2005). Every figure names its year, source and release "
             "(vintage); the ? next to a card says how it was computed."
         )
-        show_cards(cards)
+        above = st.container()  # the cards, drawn after the first chart (sent to it sooner)
         st.subheader("Internet use since Tunis, world and income groups", anchor="internet-use")
         show_chart(use_chart, key="overview-use")
+        with above:
+            show_cards(cards)
+        if not rest_of_page_now():  # drawn once the chart above is on screen
+            return
         st.subheader("The income divide", anchor="income-gap")
         show_chart(gap_chart, key="overview-gap")
         st.subheader("Checking the briefing note's claims", anchor="claims")

@@ -8,6 +8,8 @@ history strip.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard.app.cache import compute, get_data
@@ -17,6 +19,7 @@ from dashboard.app.ui import (
     find_by_other_name,
     follow_url,
     page_guard,
+    rest_of_page_now,
     show_cards,
     show_chart,
     sync_view,
@@ -48,6 +51,13 @@ def show_economy(code: str) -> None:
     st.session_state["profile-search"] = ""
 
 
+def show_profile_cards(where: Any, *, economy: str, baseline: int) -> bool:
+    """The headline cards, in their place above the charts (drawn after the first chart)."""
+    with where, page_guard():
+        show_cards(compute(profile_cards, entity=economy, baseline=baseline))
+    return True
+
+
 def page() -> None:
     with page_guard():
         data = get_data()
@@ -71,9 +81,9 @@ def page() -> None:
         # Each section is guarded on its own: an entity without, say, any target still shows
         # the rest.
         st.subheader(f"{esc(labels[economy])}: headline facts", anchor="facts")
-        with page_guard():
-            show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
+        facts = st.container()  # the cards, drawn after the first chart (sent to it sooner)
         st.subheader("Every indicator since Tunis", anchor="indicators")
+        cards_drawn, rest = False, True
         with page_guard():
             sections = compute(profile_sections, entity=economy, start=view.baseline)
             for number, (label, section) in enumerate(sections):
@@ -82,6 +92,15 @@ def page() -> None:
                     profile_small_multiples, entity=economy, start=view.baseline, codes=section
                 )
                 show_chart(chart, key=f"profile-multiples-{number}")
+                if number == 0:
+                    cards_drawn = show_profile_cards(facts, economy=economy, baseline=view.baseline)
+                    rest = rest_of_page_now()  # drawn once the chart above is on screen
+                    if not rest:
+                        break
+        if not cards_drawn:
+            show_profile_cards(facts, economy=economy, baseline=view.baseline)
+        if not rest:
+            return
         st.subheader("Distance to the targets", anchor="targets")
         with page_guard():
             targets = compute(target_table, entity=economy)

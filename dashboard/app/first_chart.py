@@ -1,0 +1,84 @@
+"""The first chart first: what lets a page draw what is in view before the rest (issue 12).
+
+A new visitor's browser has not loaded plotly yet, and everything a page sends competes with the
+first chart for the browser's one main thread. So:
+
+- the app shell mounts `chart_helper` at the top of every page until the first chart of the
+  session is drawn: a small script (a `st.components.v2` component, no data) that tells the
+  server when a page's first chart is on screen;
+- a page calls `rest_of_page_now()` right after its first chart (and what is in view with it):
+  the first time, it answers False and the page stops under a short note; when the browser says
+  the chart is drawn, the page runs again and draws everything. From then on (this session)
+  pages are drawn whole at once. The print view always is.
+
+AppTest runs no browser: tests set FIRST_CHART_DRAWN in the session as the script would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+FIRST_CHART_DRAWN = "_wsis_first_chart_drawn"  # session key: this browser drew a chart already
+HELPER_KEY = "wsis-first-chart"  # key of the component (its container is hidden by app.css)
+REST_LATER = "wsis-rest-later"  # key of the note that stands for the rest of the page
+WAIT_MS = 3000  # the signal is sent this long after mounting when a page has no chart coming
+GIVE_UP_MS = 30000  # ... and this long after mounting whatever happened
+
+HELPER_JS = """
+export default function(component) {
+  const { setStateValue } = component;
+  const start = performance.now();
+  let stopped = false;
+  const look = () => {
+    if (stopped) return;
+    const waited = performance.now() - start;
+    const later = document.querySelector('.st-key-wsis-rest-later');
+    const drawn = document.querySelector('.js-plotly-plot .main-svg');
+    const coming = document.querySelector('[data-testid=stPlotlyChart]');
+    if (later && (drawn || (!coming && waited > WAIT) || waited > GIVE_UP)) {
+      stopped = true;
+      requestAnimationFrame(() => setTimeout(() => setStateValue('drawn', true), 0));
+    } else {
+      setTimeout(look, waited < GIVE_UP ? 40 : 500);
+    }
+  };
+  look();
+  return () => { stopped = true; };
+}
+""".replace("WAIT", str(WAIT_MS)).replace("GIVE_UP", str(GIVE_UP_MS))
+
+
+@st.cache_resource(show_spinner=False)
+def _helper() -> Any:
+    """The component, registered once per process."""
+    return st.components.v2.component("wsis_first_chart", js=HELPER_JS)
+
+
+def _drawn() -> None:
+    st.session_state[FIRST_CHART_DRAWN] = True
+
+
+def chart_helper() -> None:
+    """Mount the helper script (app shell, before the page) until the session's first chart
+    is drawn; then nothing."""
+    if st.session_state.get(FIRST_CHART_DRAWN):
+        return
+    with st.container(key=HELPER_KEY):
+        result = _helper()(
+            key=f"{HELPER_KEY}-script",
+            on_drawn_change=_drawn,
+        )
+    if getattr(result, "drawn", False):
+        st.session_state[FIRST_CHART_DRAWN] = True
+
+
+def rest_of_page_now(*, printing: bool = False) -> bool:
+    """Whether to draw the rest of the page now (see the module's docstring); if not, leave a
+    note in its place."""
+    if printing or st.session_state.get(FIRST_CHART_DRAWN):
+        return True
+    with st.container(key=REST_LATER):  # browser tests wait until it is gone
+        st.caption("Drawing the rest of the page…")
+    return False
