@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.cache import REFRESH_ENV
+from dashboard.app.first_chart import FIRST_CHART_DRAWN
 from indicators.errors import RefreshError
 from indicators.store import refresh
 
@@ -22,7 +23,9 @@ def no_refresh(monkeypatch):
 
 
 def run(params: dict[str, str] | None = None) -> AppTest:
+    """The whole app, as a browser that has drawn a chart already sees it (first_chart.py)."""
     at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[FIRST_CHART_DRAWN] = True
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()

@@ -74,10 +74,16 @@ def chart_helper() -> None:
         st.session_state[FIRST_CHART_DRAWN] = True
 
 
+def first_screen_only(*, printing: bool = False) -> bool:
+    """Whether this run draws only what is in view first: the session's first chart is not
+    drawn yet (and this is not the print view, which is always drawn whole)."""
+    return not printing and not st.session_state.get(FIRST_CHART_DRAWN)
+
+
 def rest_of_page_now(*, printing: bool = False) -> bool:
     """Whether to draw the rest of the page now (see the module's docstring); if not, leave a
     note in its place."""
-    if printing or st.session_state.get(FIRST_CHART_DRAWN):
+    if not first_screen_only(printing=printing):
         return True
     with st.container(key=REST_LATER):  # browser tests wait until it is gone
         st.caption("Drawing the rest of the page…")

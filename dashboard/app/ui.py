@@ -188,13 +188,18 @@ def print_view() -> bool:
     return st.query_params.get(PRINT) == "1"
 
 
+def first_screen_only() -> bool:
+    """Whether this run draws only what is in view first (dashboard/app/first_chart.py)."""
+    return first_chart.first_screen_only(printing=print_view())
+
+
 def rest_of_page_now() -> bool:
     """Called by a page right after its first chart: whether to draw the rest of the page now
     (see dashboard/app/first_chart.py); if not, a note stands in its place."""
     return first_chart.rest_of_page_now(printing=print_view())
 
 
-def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None, later: bool = False) -> None:
+def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
     """Draw a chart for this viewer: its title and subtitle as text, the plot (a copy of the
     figure for the display mode, each panel of a grid on its own so that grids become one
     column on a phone), the source line as a caption that wraps, then the chart in words, its

@@ -20,6 +20,7 @@ from dashboard.app.state import CHANGES, CHARTS, MAP_MODES, MAX_ECONOMIES, RANKI
 from dashboard.app.ui import (
     current_view,
     find_by_other_name,
+    first_screen_only,
     follow_url,
     page_guard,
     rest_of_page_now,
@@ -144,8 +145,9 @@ def inputs(view: View, *, first_year: int, last_year: int) -> View:
     return new
 
 
-def render(view: View, *, last_year: int) -> None:
-    """The chosen chart (or table) of the view, with its notes and downloads."""
+def render(view: View, *, last_year: int, table: bool = True) -> None:
+    """The chosen chart (or table) of the view, with its notes and downloads (and the slope
+    chart's table under it unless `table` is False)."""
     chart, log = view.chart, view.scale == "log"
     end = view.end if view.end is not None else last_year
     needs_set = chart in ("line", "slope", "table") or (chart == "bar" and view.ranking == "chosen")
@@ -178,7 +180,7 @@ def render(view: View, *, last_year: int) -> None:
             slope_figure, entities=view.economies, baseline=view.baseline, log_y=log, **common
         )
         show_chart(fig, key="explorer-slope")
-        if rest_of_page_now():  # the table's grid is drawn once the chart is on screen
+        if table:
             st.dataframe(fig.data, hide_index=True, key="slope-table")
     elif chart == "bar":
         fig = compute(
@@ -231,7 +233,17 @@ def page() -> None:
             "Any indicator for any economies and groups. The address bar always holds a link "
             "to exactly this view."
         )
-        new = inputs(view, first_year=vocab.first_year, last_year=vocab.last_year)
+        controls = st.container(key="explorer-controls")
+        if first_screen_only():
+            # A new visitor's first page: the chart of the link's view first, then (a frame
+            # after it is on screen) the controls and the slope chart's table (#12).
+            with controls:
+                rest_of_page_now()
+            with page_guard():
+                render(view, last_year=vocab.last_year, table=False)
+            return
+        with controls:
+            new = inputs(view, first_year=vocab.first_year, last_year=vocab.last_year)
         with page_guard():
             render(new, last_year=vocab.last_year)
         sync_view(new, keys=page_spec("explorer").keys)

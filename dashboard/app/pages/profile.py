@@ -8,8 +8,6 @@ history strip.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from dashboard.app.cache import compute, get_data
@@ -17,6 +15,7 @@ from dashboard.app.safe_text import md_escape as esc
 from dashboard.app.ui import (
     current_view,
     find_by_other_name,
+    first_screen_only,
     follow_url,
     page_guard,
     rest_of_page_now,
@@ -51,13 +50,6 @@ def show_economy(code: str) -> None:
     st.session_state["profile-search"] = ""
 
 
-def show_profile_cards(where: Any, *, economy: str, baseline: int) -> bool:
-    """The headline cards, in their place above the charts (drawn after the first chart)."""
-    with where, page_guard():
-        show_cards(compute(profile_cards, entity=economy, baseline=baseline))
-    return True
-
-
 def page() -> None:
     with page_guard():
         data = get_data()
@@ -67,23 +59,34 @@ def page() -> None:
         labels = dict(choices.options)
         codes = list(labels)
         st.title("Economy profile")
-        follow_url({"profile-economy": view.economy if view.economy in labels else "WLD"})
-        economy = st.selectbox(
-            "Economy or group",
-            codes,
-            format_func=lambda c: labels[c],
-            key="profile-economy",
-            help="Type to search by name or code.",
-        )
-        find_by_other_name(key="profile-search", labels=labels, verb="Show", on_pick=show_economy)
-        sync_view(with_changes(view, economy=economy), keys=["economy"])
+        controls = st.container(key="profile-controls")
+        first = first_screen_only()
+        if first:
+            # A new visitor's first page: the link's economy, its first charts and cards first,
+            # then (a frame after they are on screen) the picker and the rest (#12).
+            economy = view.economy if view.economy in labels else "WLD"
+            with controls:
+                rest_of_page_now()
+        else:
+            with controls:
+                follow_url({"profile-economy": view.economy if view.economy in labels else "WLD"})
+                economy = st.selectbox(
+                    "Economy or group",
+                    codes,
+                    format_func=lambda c: labels[c],
+                    key="profile-economy",
+                    help="Type to search by name or code.",
+                )
+                find_by_other_name(
+                    key="profile-search", labels=labels, verb="Show", on_pick=show_economy
+                )
+            sync_view(with_changes(view, economy=economy), keys=["economy"])
 
         # Each section is guarded on its own: an entity without, say, any target still shows
         # the rest.
         st.subheader(f"{esc(labels[economy])}: headline facts", anchor="facts")
         facts = st.container()  # the cards, drawn after the first chart (sent to it sooner)
         st.subheader("Every indicator since Tunis", anchor="indicators")
-        cards_drawn, rest = False, True
         with page_guard():
             sections = compute(profile_sections, entity=economy, start=view.baseline)
             for number, (label, section) in enumerate(sections):
@@ -92,14 +95,11 @@ def page() -> None:
                     profile_small_multiples, entity=economy, start=view.baseline, codes=section
                 )
                 show_chart(chart, key=f"profile-multiples-{number}")
-                if number == 0:
-                    cards_drawn = show_profile_cards(facts, economy=economy, baseline=view.baseline)
-                    rest = rest_of_page_now()  # drawn once the chart above is on screen
-                    if not rest:
-                        break
-        if not cards_drawn:
-            show_profile_cards(facts, economy=economy, baseline=view.baseline)
-        if not rest:
+                if first:
+                    break
+        with facts, page_guard():
+            show_cards(compute(profile_cards, entity=economy, baseline=view.baseline))
+        if first:
             return
         st.subheader("Distance to the targets", anchor="targets")
         with page_guard():
