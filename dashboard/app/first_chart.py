@@ -23,7 +23,8 @@ import streamlit as st
 FIRST_CHART_DRAWN = "_wsis_first_chart_drawn"  # session key: this browser drew a chart already
 HELPER_KEY = "wsis-first-chart"  # key of the component (its container is hidden by app.css)
 REST_LATER = "wsis-rest-later"  # key of the note that stands for the rest of the page
-WAIT_MS = 3000  # the signal is sent this long after mounting when a page has no chart coming
+WAIT_MS = 500  # the signal is sent this long after mounting when a page has no chart coming
+LATER_THIS_RUN = "_wsis_rest_later"  # session key: this run left the rest of its page for later
 GIVE_UP_MS = 30000  # ... and this long after mounting whatever happened
 
 HELPER_JS = """
@@ -35,7 +36,9 @@ export default function(component) {
     if (stopped) return;
     const waited = performance.now() - start;
     const later = document.querySelector('.st-key-wsis-rest-later');
-    const drawn = document.querySelector('.js-plotly-plot .main-svg');
+    // the first chart on screen (or a table: the explorer's table view has no chart)
+    const drawn = document.querySelector(
+      '.js-plotly-plot .main-svg, [data-testid=stDataFrame] canvas');
     const coming = document.querySelector('[data-testid=stPlotlyChart]');
     if (later && (drawn || (!coming && waited > WAIT) || waited > GIVE_UP)) {
       stopped = true;
@@ -85,6 +88,18 @@ def rest_of_page_now(*, printing: bool = False) -> bool:
     note in its place."""
     if not first_screen_only(printing=printing):
         return True
+    st.session_state[LATER_THIS_RUN] = True
     with st.container(key=REST_LATER):  # browser tests wait until it is gone
         st.caption("Drawing the rest of the page…")
     return False
+
+
+def start_run() -> None:
+    """Called by the app shell before the page: nothing is left for later yet in this run."""
+    st.session_state[LATER_THIS_RUN] = False
+
+
+def rest_left_for_later() -> bool:
+    """Whether the page of this run left its rest for later (then so does the shell: the
+    sidebar is drawn with the rest, a frame after the first chart)."""
+    return bool(st.session_state.get(LATER_THIS_RUN))

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.app.cache import get_data
-from dashboard.app.first_chart import chart_helper
+from dashboard.app.first_chart import chart_helper, rest_left_for_later, start_run
 from dashboard.app.registry import DEFAULT_PAGE, PAGES
 from dashboard.app.sidebar import render_sidebar
 from dashboard.app.state import PRINT
@@ -62,7 +62,7 @@ def main() -> None:
         initial_sidebar_state="auto",
     )
     apply_stylesheet(mode=display_mode())
-    chart_helper()  # loads plotly at once; says when the first chart is drawn (first_chart.py)
+    chart_helper()  # says when a new visitor's first chart is drawn (first_chart.py)
     pages, alias = navigation_pages()
     nav = st.navigation([*pages.values(), alias], position="top")
 
@@ -76,14 +76,18 @@ def main() -> None:
             st.switch_page(pages[wanted], query_params=rest)
 
     # The sidebar keeps its place at the top of the sidebar but is drawn after the page: the
-    # browser then receives the page's first chart before the sidebar's text (issue 12).
+    # browser then receives the page's first chart before the sidebar's text; and when the
+    # page leaves its rest for a frame after its first chart, the sidebar comes with the rest
+    # (issue 12).
     sidebar = st.sidebar.container()
     print_links(nav)
+    start_run()
     with page_guard():  # a broken snapshot is reported here once, and no page is drawn
         shell_link_notices(get_data())
         nav.run()
-    with page_guard():  # the sidebar guards itself; this is a last resort
-        render_sidebar(data_page=pages["sources"], where=sidebar)
+    if not rest_left_for_later():
+        with page_guard():  # the sidebar guards itself; this is a last resort
+            render_sidebar(data_page=pages["sources"], where=sidebar)
 
 
 def print_links(nav: Any) -> None:

@@ -241,7 +241,7 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             st.caption(footer)
         if printing:
             st.caption(chart_words(chart))  # the chart in words, for the printed page too
-        else:
+        elif not first_chart.first_screen_only():  # else a frame after the first chart
             chart_extras(chart, key=key)
 
 
