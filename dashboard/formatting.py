@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from types import MappingProxyType
 
 from indicators.catalogue import Indicator
 from indicators.errors import WsisDataError
@@ -97,9 +98,17 @@ def join_texts(values: Iterable[object]) -> str:
 
 
 def entity_labels(snapshot: Snapshot) -> dict[str, str]:
-    """Display names of all entities; ITU aggregates are marked '(ITU)' to tell them apart."""
-    ent = snapshot.entities
-    names = dict(zip(ent["code"].astype(str), ent["name"].astype(str), strict=True))
-    for code in ent.loc[ent["kind"] == "itu_aggregate", "code"].astype(str):
-        names[code] = f"{names[code]} (ITU)"
-    return names
+    """Display names of all entities; ITU aggregates are marked '(ITU)' to tell them apart.
+
+    A new dictionary each time (callers may change theirs), copied from one built once per
+    snapshot: every figure asks for it, often several times.
+    """
+
+    def build() -> MappingProxyType[str, str]:
+        ent = snapshot.entities
+        names = dict(zip(ent["code"].astype(str), ent["name"].astype(str), strict=True))
+        for code in ent.loc[ent["kind"] == "itu_aggregate", "code"].astype(str):
+            names[code] = f"{names[code]} (ITU)"
+        return MappingProxyType(names)
+
+    return dict(snapshot.memo(("entity_labels",), build))

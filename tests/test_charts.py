@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import re
 
@@ -226,3 +227,114 @@ def test_a_chart_describes_itself_with_its_key_numbers(tiny_snapshot, catalogue)
 def test_a_builders_own_text_alternative_wins() -> None:
     chart = Chart("x", go.Figure(), pd.DataFrame(), "Title", "Sub", "Source: x", alt="Own words.")
     assert chart.alt_text == "Own words."
+
+
+# --- the line chart written as plotly JSON (issue 12: server CPU per visit) ---------------------
+
+
+def fixture_lines(*, estimates: bool, years: int, labels: bool) -> tuple[pd.DataFrame, dict]:
+    """Internet use of the fixture economies, World and an ITU aggregate as a line chart's data
+    (made up by tests/fixtures.py), some values marked as estimates, with display names."""
+    snap = fixture_snapshot()
+    rows = snap.rows("IT.NET.USER.ZS")
+    rows = rows[rows["year"] >= rows["year"].max() - years + 1].sample(frac=1.0, random_state=3)
+    data = pd.DataFrame(
+        {
+            "entity": rows["economy"].astype(str).to_numpy(),
+            "year": rows["year"].to_numpy(dtype=int),
+            "value": rows["value"].to_numpy(dtype=float),
+            "estimate": (rows["year"].to_numpy() % 4 == 0) & estimates,
+            "source": rows["source"].astype(str).to_numpy(),
+            "vintage": rows["vintage"].astype(str).to_numpy(),
+        }
+    )
+    names = entity_labels(snap) if labels else {}
+    if labels:  # markup in a name is escaped, never drawn
+        names["E02"] = "<b>E02</b> & {x}"
+    return data, names
+
+
+LINE_CASES = [
+    {"estimates": True, "years": 25, "labels": True, "target": "umc_internet_use_2030"},
+    {"estimates": False, "years": 8, "labels": True, "target": "umc_gender_parity_2030"},
+    {"estimates": True, "years": 13, "labels": False, "target": None, "log_y": True},
+    {"estimates": False, "years": 1, "labels": True, "target": None, "colours": True},
+    {"estimates": True, "years": 20, "labels": True, "target": "bbc_internet_ldc_2025",
+     "colours": True},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", LINE_CASES, ids=lambda c: "-".join(f"{v}" for v in c.values()))
+def test_line_chart_writes_what_plotlys_validated_api_writes(case, catalogue) -> None:
+    """The line chart built as plotly JSON without validation is the figure the previous
+    route built through plotly's validated API (tests/validated_figures.py): the same JSON as
+    parsed, byte for byte the JSON a cached copy of it wrote (which the app drew), and the same
+    when plotly validates it again; the same data, notes and text alternative."""
+    from validated_figures import previous_describe, validated_line_chart
+
+    data, labels = fixture_lines(
+        estimates=case["estimates"], years=case["years"], labels=case["labels"]
+    )
+    codes = list(dict.fromkeys(data["entity"]))
+    options = {
+        "name": "fixture-lines",
+        "title": "Fixture lines",
+        "subtitle": "Internet use of fixture economies, %",
+        "source": f"Source: fixture, {FIXTURE_VINTAGE}.",
+        "labels": labels,
+        "y_title": "%",
+        "target": catalogue.target(case["target"]) if case["target"] else None,
+        "log_y": case.get("log_y", False),
+        "notes": ["A fixture note."],
+    }
+    if case.get("colours"):
+        palette = list(OKABE_ITO.values())
+        options["colours"] = {c: palette[-1 - i % len(palette)] for i, c in enumerate(codes)}
+        options["dashes"] = {c: ("dot", "dash", "solid")[i % 3] for i, c in enumerate(codes)}
+    new = chart.line_chart(data, **options)
+    old = validated_line_chart(data, **options)
+    new_json = new.figure.to_json()
+    assert json.loads(new_json) == json.loads(old.figure.to_json())
+    assert new_json == chart.trusted_figure(old.figure.to_dict()).to_json()
+    assert json.loads(go.Figure(new.figure.to_dict()).to_json()) == json.loads(new_json)
+    pd.testing.assert_frame_equal(new.data, old.data)
+    assert (new.notes, new.title, new.subtitle, new.source) == (
+        old.notes,
+        old.title,
+        old.subtitle,
+        old.source,
+    )
+    assert new.alt_text == previous_describe(old)
+
+
+DESCRIBED = {
+    "gaps and one-value series": pd.DataFrame(
+        {
+            "entity_name": ["B", "A", "A", "B", "C", "A", "C"],
+            "year": [2001, 2003, 2001, 2001, 2010, 2002, 2010],
+            "value": [1.5, np.nan, 2.25, 3.0, 4e6, 5.0, 7.0],
+        }
+    ),
+    "more series than are named": pd.DataFrame(
+        {
+            "series": [f"S{i % 9}" for i in range(30)],
+            "year": [2000 + i // 9 for i in range(30)],
+            "value": [float(i) * 1.5 for i in range(30)],
+        }
+    ),
+    "numbers as names, text as values": pd.DataFrame(
+        {"entity": [3, 1, 3, 1], "year": [2005, 2005, 2006, 2007], "value": ["x", 1, 2, "y"]}
+    ),
+    "no values": pd.DataFrame({"name": ["A"], "year": [2000], "value": [np.nan]}),
+    "no year column": pd.DataFrame({"name": ["A"], "value": [1.0]}),
+}
+
+
+@pytest.mark.parametrize("data", DESCRIBED.values(), ids=list(DESCRIBED))
+def test_describe_says_what_it_said_before(data: pd.DataFrame) -> None:
+    """`describe` reads each series' ends in one pass and says exactly what the previous
+    version, which selected each series in turn, said (tests/validated_figures.py)."""
+    from validated_figures import previous_describe
+
+    made = Chart("n", go.Figure(), data, "A title.", "A subtitle", "Source: x")
+    assert made.alt_text == previous_describe(made)

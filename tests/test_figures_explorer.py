@@ -3,9 +3,11 @@ and the bundled one; the ranking and the map have test modules of their own."""
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 
 import numpy as np
+import pandas as pd
 import pytest
 from fixtures import (
     ECONOMIES,
@@ -27,6 +29,8 @@ from dashboard.views.explorer_series import (
     indicator_choices,
     map_codes,
     progress_rows,
+    published_table,
+    published_values,
     series,
 )
 from indicators.errors import AnalysisError
@@ -151,6 +155,80 @@ def test_series_explains_entities_without_values(tiny_snapshot, catalogue):
 def test_series_of_every_economy_excludes_groups(tiny_snapshot, catalogue):
     got = series(tiny_snapshot, catalogue, indicator=WWW, entities=None)
     assert set(got.data["entity"]) == set(ECONOMIES)
+
+
+def test_published_values_of_some_entities_are_those_rows_of_the_whole_table(
+    bundled_snapshot, catalogue
+):
+    """The values memoised per indicator are, for any entities, the table the series built
+    from those entities' rows alone (every indicator; groups, ITU aggregates, economies)."""
+    chosen = ["WLD", "HIC", "LIC", "ITU_WLD", "ITU_LDC", "SSF", "KEN", "IND", "TUV", "NOWHERE"]
+    for code in catalogue.codes:
+        rows = bundled_snapshot.rows(code)
+        alone = published_table(bundled_snapshot, code, rows[rows["economy"].isin(chosen)])
+        whole = published_values(bundled_snapshot, code)
+        selected = whole[whole["entity"].isin(chosen)]
+        pd.testing.assert_frame_equal(
+            selected.reset_index(drop=True), alone.reset_index(drop=True), obj=code
+        )
+
+
+def test_series_never_changes_the_values_it_memoises(catalogue):
+    """A series handed to a page (or an export) may be changed by it: the memoised values the
+    next visitor's series is made from stay as they were, and so does that series."""
+    snap = fixture_snapshot()  # its own memo
+    chosen = [["E01"], ["E01", "E03", "WLD"], ["ITU_WLD", "E03"]]
+    first = [series(snap, catalogue, indicator=WWW, entities=c).data.copy() for c in chosen]
+    memo = published_values(snap, WWW).copy(deep=True)
+    for entities in chosen:
+        for start, end in ((None, None), (2005, 2010)):
+            got = series(snap, catalogue, indicator=WWW, entities=entities, start=start, end=end)
+            got.data.loc[:, "value"] = -1.0
+            got.data["note"] = "changed by a page"
+            del got.data["vintage"]
+    pd.testing.assert_frame_equal(published_values(snap, WWW), memo)
+    for entities, before in zip(chosen, first, strict=True):
+        pd.testing.assert_frame_equal(
+            series(snap, catalogue, indicator=WWW, entities=entities).data, before
+        )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "entities", "log_y"),
+    [
+        ("tiny", ("WLD", "E01", "HIC", "ITU_WLD"), False),
+        ("tiny", ("E05", "E05", "LIC", "E02"), True),
+        ("bundled", ("WLD", "HIC", "UMC", "LMC", "LIC", "KEN"), False),
+        ("bundled", ("ITU_WLD", "WLD", "SSF", "EAR", "TUV", "ITU_LDC"), False),
+        ("bundled", ("IND", "BRA"), True),
+    ],
+)
+def test_line_figure_is_the_figure_of_the_validated_route(
+    fixture, entities, log_y, bundled_snapshot, catalogue, monkeypatch
+):
+    """The explorer's line chart, written as plotly JSON with its colours and dashes, is the
+    figure its previous route drew through plotly's validated API and then recoloured line by
+    line (tests/validated_figures.py): same JSON, data, notes and text alternative."""
+    from validated_figures import previous_describe, validated_line_chart
+
+    from dashboard.figures import chart as chart_module
+    from dashboard.figures import explorer
+
+    snap = fixture_snapshot() if fixture == "tiny" else bundled_snapshot
+    for code in (WWW, "IT.CEL.SETS.P2", "i99H"):
+        options = {"indicator": code, "entities": entities, "start": 2000, "log_y": log_y}
+        try:
+            new = line_figure(snap, catalogue, **options)
+        except AnalysisError:
+            continue
+        with monkeypatch.context() as patch:
+            patch.setattr(explorer, "line_chart", validated_line_chart)
+            old = line_figure(snap, catalogue, **options)
+        assert json.loads(new.figure.to_json()) == json.loads(old.figure.to_json())
+        assert new.figure.to_json() == chart_module.trusted_figure(old.figure.to_dict()).to_json()
+        pd.testing.assert_frame_equal(new.data, old.data)
+        assert (new.notes, new.title) == (old.notes, old.title)
+        assert new.alt_text == previous_describe(old)
 
 
 # --- figures -------------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array
 
 from dashboard.figures.plotly_text import escape
 from dashboard.theme import LIGHT, NEUTRAL_INK, TARGET_COLOUR, Mode, colour_for, mode
@@ -126,18 +128,22 @@ def describe(chart: Chart) -> str:
     data = chart.data
     name = next((c for c in ("entity_name", "name", "series", "entity") if c in data.columns), None)
     if name is not None and {"year", "value"} <= set(data.columns) and len(data):
-        rows = data.dropna(subset=["value"]).sort_values([name, "year"], kind="stable")
-        series = list(dict.fromkeys(rows[name].astype(str)))
+        rows = data[[name, "year", "value"]].dropna(subset=["value"])
+        rows = rows.sort_values([name, "year"], kind="stable")
+        years, values = rows["year"].tolist(), rows["value"].tolist()
+        ends: dict[str, list[int]] = {}  # series -> positions of its first and last rows
+        for position, label in enumerate(rows[name].astype(str).tolist()):
+            ends.setdefault(label, [position, position])[1] = position
+        series = list(ends)
         lines = []
         for label in series[:ALT_SERIES]:
-            own = rows[rows[name].astype(str) == label]
-            first, last = own.iloc[0], own.iloc[-1]
-            if len(own) == 1 or first["year"] == last["year"]:
-                lines.append(f"{label} {_number(last['value'])} in {int(last['year'])}")
+            first, last = ends[label]
+            if first == last or years[first] == years[last]:
+                lines.append(f"{label} {_number(values[last])} in {int(years[last])}")
             else:
                 lines.append(
-                    f"{label} {_number(first['value'])} in {int(first['year'])} to "
-                    f"{_number(last['value'])} in {int(last['year'])}"
+                    f"{label} {_number(values[first])} in {int(years[first])} to "
+                    f"{_number(values[last])} in {int(years[last])}"
                 )
         if len(series) > ALT_SERIES:
             lines.append(f"and {len(series) - ALT_SERIES} more series in the data table")
@@ -180,6 +186,50 @@ def header_block(fig: go.Figure) -> int:
     return int(meta.get("header", HEADER_HEIGHT - 30))
 
 
+def frame_parts(
+    *, title: str, subtitle: str, source: str, notes: Sequence[str] = (), m: Mode = LIGHT
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The common anatomy as plotly JSON: (the layout's template name, title, margin and meta;
+    the footer annotation), for `frame_figure` and for figures built as JSON (`line_chart`).
+
+    Keys are in the order plotly keeps them after validation, so a figure built from these
+    parts writes the same JSON as one framed by `frame_figure`.
+    """
+    lines = footer_lines(source, notes)
+    text, extra = header_text(title, subtitle)
+    layout = {
+        "template": f"wsis_{m.name}",
+        "title": {
+            "pad": {"t": HEADER_PAD, "l": HEADER_PAD},
+            "font": {"size": TITLE_SIZE},
+            "text": text,
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        "margin": {"t": HEADER_HEIGHT + extra, "b": 70 + 16 * len(lines), "l": 64, "r": 24},
+        "meta": {"anatomy": True, "header": HEADER_HEIGHT - 30 + extra},
+    }
+    footer = {
+        "align": "left",
+        "font": {"color": m.muted, "size": FOOTER_SIZE},
+        "name": "footer",
+        "showarrow": False,
+        "text": "<br>".join(escape(line) for line in lines),
+        "x": 0.0,
+        "xanchor": "left",
+        "xref": "paper",
+        "y": 0.0,
+        "yanchor": "top",
+        "yref": "paper",
+        "yshift": -56,
+    }
+    return layout, footer
+
+
 def frame_figure(
     fig: go.Figure,
     *,
@@ -195,46 +245,18 @@ def frame_figure(
     of its height, which would drift on tall figures), wrapped over as many lines as it needs;
     the top margin grows with it. `layout.meta["anatomy"]` marks the figure as framed.
     """
-    lines = footer_lines(source, notes)
-    text, extra = header_text(title, subtitle)
-    fig.update_layout(
-        template=f"wsis_{m.name}",
-        title={
-            "text": text,
-            "x": 0.0,
-            "xanchor": "left",
-            "xref": "container",
-            "y": 1.0,
-            "yanchor": "top",
-            "yref": "container",
-            "pad": {"t": HEADER_PAD, "l": HEADER_PAD},
-            "font": {"size": TITLE_SIZE},
-        },
-        margin={"t": HEADER_HEIGHT + extra, "b": 70 + 16 * len(lines), "l": 64, "r": 24},
-        meta={"anatomy": True, "header": HEADER_HEIGHT - 30 + extra},
-    )
-    fig.add_annotation(
-        text="<br>".join(escape(line) for line in lines),
-        xref="paper",
-        yref="paper",
-        x=0.0,
-        y=0.0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-56,
-        align="left",
-        showarrow=False,
-        font={"size": FOOTER_SIZE, "color": m.muted},
-        name="footer",
-    )
+    layout, footer = frame_parts(title=title, subtitle=subtitle, source=source, notes=notes, m=m)
+    fig.update_layout(layout)
+    fig.add_annotation(footer)
     return fig
+
+
+LEGEND_ON_TOP = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
 
 
 def legend_on_top(fig: go.Figure) -> None:
     """A horizontal legend just above the plot area, under the subtitle (clear of the footer)."""
-    fig.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
-    )
+    fig.update_layout(legend=dict(LEGEND_ON_TOP))
 
 
 def pin_header(fig: go.Figure, *, height: int, top: int | None = None) -> None:
@@ -380,17 +402,37 @@ def classification_notes(snapshot: Snapshot, codes: Iterable[object]) -> list[st
     ]
 
 
-def add_target_line(fig: go.Figure, target: Target, *, label: str | None = None) -> None:
-    """Draw a target as a dashed horizontal line with its label and year."""
-    text = label or f"Target: {target.label}"
+def target_parts(target: Target, *, label: str | None = None) -> list[tuple[dict, dict]]:
+    """A target as plotly JSON: (dashed horizontal line, its label) for its value, and for its
+    upper value if it is a range; keys in the order plotly keeps them (`add_hline`)."""
+    text = escape(label or f"Target: {target.label}")
     values = [target.value] if target.upper is None else [target.value, target.upper]
-    for value in values:
-        fig.add_hline(
-            y=value,
-            line={"dash": "dash", "color": TARGET_COLOUR, "width": 1.5},
-            annotation={"text": escape(text), "font": {"size": 12, "color": TARGET_COLOUR}},
-            annotation_position="top left",
+    return [
+        (
+            {
+                "line": {"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
+                "type": "line",
+                "x0": 0,
+                "x1": 1,
+                "xref": "x domain",
+                "y0": value,
+                "y1": value,
+                "yref": "y",
+            },
+            {
+                "font": {"color": TARGET_COLOUR, "size": 12},
+                "showarrow": False,
+                "text": text,
+                "x": 0,
+                "xanchor": "left",
+                "xref": "x domain",
+                "y": value,
+                "yanchor": "bottom",
+                "yref": "y",
+            },
         )
+        for value in values
+    ]
 
 
 def line_chart(
@@ -405,54 +447,82 @@ def line_chart(
     target: Target | None = None,
     log_y: bool = False,
     notes: Sequence[str] = (),
+    colours: Mapping[str, str] | None = None,
+    dashes: Mapping[str, str] | None = None,
 ) -> Chart:
     """Lines over time, one per entity; producer estimates drawn with hollow markers.
 
     `data` columns: entity, year, value, estimate (bool), source, vintage (others kept for the
-    CSV). `labels` maps entity codes to display names.
+    CSV). `labels` maps entity codes to display names; `colours` and `dashes` give entities
+    another colour than their own (`theme.colour_for`) and a dash.
+
+    The figure is written as plotly JSON and wrapped without plotly's validation
+    (`trusted_figure`): building it through plotly's validated API was most of the server's
+    cost of a new explorer view (benchmarks/RESULTS.md, server CPU per visit). Its values are
+    those plotly's validation makes (arrays as read-only numpy arrays, keys in plotly's order):
+    tests/test_charts.py checks that the JSON is byte for byte what the validated API writes.
     """
-    labels = labels or {}
-    fig = go.Figure()
+    labels, colours, dashes = labels or {}, colours or {}, dashes or {}
+    traces: list[dict[str, Any]] = []
     any_estimate = False
-    for i, (entity, grp) in enumerate(data.groupby("entity", sort=False)):
+    drawn = data[[c for c in ("entity", "year", "value", "estimate") if c in data.columns]]
+    for i, (entity, grp) in enumerate(drawn.groupby("entity", sort=False)):
         grp = grp.sort_values("year")
-        colour = colour_for(str(entity), i)
+        code = str(entity)
+        colour = colours.get(code) or colour_for(code, i)
         est = grp["estimate"].astype(bool).to_numpy() if "estimate" in grp else [False] * len(grp)
-        any_estimate |= bool(pd.Series(est).any())
-        fig.add_trace(
-            go.Scatter(
-                x=grp["year"],
-                y=grp["value"],
-                name=escape(labels.get(str(entity), str(entity))),
-                mode="lines+markers",
-                line={"color": colour, "width": 2.5},
-                marker={
-                    "size": 6,
+        any_estimate |= bool(np.any(est))
+        line: dict[str, Any] = {"color": colour, "width": 2.5}
+        if code in dashes:
+            line["dash"] = dashes[code]
+        traces.append(
+            {
+                "hovertemplate": "%{fullData.name}<br>%{x}: %{y:,.1f}<extra></extra>",
+                "line": line,
+                "marker": {
                     "color": ["rgba(0,0,0,0)" if e else colour for e in est],
                     "line": {"color": colour, "width": 1.5},
+                    "size": 6,
                     "symbol": "circle",
                 },
-                hovertemplate="%{fullData.name}<br>%{x}: %{y:,.1f}<extra></extra>",
-            )
+                "mode": "lines+markers",
+                "name": escape(labels.get(code, code)),
+                "x": plotly_array(grp["year"]),
+                "y": plotly_array(grp["value"]),
+                "type": "scatter",
+            }
         )
-    if target is not None:
-        add_target_line(fig, target)
-    fig.update_xaxes(title_text="", dtick=5 if data["year"].nunique() > 12 else 1)
-    fig.update_yaxes(
-        title_text=y_title,
-        type="log" if log_y else "linear",
-        rangemode="tozero" if not log_y else None,
-    )
-    fig.update_layout(hovermode="x unified")
-    legend_on_top(fig)
     all_notes = [*notes, *([ESTIMATE_NOTE] if any_estimate else [])]
-    frame_figure(fig, title=title, subtitle=subtitle, source=source, notes=all_notes)
+    frame, footer = frame_parts(title=title, subtitle=subtitle, source=source, notes=all_notes)
+    layout: dict[str, Any] = {"template": template_json(frame.pop("template"))}
+    if target is not None:
+        parts = target_parts(target)
+        layout["shapes"] = [shape for shape, _ in parts]
+        layout["annotations"] = [annotation for _, annotation in parts]
+    layout["xaxis"] = {"title": {"text": ""}, "dtick": 5 if data["year"].nunique() > 12 else 1}
+    layout["yaxis"] = {"title": {"text": y_title}, "type": "log" if log_y else "linear"}
+    if not log_y:
+        layout["yaxis"]["rangemode"] = "tozero"
+    layout |= {"hovermode": "x unified", "legend": dict(LEGEND_ON_TOP), **frame}
+    layout["annotations"] = [*layout.get("annotations", []), footer]
     return Chart(
         name=name,
-        figure=fig,
+        figure=trusted_figure({"data": traces, "layout": layout}),
         data=data.reset_index(drop=True),
         title=title,
         subtitle=subtitle,
         source=source,
         notes=tuple(all_notes),
     )
+
+
+def plotly_array(values: pd.Series | Sequence[Any]) -> np.ndarray:
+    """Values as plotly's validation stores a data array (a read-only numpy copy), for figures
+    written as plotly JSON."""
+    return copy_to_readonly_numpy_array(values)
+
+
+def template_json(name: str) -> dict[str, Any]:
+    """A registered plotly template (`theme`) as plotly JSON, as validation expands its name."""
+    spec: dict[str, Any] = pio.templates[name].to_plotly_json()
+    return spec

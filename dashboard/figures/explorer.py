@@ -106,7 +106,7 @@ def line_figure(
         *classification_notes(snapshot, data["entity"]),
     ]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
-    chart = line_chart(
+    return line_chart(
         data,
         name=slug(f"{ind.short_name} over time"),
         title=title,
@@ -117,16 +117,9 @@ def line_figure(
         target=targets[0] if targets and not log_y else None,
         log_y=log_y,
         notes=notes,
+        colours=entity_colours(list(dashes)),
+        dashes=dashes,
     )
-    labels = entity_labels(snapshot)
-    colours = entity_colours(list(dict.fromkeys(data["entity"])))
-    by_name = {escape(labels.get(code, code)): code for code in colours}
-    for trace in chart.figure.data:
-        code = by_name.get(trace.name)
-        if code is not None:
-            _recolour(trace, colours[code])
-            trace.line.dash = dashes[code]
-    return chart
 
 
 def line_dashes(snapshot: Snapshot, data: pd.DataFrame) -> dict[str, str]:
@@ -148,13 +141,6 @@ def dash_notes(dashes: dict[str, str], ind: Indicator) -> list[str]:
     if LINE_DASHES["computed"] in dashes.values():
         notes.append(computed_note(ind))
     return notes
-
-
-def _recolour(trace: go.Scatter, colour: str) -> None:
-    """Give a line trace a new colour, keeping hollow (estimate) markers hollow."""
-    trace.line.color = colour
-    trace.marker.line.color = colour
-    trace.marker.color = [c if c == "rgba(0,0,0,0)" else colour for c in trace.marker.color]
 
 
 # --- slope ---

@@ -4,7 +4,9 @@
 World Bank groups that publish no value of the indicator, aggregates computed here with the World
 Bank rule (marked `value_source="computed"`, with their coverage in `note`). `progress_rows`
 turns such a table into progress since a baseline with `indicators.progress.progress_table`, so
-that substituted baselines are chosen the same way everywhere in the dashboard. Pure functions.
+that substituted baselines are chosen the same way everywhere in the dashboard. Pure functions;
+an indicator's published values, the same for every choice of entities, are memoised on the
+snapshot (`published_values`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.formatting import entity_labels
@@ -135,10 +138,30 @@ class Series:
     notes: tuple[str, ...]  # plain sentences for the page (why something is missing, ...)
 
 
-def _published(snapshot: Snapshot, code: str, entities: Sequence[str] | None) -> pd.DataFrame:
-    rows = snapshot.rows(code)
-    if entities is not None:
-        rows = rows[rows["economy"].isin(list(entities))]
+def _published(snapshot: Snapshot, code: str, entities: Sequence[str]) -> pd.DataFrame:
+    """The published values of `code` for `entities`, selected from `published_values`."""
+    table = published_values(snapshot, code)
+    chosen = table["entity"].isin(list(entities)).to_numpy()
+    if not chosen.any():  # none: the empty table as it was always made, with its own types
+        return published_table(snapshot, code, snapshot.rows(code).iloc[0:0])
+    return table[chosen]
+
+
+def published_values(snapshot: Snapshot, indicator: str) -> pd.DataFrame:
+    """Every published value of one indicator (`published_table`), memoised per snapshot:
+    they are the same whichever entities a view shows, so a new choice of entities selects
+    from them instead of computing them again (the whole catalogue's take 3 MB). The memoised
+    table is never changed: `series` builds new tables from it."""
+    return snapshot.memo(
+        ("explorer_published", indicator),
+        lambda: published_table(snapshot, indicator, snapshot.rows(indicator)),
+    )
+
+
+def published_table(snapshot: Snapshot, code: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """Observation rows of indicator `code` in the series' columns (no entity_name), thinly
+    reported group values marked (`with_reporting`), row by row: the rows of some entities
+    built alone are those rows of the whole table."""
     out = pd.DataFrame(
         {
             "entity": rows["economy"].astype(str).to_numpy(),
@@ -224,7 +247,7 @@ def series(
     unpublished = [e for e in chosen if kinds.get(e) == "wb_aggregate"]
     present = set(data["entity"])
     unpublished = [g for g in unpublished if g not in present]
-    groups = set(snapshot.memberships["group"].astype(str))
+    groups = group_set(snapshot)
     if unpublished and ind.aggregation == "none":
         notes.append(
             f"{ind.short_name} has no population base, so no aggregate can be computed for "
@@ -234,10 +257,14 @@ def series(
         computable = [g for g in unpublished if g in groups]
         if computable:
             data = pd.concat([data, _computed(snapshot, catalogue, ind, computable)])
-    if start is not None:
-        data = data[data["year"] >= start]
-    if end is not None:
-        data = data[data["year"] <= end]
+    if start is not None or end is not None:  # one selection for both ends
+        years = data["year"].to_numpy()
+        keep = np.ones(len(years), dtype=bool)
+        if start is not None:
+            keep &= years >= start
+        if end is not None:
+            keep &= years <= end
+        data = data[keep]
     order = {e: i for i, e in enumerate(chosen)}
     data = data.assign(entity_name=data["entity"].map(names), _o=data["entity"].map(order))
     data = data.sort_values(["_o", "year"]).drop(columns="_o")[list(SERIES_COLUMNS)]
@@ -247,6 +274,13 @@ def series(
     if missing and entities is not None:
         notes.append(_missing_note(snapshot, ind, missing, names, start, end))
     return Series(indicator=ind, data=data, missing=missing, notes=tuple(notes))
+
+
+def group_set(snapshot: Snapshot) -> frozenset[str]:
+    """Codes of the groups whose members the snapshot lists (memoised per snapshot)."""
+    return snapshot.memo(
+        ("explorer_groups",), lambda: frozenset(snapshot.memberships["group"].astype(str))
+    )
 
 
 def names_of(codes: Sequence[str], names: dict[str, str], limit: int = 8) -> str:
