@@ -1,15 +1,18 @@
 """The first chart first: what lets a page draw what is in view before the rest (issue 12).
 
 A new visitor's browser has not loaded plotly yet, and everything a page sends competes with the
-first chart for the browser's one main thread. So:
+first chart for the browser's one main thread: every element and chart sent before the first
+chart appears is drawn before it. So:
 
 - the app shell mounts `chart_helper` at the top of every page until the first chart of the
   session is drawn: a small script (a `st.components.v2` component, no data) that tells the
-  server when a page's first chart is on screen;
-- a page calls `rest_of_page_now()` right after its first chart (and what is in view with it):
-  the first time, it answers False and the page stops under a short note; when the browser says
-  the chart is drawn, the page runs again and draws everything. From then on (this session)
-  pages are drawn whole at once. The print view always is.
+  server when a page's first chart (or a table) is on screen;
+- until then (`first_screen_only()`), a page draws its first screen: its first chart without
+  the chart's extras, and what must come with it; it calls `rest_of_page_now()` where the rest
+  begins: the first time, it answers False and leaves a short note there, and the shell leaves
+  the sidebar for later too (`rest_left_for_later()`). When the browser says the chart is
+  drawn, the page runs again (from the cache) and draws everything. From then on (this
+  session) pages are drawn whole at once. The print view always is.
 
 AppTest runs no browser: tests set FIRST_CHART_DRAWN in the session as the script would.
 """
@@ -23,8 +26,8 @@ import streamlit as st
 FIRST_CHART_DRAWN = "_wsis_first_chart_drawn"  # session key: this browser drew a chart already
 HELPER_KEY = "wsis-first-chart"  # key of the component (its container is hidden by app.css)
 REST_LATER = "wsis-rest-later"  # key of the note that stands for the rest of the page
-WAIT_MS = 500  # the signal is sent this long after mounting when a page has no chart coming
 LATER_THIS_RUN = "_wsis_rest_later"  # session key: this run left the rest of its page for later
+WAIT_MS = 500  # the signal is sent this long after mounting when a page has no chart coming
 GIVE_UP_MS = 30000  # ... and this long after mounting whatever happened
 
 HELPER_JS = """
