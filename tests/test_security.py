@@ -431,3 +431,21 @@ def test_served_static_files_stay_in_their_folder(server_url) -> None:
         server_url, "/app/static/" + shipped.relative_to(ROOT / "static").as_posix()
     )
     assert status == 200 and body == shipped.read_bytes()  # the check above can fail
+
+
+def test_memoised_escaping_is_the_same_and_never_keeps_a_long_text():
+    """md_escape and plain remember short texts (pages pass the same ones on every run, #12):
+    a remembered answer is the one computed afresh, and a text longer than MEMO_LENGTH (say
+    from a hostile link) is escaped but never kept."""
+    from dashboard.app import safe_text
+
+    texts = ["# Kenya", "1. x", "a:b www.x.org", "<b>|$~&", "plain words", "x\x00\u202ey"]
+    first = [safe_text.md_escape(t) for t in texts]
+    again = [safe_text.md_escape(t) for t in texts]
+    fresh = [safe_text._escape_line(safe_text._flatten(t)) for t in texts]
+    assert first == again == fresh
+    before = safe_text._escaped.cache_info().currsize, safe_text._plain.cache_info().currsize
+    long = "[link](x) " * (safe_text.MEMO_LENGTH // 5)
+    assert safe_text.md_escape(long) == safe_text._escape_line(safe_text._flatten(long))
+    after = safe_text._escaped.cache_info().currsize, safe_text._plain.cache_info().currsize
+    assert after == before

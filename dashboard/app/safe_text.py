@@ -14,9 +14,12 @@ escapes are resolved, so an invisible word joiner (U+2060) is put inside each of
 
 from __future__ import annotations
 
+import functools
 import re
 
 CLIP = 40  # characters of a link value echoed back in a notice
+MEMO = 16384  # texts remembered by each memoised step ...
+MEMO_LENGTH = 2000  # ... if at most this long: at most about 2 x 16384 x 2000 characters
 # Inline markup: emphasis, code, links and images ([...]), HTML and autolinks (<...>), tables
 # (|), LaTeX ($), strikethrough (~), entities (&), and a colon before a letter, which starts a
 # directive (":red", ":green-badge"), an emoji short code or a Material icon.
@@ -35,7 +38,17 @@ _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 def plain(text: object) -> str:
     """One line of visible text: control characters, line breaks and bidi overrides become
     spaces, runs of whitespace one space (NUL included)."""
-    return " ".join(_CONTROL.sub(" ", str(text).translate(_BIDI)).split())
+    text = str(text)
+    return _plain(text) if len(text) <= MEMO_LENGTH else _flatten(text)
+
+
+def _flatten(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text.translate(_BIDI)).split())
+
+
+# Pages pass the same texts on every run: the two steps are memoised for texts up to
+# MEMO_LENGTH characters (a longer text, e.g. from a hostile link, is never kept) (issue 12).
+_plain = functools.lru_cache(maxsize=MEMO)(_flatten)
 
 
 def clip(text: object, limit: int = CLIP) -> str:
@@ -51,12 +64,20 @@ def md_escape(text: object, *, limit: int | None = None) -> str:
     this code base: link parameters, entity names, descriptor fields, error messages.
     """
     flat = plain(text) if limit is None else clip(text, limit)
+    return _escaped(flat) if len(flat) <= MEMO_LENGTH else _escape_line(flat)
+
+
+def _escape_line(flat: str) -> str:
+    """`md_escape` of one line of plain text."""
     out = _INLINE.sub(_escape, _AUTOLINK.sub(_join, flat))
     start = _BLOCK_START.match(out)
     if start is None:
         return out
     at = start.end() if out[0].isdigit() else 0  # "1. x" -> "1\. x"; "# x" -> "\# x"
     return out[:at] + "\\" + out[at:]
+
+
+_escaped = functools.lru_cache(maxsize=MEMO)(_escape_line)
 
 
 def _escape(match: re.Match[str]) -> str:
