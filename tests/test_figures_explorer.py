@@ -231,6 +231,31 @@ def test_line_figure_is_the_figure_of_the_validated_route(
         assert new.alt_text == previous_describe(old)
 
 
+@pytest.mark.parametrize("log_y", [False, True])
+def test_line_view_is_the_series_and_the_line_figure(log_y, bundled_snapshot, catalogue):
+    """The explorer's line view (one cache entry) is the series and the line figure, each the
+    same as computed alone (#12); no chart when the series has no value."""
+    from dashboard.figures.explorer import line_view
+    from dashboard.views.explorer_series import series
+
+    options = {"indicator": WWW, "entities": ("WLD", "LIC", "KEN"), "start": 2005}
+    got, chart = line_view(bundled_snapshot, catalogue, log_y=log_y, **options)
+    alone = series(bundled_snapshot, catalogue, **options)
+    pd.testing.assert_frame_equal(got.data, alone.data)
+    assert (got.missing, got.notes) == (alone.missing, alone.notes)
+    figure = line_figure(bundled_snapshot, catalogue, log_y=log_y, **options)
+    assert chart is not None and chart.figure.to_json() == figure.figure.to_json()
+    assert (chart.title, chart.notes, chart.alt_text) == (
+        figure.title,
+        figure.notes,
+        figure.alt_text,
+    )
+    pd.testing.assert_frame_equal(chart.data, figure.data)
+    empty = {**options, "entities": ("WLD",), "start": 2030}
+    got, chart = line_view(bundled_snapshot, catalogue, **empty)
+    assert got.data.empty and chart is None
+
+
 # --- figures -------------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from dashboard.formatting import entity_labels
 from dashboard.theme import LINE_DASHES, line_dash
 from dashboard.views.explorer_series import (
     WINDOW,
+    Series,
     entity_colours,
     fmt_value,
     names_of,
@@ -87,6 +88,27 @@ def line_figure(
 ) -> Chart:
     """Lines over time for the chosen entities (computed aggregates dotted, estimates hollow)."""
     got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    return lines_of(snapshot, catalogue, got, log_y=log_y)
+
+
+def line_view(
+    snapshot: Snapshot,
+    catalogue: Catalogue,
+    *,
+    indicator: str,
+    entities: Sequence[str],
+    start: int | None = None,
+    end: int | None = None,
+    log_y: bool = False,
+) -> tuple[Series, Chart | None]:
+    """The series of a line view and its chart (None when it has no value): what the explorer
+    shows for a line chart, from one computation of the series (one cache entry a view)."""
+    got = series(snapshot, catalogue, indicator=indicator, entities=entities, start=start, end=end)
+    return got, (None if got.data.empty else lines_of(snapshot, catalogue, got, log_y=log_y))
+
+
+def lines_of(snapshot: Snapshot, catalogue: Catalogue, got: Series, *, log_y: bool) -> Chart:
+    """The line chart of a series (`line_figure`'s figure, from a series already computed)."""
     ind, data = got.indicator, got.data
     require_values(data, ind, "the chosen economies and groups")
     first = data[data["entity"] == data["entity"].iloc[0]]

@@ -29,7 +29,7 @@ from dashboard.app.ui import (
 )
 from dashboard.exports.csv_text import csv_bytes
 from dashboard.figures.chart import slug
-from dashboard.figures.explorer import line_figure, slope_figure
+from dashboard.figures.explorer import line_view, slope_figure
 from dashboard.figures.ranking import ranking_figure
 from dashboard.figures.world_map import map_figure
 from dashboard.views.choices import explorer_choices, map_year_choices
@@ -155,8 +155,14 @@ def render(view: View, *, last_year: int, table: bool = True) -> None:
         st.info("Choose at least one economy or group above.", icon=":material/touch_app:")
         return
     common = {"indicator": view.indicator, "end": end}
+    lines = None
     if needs_set:
-        got = compute(series, entities=view.economies, start=view.start, **common)
+        if chart == "line":  # the series and its chart in one cache entry
+            got, lines = compute(
+                line_view, entities=view.economies, start=view.start, log_y=log, **common
+            )
+        else:
+            got = compute(series, entities=view.economies, start=view.start, **common)
         choices = compute(explorer_choices)
         groups = choices.group_only.get(view.indicator)
         if groups is not None and got.missing:
@@ -173,8 +179,8 @@ def render(view: View, *, last_year: int, table: bool = True) -> None:
     if log and (chart == "map" or (view.map_mode == "change" and chart == "bar")):
         st.caption("The log scale applies to levels on the line, slope and ranking charts.")
     if chart == "line":
-        fig = compute(line_figure, entities=view.economies, start=view.start, log_y=log, **common)
-        show_chart(fig, key="explorer-line")
+        if lines is not None:  # (None only without values, which returned above)
+            show_chart(lines, key="explorer-line")
     elif chart == "slope":
         fig = compute(
             slope_figure, entities=view.economies, baseline=view.baseline, log_y=log, **common
