@@ -407,11 +407,17 @@ def test_a_killed_replica_is_passed_over_and_restarted(cluster) -> None:
     _, run_dir = cluster
     state = read_state(run_dir)
     victim = state["replicas"][0]
+    logged = len(log_lines(state))
     os.killpg(victim["pid"], signal.SIGKILL)
     # every viewer still gets answers: nginx passes the dead replica over
     for cookie in ("", f"{serve.AFFINITY_COOKIE}=1", f"{serve.AFFINITY_COOKIE}=2") * 3:
         assert fetch(state["url"] + "/_stcore/health", cookie=cookie)[:1] == (200,)
-    lines = log_lines(state)[-9:]
+    # nginx writes a request's line after sending its answer: wait for the nine lines
+    deadline = time.monotonic() + 10
+    while len(log_lines(state)) < logged + 9 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = log_lines(state)[logged : logged + 9]
+    assert len(lines) == 9, lines
     assert {line["replica"] for line in lines} == {"2"}, lines  # the backup of replica 1
     deadline = time.monotonic() + serve.HEALTH_TIMEOUT
     while time.monotonic() < deadline:
