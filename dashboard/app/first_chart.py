@@ -71,13 +71,8 @@ def chart_helper() -> None:
     is drawn; then nothing."""
     if st.session_state.get(FIRST_CHART_DRAWN):
         return
-    with st.container(key=HELPER_KEY):
-        result = _helper()(
-            key=f"{HELPER_KEY}-script",
-            on_drawn_change=_drawn,
-        )
-    if getattr(result, "drawn", False):
-        st.session_state[FIRST_CHART_DRAWN] = True
+    with st.container(key=HELPER_KEY):  # its callback sets FIRST_CHART_DRAWN before the rerun
+        _helper()(key=f"{HELPER_KEY}-script", on_drawn_change=_drawn)
 
 
 def first_screen_only(*, printing: bool = False) -> bool:

@@ -60,16 +60,17 @@ def page() -> None:
         codes = list(labels)
         st.title("Economy profile")
         controls = st.container(key="profile-controls")
+        linked = view.economy if view.economy in labels else "WLD"
         first = first_screen_only()
         if first:
             # A new visitor's first page: the link's economy, its first charts and cards first,
             # then (a frame after they are on screen) the picker and the rest (#12).
-            economy = view.economy if view.economy in labels else "WLD"
+            economy = linked
             with controls:
                 rest_of_page_now()
         else:
             with controls:
-                follow_url({"profile-economy": view.economy if view.economy in labels else "WLD"})
+                follow_url({"profile-economy": linked})
                 economy = st.selectbox(
                     "Economy or group",
                     codes,
