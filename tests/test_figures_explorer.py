@@ -20,6 +20,7 @@ from fixtures import (
 from dashboard.figures import sources as fs
 from dashboard.figures.explorer import line_figure, slope_figure
 from dashboard.figures.explorer_common import TITLE_LIMIT, fit_title, spread
+from dashboard.formatting import entity_labels
 from dashboard.theme import ENTITY_COLOURS
 from dashboard.views.explorer_series import (
     SERIES_COLUMNS,
@@ -29,6 +30,7 @@ from dashboard.views.explorer_series import (
     indicator_choices,
     map_codes,
     progress_rows,
+    published_index,
     published_table,
     published_values,
     series,
@@ -173,6 +175,30 @@ def test_published_values_of_some_entities_are_those_rows_of_the_whole_table(
         )
 
 
+def test_series_takes_the_rows_the_table_selection_gave(bundled_snapshot, catalogue):
+    """A series of published values, taken by position from the memoised index (#12), is the
+    table the previous route made: the chosen entities' rows selected from the whole table,
+    named, then sorted by the order of the entities and by year (every indicator; an entity
+    chosen twice counts once)."""
+    names = entity_labels(bundled_snapshot)
+    for code in catalogue.codes:
+        whole = published_values(bundled_snapshot, code)
+        groups = [g for g in ("WLD", "HIC") if g in set(whole["entity"])]  # none computed here
+        chosen = ["KEN", "ITU_WLD", groups[0] if groups else "KEN", "IND", *groups, "TUV"]
+        chosen += ["ITU_LDC", "NOWHERE"]
+        for start, end in ((None, None), (2008, 2016)):
+            options = {"indicator": code, "entities": chosen, "start": start, "end": end}
+            got = series(bundled_snapshot, catalogue, **options)
+            rows = whole[whole["entity"].isin(chosen)]
+            rows = rows[rows["year"].between(start or 0, end or 9999)]
+            order = {e: i for i, e in enumerate(dict.fromkeys(chosen))}
+            rows = rows.assign(entity_name=rows["entity"].map(names), _o=rows["entity"].map(order))
+            rows = rows.sort_values(["_o", "year"]).drop(columns="_o")[list(SERIES_COLUMNS)]
+            if rows.empty:
+                continue
+            pd.testing.assert_frame_equal(got.data, rows.reset_index(drop=True), obj=code)
+
+
 def test_series_never_changes_the_values_it_memoises(catalogue):
     """A series handed to a page (or an export) may be changed by it: the memoised values the
     next visitor's series is made from stay as they were, and so does that series."""
@@ -180,6 +206,9 @@ def test_series_never_changes_the_values_it_memoises(catalogue):
     chosen = [["E01"], ["E01", "E03", "WLD"], ["ITU_WLD", "E03"]]
     first = [series(snap, catalogue, indicator=WWW, entities=c).data.copy() for c in chosen]
     memo = published_values(snap, WWW).copy(deep=True)
+    named = published_index(snap, WWW).named
+    assert named is not None
+    named = named.copy(deep=True)
     for entities in chosen:
         for start, end in ((None, None), (2005, 2010)):
             got = series(snap, catalogue, indicator=WWW, entities=entities, start=start, end=end)
@@ -187,6 +216,7 @@ def test_series_never_changes_the_values_it_memoises(catalogue):
             got.data["note"] = "changed by a page"
             del got.data["vintage"]
     pd.testing.assert_frame_equal(published_values(snap, WWW), memo)
+    pd.testing.assert_frame_equal(published_index(snap, WWW).named, named)
     for entities, before in zip(chosen, first, strict=True):
         pd.testing.assert_frame_equal(
             series(snap, catalogue, indicator=WWW, entities=entities).data, before

@@ -128,11 +128,9 @@ def describe(chart: Chart) -> str:
     data = chart.data
     name = next((c for c in ("entity_name", "name", "series", "entity") if c in data.columns), None)
     if name is not None and {"year", "value"} <= set(data.columns) and len(data):
-        rows = data[[name, "year", "value"]].dropna(subset=["value"])
-        rows = rows.sort_values([name, "year"], kind="stable")
-        years, values = rows["year"].tolist(), rows["value"].tolist()
+        labels, years, values = series_points(data, name)
         ends: dict[str, list[int]] = {}  # series -> positions of its first and last rows
-        for position, label in enumerate(rows[name].astype(str).tolist()):
+        for position, label in enumerate(labels):
             ends.setdefault(label, [position, position])[1] = position
         series = list(ends)
         lines = []
@@ -149,6 +147,27 @@ def describe(chart: Chart) -> str:
             lines.append(f"and {len(series) - ALT_SERIES} more series in the data table")
         parts.append("Values: " + "; ".join(lines) + ".")
     return " ".join(p for p in parts if p)
+
+
+def series_points(data: pd.DataFrame, name: str) -> tuple[list[str], list[Any], list[Any]]:
+    """The (series name, year, value) of every row with a value, by series name then year
+    (stable): what `describe` reads the ends of each series from.
+
+    A tidy table (names all text, whole-number years, float values) is sorted on its numpy
+    arrays; any other table through pandas, as it always was (`describe` runs for every chart
+    made, so the common case is kept cheap).
+    """
+    year, value = data["year"].to_numpy(), data["value"].to_numpy()
+    names = data[name].to_numpy(dtype=object)
+    if year.dtype.kind in "iu" and value.dtype.kind == "f" and all(type(n) is str for n in names):
+        keep = ~np.isnan(value)
+        names, year, value = names[keep], year[keep], value[keep]
+        ranks = np.unique(names, return_inverse=True)[1]  # names' places in sorted order
+        order = np.lexsort((year, ranks))  # stable, as pandas sorts by several columns
+        return names[order].tolist(), year[order].tolist(), value[order].tolist()
+    rows = data[[name, "year", "value"]].dropna(subset=["value"])
+    rows = rows.sort_values([name, "year"], kind="stable")
+    return rows[name].astype(str).tolist(), rows["year"].tolist(), rows["value"].tolist()
 
 
 def slug(text: str) -> str:
@@ -465,12 +484,12 @@ def line_chart(
     labels, colours, dashes = labels or {}, colours or {}, dashes or {}
     traces: list[dict[str, Any]] = []
     any_estimate = False
-    drawn = data[[c for c in ("entity", "year", "value", "estimate") if c in data.columns]]
-    for i, (entity, grp) in enumerate(drawn.groupby("entity", sort=False)):
-        grp = grp.sort_values("year")
+    years, values = column_values(data["year"]), column_values(data["value"])
+    estimates = data["estimate"].astype(bool).to_numpy() if "estimate" in data else None
+    for i, (entity, rows) in enumerate(lines_rows(data)):
         code = str(entity)
         colour = colours.get(code) or colour_for(code, i)
-        est = grp["estimate"].astype(bool).to_numpy() if "estimate" in grp else [False] * len(grp)
+        est = estimates[rows] if estimates is not None else [False] * len(rows)
         any_estimate |= bool(np.any(est))
         line: dict[str, Any] = {"color": colour, "width": 2.5}
         if code in dashes:
@@ -487,8 +506,8 @@ def line_chart(
                 },
                 "mode": "lines+markers",
                 "name": escape(labels.get(code, code)),
-                "x": plotly_array(grp["year"]),
-                "y": plotly_array(grp["value"]),
+                "x": plotly_array(taken(years, rows)),
+                "y": plotly_array(taken(values, rows)),
                 "type": "scatter",
             }
         )
@@ -516,9 +535,53 @@ def line_chart(
     )
 
 
+def lines_rows(data: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
+    """Each entity of a lines table with the positions of its rows by year, entities in the
+    order they first appear: what grouping by entity (`groupby(sort=False)`, which leaves out
+    rows without an entity) then sorting each group by year (`sort_values`) gives, from one
+    factorisation of the whole column instead of a table per entity."""
+    codes, entities = pd.factorize(data["entity"])
+    order = np.argsort(codes, kind="stable")  # each entity's rows in the table's order
+    bounds = np.searchsorted(codes[order], np.arange(len(entities) + 1))
+    years = column_values(data["year"])
+    out = []
+    for i, entity in enumerate(entities):
+        rows = order[bounds[i] : bounds[i + 1]]
+        out.append((entity, rows[year_order(taken(years, rows))]))
+    return out
+
+
+def column_values(column: pd.Series) -> np.ndarray | pd.Series:
+    """A column's numpy array when its type is a numpy one (reading positions from it is then
+    cheap), else the column itself (an extension array keeps its own conversions)."""
+    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column
+
+
+def taken(values: np.ndarray | pd.Series, rows: np.ndarray) -> np.ndarray | pd.Series:
+    """The values at positions `rows`, of the same kind as `values` (`column_values`)."""
+    return values[rows] if isinstance(values, np.ndarray) else values.iloc[rows]
+
+
+def year_order(years: np.ndarray | pd.Series) -> np.ndarray:
+    """Positions that sort `years` as pandas' `sort_values` does (its quicksort, missing years
+    last), so that lines drawn from positions keep the order they always had."""
+    if not isinstance(years, np.ndarray):
+        return np.asarray(years.reset_index(drop=True).sort_values().index, dtype=np.intp)
+    missing = np.asarray(pd.isna(years), dtype=bool)
+    present = np.flatnonzero(~missing)
+    return np.concatenate(
+        [present[years[present].argsort(kind="quicksort")], np.flatnonzero(missing)]
+    )
+
+
 def plotly_array(values: pd.Series | Sequence[Any]) -> np.ndarray:
     """Values as plotly's validation stores a data array (a read-only numpy copy), for figures
-    written as plotly JSON."""
+    written as plotly JSON. A numeric numpy array is copied here as plotly copies it (a
+    contiguous copy), without its search for a dataframe library (most of its cost)."""
+    if type(values) is np.ndarray and values.dtype.kind in "uif":
+        out = np.ascontiguousarray(values.copy())
+        out.flags.writeable = False
+        return out
     return copy_to_readonly_numpy_array(values)
 
 

@@ -111,21 +111,23 @@ def lines_of(snapshot: Snapshot, catalogue: Catalogue, got: Series, *, log_y: bo
     """The line chart of a series (`line_figure`'s figure, from a series already computed)."""
     ind, data = got.indicator, got.data
     require_values(data, ind, "the chosen economies and groups")
-    first = data[data["entity"] == data["entity"].iloc[0]]
-    a, b = first.iloc[0], first.iloc[-1]
+    entity = data["entity"].to_numpy()
+    first = np.flatnonzero(entity == entity[0])  # the first entity's rows, by year
+    name, a, b = data["entity_name"].iloc[first[0]], first[0], first[-1]
+    year, value = data["year"].to_numpy(), data["value"].to_numpy()
     if len(first) > 1:
         title = fit_title(
-            f"{ind.short_name}: {a['entity_name']} went from {fmt_value(a['value'], ind)} in "
-            f"{a['year']} to {fmt_value(b['value'], ind)} in {b['year']}",
-            fallback=f"{a['entity_name']}: {fmt_value(b['value'], ind)} in {b['year']}",
+            f"{ind.short_name}: {name} went from {fmt_value(value[a], ind)} in "
+            f"{year[a]} to {fmt_value(value[b], ind)} in {year[b]}",
+            fallback=f"{name}: {fmt_value(value[b], ind)} in {year[b]}",
         )
     else:
-        title = f"{ind.short_name}: {a['entity_name']} {fmt_value(a['value'], ind)} in {a['year']}"
+        title = f"{ind.short_name}: {name} {fmt_value(value[a], ind)} in {year[a]}"
     dashes = line_dashes(snapshot, data)
     notes = [
         *vintage_notes(data),
         *dash_notes(dashes, ind),
-        *classification_notes(snapshot, data["entity"]),
+        *classification_notes(snapshot, dashes),  # the drawn entities, each once
     ]
     targets = [t for t in ind.targets if t.metric == "value" and t.scope == "each"]
     return line_chart(
@@ -147,12 +149,19 @@ def lines_of(snapshot: Snapshot, catalogue: Catalogue, got: Series, *, log_y: bo
 def line_dashes(snapshot: Snapshot, data: pd.DataFrame) -> dict[str, str]:
     """The dash of each entity's line (`theme.line_dash`): ITU's aggregates dashed, groups
     computed here dotted, published series solid, so a group and ITU's figure for it differ."""
-    itu = set(snapshot.entities.loc[snapshot.entities["kind"] == "itu_aggregate", "code"])
-    computed = set(data.loc[data["value_source"] == "computed", "entity"])
-    return {
-        str(e): line_dash(itu=e in itu, computed=e in computed)
-        for e in dict.fromkeys(data["entity"])
-    }
+    itu = itu_aggregates(snapshot)
+    entity = data["entity"].to_numpy()
+    computed = set(entity[data["value_source"].to_numpy() == "computed"])
+    return {str(e): line_dash(itu=e in itu, computed=e in computed) for e in dict.fromkeys(entity)}
+
+
+def itu_aggregates(snapshot: Snapshot) -> frozenset[str]:
+    """Codes of ITU's aggregates, memoised per snapshot (every line chart asks)."""
+    ent = snapshot.entities
+    return snapshot.memo(
+        ("explorer_itu_aggregates",),
+        lambda: frozenset(ent.loc[ent["kind"] == "itu_aggregate", "code"]),
+    )
 
 
 def dash_notes(dashes: dict[str, str], ind: Indicator) -> list[str]:

@@ -41,7 +41,7 @@ def series_source(snapshot: Snapshot, catalogue: Catalogue, data: pd.DataFrame) 
 
 def vintage_notes(data: pd.DataFrame) -> list[str]:
     """A note when the plotted rows come from more than one release (vintage)."""
-    vintages = sorted(set(data["vintage"].astype(str)) - {""})
+    vintages = sorted(set(data["vintage"].astype(str).unique()) - {""})
     if len(vintages) > 1:
         return [f"Values come from several releases (vintages {', '.join(vintages)})."]
     return []

@@ -6,16 +6,18 @@ Bank rule (marked `value_source="computed"`, with their coverage in `note`). `pr
 turns such a table into progress since a baseline with `indicators.progress.progress_table`, so
 that substituted baselines are chosen the same way everywhere in the dashboard. Pure functions;
 an indicator's published values, the same for every choice of entities, are memoised on the
-snapshot (`published_values`).
+snapshot (`published_values`), with where each entity's rows are (`published_index`), so that a
+new view takes its rows in one step.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -138,13 +140,98 @@ class Series:
     notes: tuple[str, ...]  # plain sentences for the page (why something is missing, ...)
 
 
-def _published(snapshot: Snapshot, code: str, entities: Sequence[str]) -> pd.DataFrame:
-    """The published values of `code` for `entities`, selected from `published_values`."""
-    table = published_values(snapshot, code)
-    chosen = table["entity"].isin(list(entities)).to_numpy()
-    if not chosen.any():  # none: the empty table as it was always made, with its own types
+def _published(
+    snapshot: Snapshot,
+    code: str,
+    entities: Sequence[str],
+    start: int | None = None,
+    end: int | None = None,
+) -> pd.DataFrame:
+    """The published values of `code` for `entities` within [start, end], taken from
+    `published_values` in one step: each entity's rows in the order of `entities`, by year."""
+    index = published_index(snapshot, code)
+    rows = index.rows_of(entities)
+    if not rows.size:  # none: the empty table as it was always made, with its own types
         return published_table(snapshot, code, snapshot.rows(code).iloc[0:0])
-    return table[chosen]
+    return index.table.take(rows[within_years(index.years[rows], start, end)])
+
+
+def _published_series(
+    snapshot: Snapshot,
+    code: str,
+    entities: Sequence[str],
+    names: dict[str, str],
+    start: int | None,
+    end: int | None,
+) -> pd.DataFrame:
+    """A series table (SERIES_COLUMNS, entity by entity in the order of `entities`, by year)
+    of published values alone: taken from the memoised named table when there is one."""
+    index = published_index(snapshot, code)
+    rows = index.rows_of(entities)
+    if rows.size and index.named is not None:
+        return index.named.take(rows[within_years(index.years[rows], start, end)])
+    data = _published(snapshot, code, entities, start, end)
+    return data.assign(entity_name=data["entity"].map(names))[list(SERIES_COLUMNS)]
+
+
+def within_years(years: np.ndarray, start: int | None, end: int | None) -> np.ndarray:
+    """Which of `years` lie within [start, end] (None: no bound), as a boolean mask."""
+    keep = np.ones(len(years), dtype=bool)
+    if start is not None:
+        keep &= years >= start
+    if end is not None:
+        keep &= years <= end
+    return keep
+
+
+@dataclass(frozen=True)
+class PublishedIndex:
+    """An indicator's published values (`published_values`) with where each entity's rows are,
+    so that a view takes its rows in one step instead of searching and sorting the table."""
+
+    table: pd.DataFrame  # published_values (never changed)
+    # the same rows in the series' columns, named (`entity_labels`); None when an entity has
+    # no name (its rows then get their names, or lack of one, as they are taken)
+    named: pd.DataFrame | None
+    years: np.ndarray  # the table's years, read-only
+    positions: Mapping[str, np.ndarray]  # entity -> positions of its rows by year, read-only
+
+    def rows_of(self, entities: Sequence[str]) -> np.ndarray:
+        """Positions of the rows of `entities` (each once), entity by entity, each by year."""
+        parts = [self.positions[e] for e in dict.fromkeys(entities) if e in self.positions]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+
+
+def published_index(snapshot: Snapshot, indicator: str) -> PublishedIndex:
+    """`published_values` of one indicator with each entity's row positions, memoised per
+    snapshot: one stable sort of the table by entity and year, then a slice per entity."""
+
+    def build() -> PublishedIndex:
+        table = published_values(snapshot, indicator)
+        names = table["entity"].map(entity_labels(snapshot))
+        named = table.assign(entity_name=names)[list(SERIES_COLUMNS)]
+        years = table["year"].to_numpy(dtype="int64", copy=True)
+        codes, entities = pd.factorize(table["entity"])
+        order = np.lexsort((years, codes))
+        bounds = np.searchsorted(codes[order], np.arange(len(entities) + 1))
+        positions = {
+            str(entity): _read_only(order[bounds[i] : bounds[i + 1]])
+            for i, entity in enumerate(entities)
+        }
+        return PublishedIndex(
+            table=table,
+            named=None if names.isna().any() else named,
+            years=_read_only(years),
+            positions=MappingProxyType(positions),
+        )
+
+    return snapshot.memo(("explorer_published_index", indicator), build)
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """`values` made read-only (memoised arrays are shared by every visitor)."""
+    values.flags.writeable = False
+    return values
 
 
 def published_values(snapshot: Snapshot, indicator: str) -> pd.DataFrame:
@@ -241,35 +328,30 @@ def series(
         chosen = econ.astype(str).tolist()
     else:
         chosen = list(dict.fromkeys(entities))
-    data = _published(snapshot, ind.code, chosen)
     notes: list[str] = []
     kinds = snapshot.entity_index["kind"].astype(str)
     unpublished = [e for e in chosen if kinds.get(e) == "wb_aggregate"]
-    present = set(data["entity"])
+    present = set(published_index(snapshot, ind.code).positions)
     unpublished = [g for g in unpublished if g not in present]
     groups = group_set(snapshot)
+    computable = [g for g in unpublished if g in groups] if ind.aggregation != "none" else []
     if unpublished and ind.aggregation == "none":
         notes.append(
             f"{ind.short_name} has no population base, so no aggregate can be computed for "
             f"{names_of(unpublished, names)}; only published values are shown."
         )
-    elif unpublished:
-        computable = [g for g in unpublished if g in groups]
-        if computable:
-            data = pd.concat([data, _computed(snapshot, catalogue, ind, computable)])
-    if start is not None or end is not None:  # one selection for both ends
-        years = data["year"].to_numpy()
-        keep = np.ones(len(years), dtype=bool)
-        if start is not None:
-            keep &= years >= start
-        if end is not None:
-            keep &= years <= end
-        data = data[keep]
-    order = {e: i for i, e in enumerate(chosen)}
-    data = data.assign(entity_name=data["entity"].map(names), _o=data["entity"].map(order))
-    data = data.sort_values(["_o", "year"]).drop(columns="_o")[list(SERIES_COLUMNS)]
+    if computable:  # computed rows join the published ones: select the years, then order
+        computed = _computed(snapshot, catalogue, ind, computable)
+        data = pd.concat([_published(snapshot, ind.code, chosen), computed])
+        data = data[within_years(data["year"].to_numpy(), start, end)]
+        order = {e: i for i, e in enumerate(chosen)}
+        data = data.assign(entity_name=data["entity"].map(names), _o=data["entity"].map(order))
+        data = data.sort_values(["_o", "year"]).drop(columns="_o")
+        data = data[list(SERIES_COLUMNS)]
+    else:  # the published rows alone, taken in order for the years asked
+        data = _published_series(snapshot, ind.code, chosen, names, start, end)
     data = data.reset_index(drop=True)
-    present = set(data["entity"])
+    present = set(data["entity"].unique())
     missing = tuple(e for e in chosen if e not in present)
     if missing and entities is not None:
         notes.append(_missing_note(snapshot, ind, missing, names, start, end))
