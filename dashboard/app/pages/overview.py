@@ -13,6 +13,7 @@ from dashboard.app.cache import compute, get_data
 from dashboard.app.page_text import claim_lines, talking_point_block
 from dashboard.app.ui import (
     current_view,
+    first_screen_then_rest,
     page_guard,
     rest_of_page_now,
     show_cards,
@@ -48,32 +49,36 @@ def page() -> None:
             "(vintage); the ? next to a card says how it was computed."
         )
         above = st.container()  # the cards, drawn after the first chart (sent to it sooner)
-        st.subheader("Internet use since Tunis, world and income groups", anchor="internet-use")
-        show_chart(use_chart, key="overview-use")
+
+        def from_first_chart() -> None:
+            st.subheader("Internet use since Tunis, world and income groups", anchor="internet-use")
+            show_chart(use_chart, key="overview-use")
+            if not rest_of_page_now():  # drawn once the chart above is on screen
+                return
+            st.subheader("The income divide", anchor="income-gap")
+            show_chart(gap_chart, key="overview-gap")
+            st.subheader("Checking the briefing note's claims", anchor="claims")
+            for check in checks:
+                headline, summary, caption = claim_lines(check)
+                st.markdown(f"{headline}\n\n{summary}")
+                st.caption(caption)
+            st.download_button(
+                "Claim checks (CSV)",
+                data=lambda: csv_bytes(claims_table(checks)),  # made when clicked, not every run
+                on_click="ignore",
+                file_name="claim-checks.csv",
+                mime="text/csv",
+                icon=":material/download:",
+            )
+            st.subheader("Talking points", anchor="talking-points")
+            areas = list(dict.fromkeys(p.area for p in points))
+            half = (len(areas) + 1) // 2
+            for col, chunk in zip(st.columns(2), (areas[:half], areas[half:]), strict=True):
+                with col:
+                    for area_id in chunk:
+                        mine = [p for p in points if p.area == area_id]
+                        st.markdown(talking_point_block(area_names.get(area_id, area_id), mine))
+
+        first_screen_then_rest(from_first_chart)
         with above:
             show_cards(cards)
-        if not rest_of_page_now():  # drawn once the chart above is on screen
-            return
-        st.subheader("The income divide", anchor="income-gap")
-        show_chart(gap_chart, key="overview-gap")
-        st.subheader("Checking the briefing note's claims", anchor="claims")
-        for check in checks:
-            headline, summary, caption = claim_lines(check)
-            st.markdown(f"{headline}\n\n{summary}")
-            st.caption(caption)
-        st.download_button(
-            "Claim checks (CSV)",
-            data=lambda: csv_bytes(claims_table(checks)),  # made when clicked, not every run
-            on_click="ignore",
-            file_name="claim-checks.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
-        st.subheader("Talking points", anchor="talking-points")
-        areas = list(dict.fromkeys(p.area for p in points))
-        half = (len(areas) + 1) // 2
-        for col, chunk in zip(st.columns(2), (areas[:half], areas[half:]), strict=True):
-            with col:
-                for area_id in chunk:
-                    mine = [p for p in points if p.area == area_id]
-                    st.markdown(talking_point_block(area_names.get(area_id, area_id), mine))
