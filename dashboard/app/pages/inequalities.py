@@ -51,15 +51,15 @@ def page() -> None:
         # --- gender -----------------------------------------------------------------------
         st.header("Gender", anchor="gender")
         show_all = st.toggle("Show every economy (not only the 30 widest gaps)", key="gender-all")
-        summary = compute(latest_gender_summary)
         dumbbell = compute(gender_dumbbell, limit=None if show_all else 30)
-        parity = compute(parity_over_time)
-        lists = compute(parity_lists)
 
         def from_first_chart() -> None:
             show_chart(dumbbell, key="ineq-gender")
             if not rest_of_page_now():  # drawn once the chart above is on screen
                 return
+            summary = compute(latest_gender_summary)
+            parity = compute(parity_over_time)
+            lists = compute(parity_lists)
             show_chart(parity, key="ineq-parity")
             cols = st.columns(3)
             for col, (status, table) in zip(cols, lists.items(), strict=True):

@@ -2,7 +2,8 @@
 note's claims checked against the data, and talking points.
 
 Inputs: the link's baseline. Compute (through the cache seam): cards, figures, claim checks,
-talking points. Render.
+talking points, each just before it is drawn: a new visitor's first screen needs only the first
+chart and the cards (dashboard/app/first_chart.py). Render.
 """
 
 from __future__ import annotations
@@ -35,12 +36,9 @@ def page() -> None:
         data = get_data()
         view = current_view(data)
 
-        cards = compute(headline_cards, baseline=view.baseline)
+        # the first chart's result first; the rest's where they are drawn (not on a first
+        # screen, which draws the first chart alone)
         use_chart = compute(internet_use_since_tunis, start=view.baseline)
-        gap_chart = compute(income_gap_chart, baseline=view.baseline)
-        checks = compute(check_claims)
-        points = compute(talking_points, baseline=view.baseline)
-        area_names = {a.id: f"{a.number}. {a.name}" for a in data.catalogue.areas}
 
         st.title("Digital progress since Tunis")
         st.caption(
@@ -55,6 +53,10 @@ def page() -> None:
             show_chart(use_chart, key="overview-use")
             if not rest_of_page_now():  # drawn once the chart above is on screen
                 return
+            gap_chart = compute(income_gap_chart, baseline=view.baseline)
+            checks = compute(check_claims)
+            points = compute(talking_points, baseline=view.baseline)
+            area_names = {a.id: f"{a.number}. {a.name}" for a in data.catalogue.areas}
             st.subheader("The income divide", anchor="income-gap")
             show_chart(gap_chart, key="overview-gap")
             st.subheader("Checking the briefing note's claims", anchor="claims")
@@ -81,4 +83,4 @@ def page() -> None:
 
         first_screen_then_rest(from_first_chart)
         with above:
-            show_cards(cards)
+            show_cards(compute(headline_cards, baseline=view.baseline))
