@@ -277,18 +277,28 @@ async def ws_run(
     query: str,
     timeout: float,
     states: dict[str, str] | None = None,
-    components: list[str] | None = None,
+    components: list[tuple[str, str]] | None = None,
+    fragment: str = "",
+    elements: list[tuple[str, str, str]] | None = None,
+    page_hash: list[str] | None = None,
 ) -> tuple[float | None, str]:
     """Ask for one script run (as a browser does on loading `page?query`, with the JSON
     `states` of widgets by id) and read the server's messages until the run finishes: (seconds
-    to the first plotly chart or None, problem). The ids of the components the run drew are
-    added to `components`."""
+    to the first plotly chart or None, problem). The components the run drew are added to
+    `components` as (id, id of the fragment they are in or ''). With `fragment`, the run is
+    that fragment's alone, as a browser asks when a widget inside a fragment changes. Every
+    element the run sends is added to `elements` as (type, fragment id or '', its heading's
+    or text's body or ''). `page_hash`: the hash of the page the session is on, sent with the
+    run and set from the server's answer, as a browser keeps it (a fragment's rerun needs it)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     msg = BackMsg()
     msg.rerun_script.query_string = query
     msg.rerun_script.page_name = page
+    msg.rerun_script.fragment_id = fragment
+    if page_hash:
+        msg.rerun_script.page_script_hash = page_hash[0]
     for widget_id, value in (states or {}).items():
         msg.rerun_script.widget_states.widgets.add(id=widget_id, json_value=value)
     start = time.perf_counter()
@@ -303,16 +313,24 @@ async def ws_run(
         if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
             element = fwd.delta.new_element
             name = element.WhichOneof("type")
+            if elements is not None:
+                body = getattr(getattr(element, name), "body", "") if name else ""
+                elements.append((name or "", fwd.delta.fragment_id, str(body)))
             if name == "plotly_chart" and chart is None:
                 chart = time.perf_counter() - start
             elif name == "bidi_component" and components is not None:
-                components.append(element.bidi_component.id)
+                components.append((element.bidi_component.id, fwd.delta.fragment_id))
             elif name == "exception":
                 problem = problem or f"exception element: {element.exception.message[:120]}"
             elif name == "alert" and GUARD_MESSAGE in element.alert.body:
                 problem = problem or "page guard message"
+        elif kind == "navigation" and page_hash is not None:  # the page the run drew
+            page_hash[:] = [fwd.navigation.page_script_hash]
         elif kind == "script_finished":
-            if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            if fwd.script_finished in (
+                ForwardMsg.FINISHED_SUCCESSFULLY,
+                ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            ):
                 return chart, problem
             if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 return chart, "script compile error"
@@ -335,8 +353,8 @@ async def run_ws_session(
     overview (time to its first chart message), then load the explorer with `economy` (a code)
     added to the default economies (time until that run has sent its chart and finished).
     When the app mounts its first-chart script, the session then says the chart is drawn, as
-    the browser's script does, and waits for the rest of the overview (untimed, but its CPU
-    counts). `sticky`: first load the page for the proxy's affinity cookie (untimed) and send
+    the browser's script does (for the fragment it sits in, where it does), and waits for the
+    rest of the overview (untimed, but its CPU counts). `sticky`: first load the page for the proxy's affinity cookie (untimed) and send
     it; `cookie` ("name=value"): send that one."""
     import websockets
 
@@ -352,15 +370,25 @@ async def run_ws_session(
             open_timeout=timeout,
             additional_headers=headers,
         ) as ws:
-            helper: list[str] = []
-            chart, problem = await ws_run(ws, page="", query="", timeout=timeout, components=helper)
+            helper: list[tuple[str, str]] = []
+            at: list[str] = []  # the page's hash, as the browser keeps it
+            chart, problem = await ws_run(
+                ws, page="", query="", timeout=timeout, components=helper, page_hash=at
+            )
             first = chart  # seconds from asking for the page
             if problem or chart is None:
                 return SessionResult(first, None, problem or "overview sent no chart")
             if helper:  # the app's first-chart script says the chart is drawn, as a browser's
                 # does a frame after it (dashboard/app/first_chart.py): the rest of the page
+                (helper_id, fragment), *_ = helper
                 await ws_run(
-                    ws, page="", query="", timeout=timeout, states={helper[0]: DRAWN_STATE}
+                    ws,
+                    page="",
+                    query="",
+                    timeout=timeout,
+                    states={helper_id: DRAWN_STATE},
+                    fragment=fragment,
+                    page_hash=at,
                 )
             clicked = time.perf_counter()
             query = "economies=" + ",".join((*DEFAULT_ECONOMIES, economy))

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import print_rows, row
-from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from benchmarks.harness import CHROMIUM, CHROMIUM_ARGS, SERVER_FLAGS, start_app, stop_app
 from dashboard.app.registry import DEFAULT_PAGE, PAGE_NAMES, page_spec
 from indicators.store.snapshot import PROJECT_ROOT
 
@@ -112,7 +112,7 @@ def bare_and_app() -> Iterator[tuple[Any, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        servers = [start_app(bare, cwd=Path(tmp)), start_app()]
+        servers = [start_app(bare, cwd=Path(tmp), extra=SERVER_FLAGS), start_app()]
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

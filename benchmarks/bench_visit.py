@@ -7,7 +7,7 @@ explorer with one economy added, each economy new to the server's cache until th
 `--visits` times in a row after a warm-up visit, one at a time. CPU seconds of the server's
 process tree are read from /proc before and after (issue 12's goal: at most 0.1 s per visit).
 The same journey against a bare one-chart Streamlit app (`bench_pages.BARE_APP`, run with the
-dashboard's runner settings) shows what Streamlit itself costs per visit on this machine: the
+dashboard's server settings, `harness.SERVER_FLAGS`) shows what Streamlit itself costs per visit on this machine: the
 difference is the dashboard's own cost. The machine's load average is printed beside the
 figures: on a shared machine CPU seconds grow with it.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.bench_load import ECONOMIES, cpu_seconds, process_tree, run_async, run_ws_session
 from benchmarks.bench_pages import BARE_APP
 from benchmarks.common import print_rows, row
-from benchmarks.harness import start_app, stop_app
+from benchmarks.harness import SERVER_FLAGS, start_app, stop_app
 
 BENCH_TIMEOUT = 600  # seconds, for benchmarks.run
 GOAL = 0.1  # server CPU seconds per visit
@@ -55,7 +55,7 @@ def run(visits: int = VISITS) -> list[dict]:
         bare.write_text(BARE_APP, encoding="utf-8")
         for name, script, cwd, extra in (
             ("dashboard", None, None, ()),
-            ("bare one-chart Streamlit app", bare, Path(tmp), ("--runner.postScriptGC", "false")),
+            ("bare one-chart Streamlit app", bare, Path(tmp), SERVER_FLAGS),
         ):
             if script is None:
                 proc, url = start_app()

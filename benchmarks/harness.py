@@ -40,6 +40,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The dashboard's own server settings (.streamlit/config.toml), for a bare app measured against
+# it: no file watcher (it walks every loaded module's path for each new session) and no full
+# garbage collection after each run.
+SERVER_FLAGS = (
+    "--server.fileWatcherType",
+    "none",
+    "--server.runOnSave",
+    "false",
+    "--runner.postScriptGC",
+    "false",
+)
+
+
 def start_app(
     script: Path = ROOT / "streamlit_app.py",
     *,

@@ -62,7 +62,6 @@ def main() -> None:
         initial_sidebar_state="auto",
     )
     apply_stylesheet(mode=display_mode())
-    chart_helper()  # says when a new visitor's first chart is drawn (first_chart.py)
     pages, alias = navigation_pages()
     nav = st.navigation([*pages.values(), alias], position="top")
 
@@ -85,6 +84,7 @@ def main() -> None:
     with page_guard():  # a broken snapshot is reported here once, and no page is drawn
         shell_link_notices(get_data())
         nav.run()
+    chart_helper()  # says when a new visitor's first chart is drawn (first_chart.py)
     if not rest_left_for_later():
         with page_guard():  # the sidebar guards itself; this is a last resort
             render_sidebar(data_page=pages["sources"], where=sidebar)

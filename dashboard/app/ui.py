@@ -193,6 +193,17 @@ def first_screen_only() -> bool:
     return first_chart.first_screen_only(printing=print_view())
 
 
+def first_screen_then_rest(draw: Callable[[], None]) -> None:
+    """`draw` (the page from its first chart on), as a fragment on a first-screen run
+    (dashboard/app/first_chart.py)."""
+
+    def guarded() -> None:  # a rerun of the fragment alone runs outside the page's guard
+        with page_guard():
+            draw()
+
+    first_chart.first_screen_then_rest(guarded, printing=print_view())
+
+
 def rest_of_page_now() -> bool:
     """Called by a page right after its first chart: whether to draw the rest of the page now
     (see dashboard/app/first_chart.py); if not, a note stands in its place."""

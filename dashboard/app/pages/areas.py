@@ -20,6 +20,7 @@ from dashboard.app.page_text import (
 )
 from dashboard.app.ui import (
     current_view,
+    first_screen_then_rest,
     follow_url,
     page_guard,
     rest_of_page_now,
@@ -67,24 +68,28 @@ def page() -> None:
             f"The {len(names)} areas of the briefing note, in its order: what the data say "
             "about each, how far the targets are, and where no indicator exists."
         )
-        show_chart(grid, key="areas-grid", narrow=narrow_grid)
-        if not rest_of_page_now():  # drawn once the grid is on screen
-            return
-        options = [ALL, *names]
-        follow_url({"areas-filter": view.area or ALL})
-        picked = st.selectbox(
-            "Show",
-            options,
-            format_func=lambda a: f"All {len(names)} areas" if a == ALL else names[a],
-            key="areas-filter",
-        )
-        choice = None if picked == ALL else picked
-        sync_view(with_changes(view, area=choice), keys=["area"])
-        shown = [s for s in summaries if choice is None or s.area.id == choice]
-        charts = {
-            s.area.id: compute(area_small_multiples, area_id=s.area.id, start=view.baseline)
-            for s in shown
-        }
-        for s in shown:
-            st.divider()
-            render_area(s, charts[s.area.id], baseline=view.baseline)
+
+        def from_first_chart() -> None:
+            show_chart(grid, key="areas-grid", narrow=narrow_grid)
+            if not rest_of_page_now():  # drawn once the grid is on screen
+                return
+            options = [ALL, *names]
+            follow_url({"areas-filter": view.area or ALL})
+            picked = st.selectbox(
+                "Show",
+                options,
+                format_func=lambda a: f"All {len(names)} areas" if a == ALL else names[a],
+                key="areas-filter",
+            )
+            choice = None if picked == ALL else picked
+            sync_view(with_changes(view, area=choice), keys=["area"])
+            shown = [s for s in summaries if choice is None or s.area.id == choice]
+            charts = {
+                s.area.id: compute(area_small_multiples, area_id=s.area.id, start=view.baseline)
+                for s in shown
+            }
+            for s in shown:
+                st.divider()
+                render_area(s, charts[s.area.id], baseline=view.baseline)
+
+        first_screen_then_rest(from_first_chart)
