@@ -4,8 +4,10 @@ the plot, the legend under it, one figure per panel of a grid, and the chart its
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
+import plotly.io as pio
 import pytest
 
 from dashboard.app.screen_figures import (
@@ -15,6 +17,7 @@ from dashboard.app.screen_figures import (
     panel_domains,
     screen_figure,
 )
+from dashboard.figures.chart import PlotlyJson, trusted_figure
 from dashboard.figures.overview import income_gap_chart, internet_use_since_tunis
 from dashboard.figures.profile import profile_sections, profile_small_multiples, target_chart
 
@@ -140,3 +143,19 @@ def test_a_numeric_x_axis_gets_few_ticks_and_categories_keep_theirs() -> None:
     assert layout["xaxis4"] == {"range": [2008, 2024], "nticks": X_TICKS}
     assert layout["xaxis5"] == {"tickvals": [2008, 2024]}  # the chart named its ticks
     assert layout["xaxis6"] == layout["xaxis7"] == {"nticks": X_TICKS}
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_screen_json_reaches_streamlit_as_the_figure_route_wrote_it(line, grid, mode) -> None:
+    """The screen figures are handed to Streamlit as plotly JSON (`PlotlyJson`), without plotly
+    building a Figure: what Streamlit writes (plotly.io.to_json, as its plotly_chart does) is
+    the same figure the Figure route (`trusted_figure`) wrote, and the JSON is left as it was
+    (#12)."""
+    for chart in (line, grid):
+        for spec in screen_figure(chart, mode=mode).figures:
+            before = json.dumps(spec, sort_keys=True, default=repr)
+            written = pio.to_json(PlotlyJson(spec), validate=False)
+            assert json.loads(written) == json.loads(
+                pio.to_json(trusted_figure(spec), validate=False)
+            )
+            assert json.dumps(spec, sort_keys=True, default=repr) == before

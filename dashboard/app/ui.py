@@ -20,7 +20,7 @@ from dashboard.app.page_text import chart_footer, chart_heading, chart_words, fi
 from dashboard.app.safe_text import md_escape
 from dashboard.app.screen_figures import PRINT_WIDTH, ScreenFigure, screen_figure
 from dashboard.app.state import PRINT, View, parse_view, view_to_params
-from dashboard.figures.chart import Chart, trusted_figure
+from dashboard.figures.chart import Chart, PlotlyJson
 from dashboard.views.cards import Card
 from dashboard.views.choices import find_entities
 from indicators.errors import MESSAGE_LIMIT, SnapshotError, WsisDataError
@@ -232,7 +232,7 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
                 figure["layout"]["width"] = PRINT_WIDTH
                 st.plotly_chart(
-                    trusted_figure(figure),
+                    PlotlyJson(figure),
                     key=f"{key}-print-{number}",
                     theme=None,
                     config={**PLOTLY_CONFIG, "responsive": False, "staticPlot": True},
@@ -270,10 +270,10 @@ def _plot_screen(screen: ScreenFigure, alts: Sequence[str], *, key: str) -> None
 
 
 def _plot(where: Any, figure: dict[str, Any], *, alt: str, key: str) -> None:
-    """Draw plotly JSON with its accessible name. It is passed as a Figure built without
-    validation (`trusted_figure`): Streamlit would validate a dictionary on every run."""
+    """Draw plotly JSON with its accessible name. It is passed as a figure plotly does not
+    build (`PlotlyJson`): Streamlit would validate a dictionary on every run."""
     where.plotly_chart(
-        trusted_figure(figure), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt
+        PlotlyJson(figure), key=key, theme=None, config=PLOTLY_CONFIG, width="stretch", alt=alt
     )
 
 
