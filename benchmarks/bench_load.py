@@ -304,36 +304,36 @@ async def ws_run(
     start = time.perf_counter()
     await ws.send(msg.SerializeToString())
     chart, problem = None, ""
-    while True:
-        remaining = timeout - (time.perf_counter() - start)
-        raw = await asyncio.wait_for(ws.recv(), timeout=max(remaining, 0.01))
-        fwd = ForwardMsg()
-        fwd.ParseFromString(raw)
-        kind = fwd.WhichOneof("type")
-        if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-            element = fwd.delta.new_element
-            name = element.WhichOneof("type")
-            if elements is not None:
-                body = getattr(getattr(element, name), "body", "") if name else ""
-                elements.append((name or "", fwd.delta.fragment_id, str(body)))
-            if name == "plotly_chart" and chart is None:
-                chart = time.perf_counter() - start
-            elif name == "bidi_component" and components is not None:
-                components.append((element.bidi_component.id, fwd.delta.fragment_id))
-            elif name == "exception":
-                problem = problem or f"exception element: {element.exception.message[:120]}"
-            elif name == "alert" and GUARD_MESSAGE in element.alert.body:
-                problem = problem or "page guard message"
-        elif kind == "navigation" and page_hash is not None:  # the page the run drew
-            page_hash[:] = [fwd.navigation.page_script_hash]
-        elif kind == "script_finished":
-            if fwd.script_finished in (
-                ForwardMsg.FINISHED_SUCCESSFULLY,
-                ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-            ):
-                return chart, problem
-            if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                return chart, "script compile error"
+    async with asyncio.timeout(timeout):  # one deadline for the run (cheaper than one a message)
+        while True:
+            raw = await ws.recv()
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                name = element.WhichOneof("type")
+                if elements is not None:
+                    body = getattr(getattr(element, name), "body", "") if name else ""
+                    elements.append((name or "", fwd.delta.fragment_id, str(body)))
+                if name == "plotly_chart" and chart is None:
+                    chart = time.perf_counter() - start
+                elif name == "bidi_component" and components is not None:
+                    components.append((element.bidi_component.id, fwd.delta.fragment_id))
+                elif name == "exception":
+                    problem = problem or f"exception element: {element.exception.message[:120]}"
+                elif name == "alert" and GUARD_MESSAGE in element.alert.body:
+                    problem = problem or "page guard message"
+            elif kind == "navigation" and page_hash is not None:  # the page the run drew
+                page_hash[:] = [fwd.navigation.page_script_hash]
+            elif kind == "script_finished":
+                if fwd.script_finished in (
+                    ForwardMsg.FINISHED_SUCCESSFULLY,
+                    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                ):
+                    return chart, problem
+                if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    return chart, "script compile error"
 
 
 def affinity_cookie(url: str, *, timeout: float) -> str:
