@@ -10,7 +10,9 @@ from apptest import charts, run_page
 from dashboard.app.first_chart import FIRST_CHART_DRAWN
 from dashboard.app.page_text import chart_words
 from dashboard.app.registry import PAGE_NAMES
+from dashboard.app.screen_figures import screen_figure
 from dashboard.figures.overview import income_gap_chart, internet_use_since_tunis
+from dashboard.figures.profile import profile_sections, profile_small_multiples
 
 WORDS = "The chart in words"
 TABLE = "Show the data as a table"
@@ -103,6 +105,21 @@ def test_a_page_draws_its_first_chart_then_the_rest_once_the_browser_says_so(nam
     assert "Drawing the rest of the page…" not in [c.value for c in at.caption]
     assert [m.value for m in at.markdown] == [m.value for m in whole.markdown]
     assert [w.value for w in at.selectbox] == [w.value for w in whole.selectbox]
+
+
+def test_a_grid_first_on_a_first_screen_draws_its_first_row(bundled_snapshot, catalogue):
+    """The profile's first chart is a grid of panels, each a chart the browser draws before it
+    shows any: a new visitor's first screen draws its first row, the rest comes with the rest
+    of the page (#12)."""
+    (_, codes), *_ = profile_sections(bundled_snapshot, catalogue, entity="WLD", start=2005)
+    grid = profile_small_multiples(
+        bundled_snapshot, catalogue, entity="WLD", start=2005, codes=codes
+    )
+    columns = screen_figure(grid).columns
+    whole = charts(run_page("profile"))[0]["figures"]
+    first = charts(run_page("profile", first_chart_drawn=False))[0]["figures"]
+    assert len(whole) > columns > 1
+    assert first == whole[:columns]
 
 
 def test_the_print_view_is_drawn_whole_at_once():

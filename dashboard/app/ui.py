@@ -228,6 +228,9 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             st.caption(md_escape(chart.subtitle))
         screen = screen_figure(chart, mode="light" if printing else display_mode())
         alts = figure_alts(chart, len(screen.figures))
+        # a new visitor's first screen: a grid's first row (each panel is a chart the browser
+        # draws before it shows any); the other rows come with the rest of the page
+        first_rows = 1 if first_chart.first_screen_only(printing=printing) else None
         if printing:
             for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
                 figure["layout"]["width"] = PRINT_WIDTH
@@ -240,13 +243,14 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
                     alt=alt,
                 )
         elif narrow is None:
-            _plot_screen(screen, alts, key=key)
+            _plot_screen(screen, alts, key=key, rows=first_rows)
         else:
             with st.container(key=f"wide-only-{key}"):
-                _plot_screen(screen, alts, key=key)
+                _plot_screen(screen, alts, key=key, rows=first_rows)
             with st.container(key=f"narrow-only-{key}"):
                 other = screen_figure(narrow, mode=display_mode())
-                _plot_screen(other, figure_alts(narrow, len(other.figures)), key=f"{key}-narrow")
+                alts_narrow = figure_alts(narrow, len(other.figures))
+                _plot_screen(other, alts_narrow, key=f"{key}-narrow", rows=first_rows)
         footer = chart_footer(chart)
         if footer:
             st.caption(footer)
@@ -256,12 +260,16 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             chart_extras(chart, key=key)
 
 
-def _plot_screen(screen: ScreenFigure, alts: Sequence[str], *, key: str) -> None:
-    """One figure, or the panels of a grid in rows (Streamlit stacks columns on a phone)."""
+def _plot_screen(
+    screen: ScreenFigure, alts: Sequence[str], *, key: str, rows: int | None = None
+) -> None:
+    """One figure, or the panels of a grid in rows (Streamlit stacks columns on a phone); only
+    its first `rows` rows when given."""
     if len(screen.figures) == 1:
         _plot(st, screen.figures[0], alt=alts[0], key=key)
         return
-    for start in range(0, len(screen.figures), screen.columns):
+    shown = len(screen.figures) if rows is None else rows * screen.columns
+    for start in range(0, min(shown, len(screen.figures)), screen.columns):
         row = list(zip(screen.figures, alts, strict=True))[start : start + screen.columns]
         for i, (col, (figure, alt)) in enumerate(
             zip(st.columns(screen.columns), row, strict=False)
