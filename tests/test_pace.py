@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -240,3 +241,15 @@ def test_assess_rejects_bad_options():
         assess(linear(1.0, 1.0), YEARS, fixture_target(">=", 2.0), window=0)
     with pytest.raises(ValueError, match="match"):
         assess(linear(1.0, 1.0), YEARS[1:], fixture_target(">=", 2.0))
+
+
+def test_a_pace_too_slow_to_project_is_not_projected_and_warns_of_nothing():
+    """A pace so slow that the year it would reach the target overflows a float (hypothesis
+    found one in CI) is not projected, and computing it raises no floating-point warning."""
+    target = fixture_target(">=", 100.0, year=2030)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        row = one(linear(0.0, np.nextafter(0.0, 1.0) * 2**20), target)  # a subnormal pace
+    assert row["observed_pace"] > 0
+    assert pd.isna(row["projected_year"])
+    assert "not reached before" in row["note"]

@@ -161,7 +161,8 @@ def assess_arrays(
     horizon = year_t - ly
     passed = has_latest & (horizon <= 0)
     distance = np.where(met, 0.0, np.maximum(g * (bound - lv), 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a pace so slow that the year it reaches the target overflows is beyond PROJECTION_LIMIT
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         required = np.where(horizon > 0, np.where(met, 0.0, bound - lv) / horizon, np.nan)
         observed = np.where(has_start, (lv - sv) / (ly - sy), np.nan)
         from_start = np.where(year_t > sy, (bound - sv) / (year_t - sy), np.nan)
