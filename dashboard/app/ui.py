@@ -229,8 +229,9 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
         screen = screen_figure(chart, mode="light" if printing else display_mode())
         alts = figure_alts(chart, len(screen.figures))
         # a new visitor's first screen: a grid's first row (each panel is a chart the browser
-        # draws before it shows any); the other rows come with the rest of the page
-        first_rows = 1 if first_chart.first_screen_only(printing=printing) else None
+        # draws before it shows any); the other rows and the extras come with the rest
+        first_screen = first_chart.first_screen_only(printing=printing)
+        first_rows = 1 if first_screen else None
         if printing:
             for number, (figure, alt) in enumerate(zip(screen.figures, alts, strict=True), 1):
                 figure["layout"]["width"] = PRINT_WIDTH
@@ -256,7 +257,7 @@ def show_chart(chart: Chart, *, key: str, narrow: Chart | None = None) -> None:
             st.caption(footer)
         if printing:
             st.caption(chart_words(chart))  # the chart in words, for the printed page too
-        elif not first_chart.first_screen_only():  # else a frame after the first chart
+        elif not first_screen:  # else a frame after the first chart
             chart_extras(chart, key=key)
 
 

@@ -153,7 +153,7 @@ def _published(
     rows = index.rows_of(entities)
     if not rows.size:  # none: the empty table as it was always made, with its own types
         return published_table(snapshot, code, snapshot.rows(code).iloc[0:0])
-    return index.table.take(rows[within_years(index.years[rows], start, end)])
+    return index.table.take(index.within(rows, start, end))
 
 
 def _published_series(
@@ -169,7 +169,7 @@ def _published_series(
     index = published_index(snapshot, code)
     rows = index.rows_of(entities)
     if rows.size and index.named is not None:
-        return index.named.take(rows[within_years(index.years[rows], start, end)])
+        return index.named.take(index.within(rows, start, end))
     data = _published(snapshot, code, entities, start, end)
     return data.assign(entity_name=data["entity"].map(names))[list(SERIES_COLUMNS)]
 
@@ -200,6 +200,10 @@ class PublishedIndex:
         """Positions of the rows of `entities` (each once), entity by entity, each by year."""
         parts = [self.positions[e] for e in dict.fromkeys(entities) if e in self.positions]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+
+    def within(self, rows: np.ndarray, start: int | None, end: int | None) -> np.ndarray:
+        """Those of `rows` whose year lies within [start, end] (None: no bound)."""
+        return rows[within_years(self.years[rows], start, end)]
 
 
 def published_index(snapshot: Snapshot, indicator: str) -> PublishedIndex:
